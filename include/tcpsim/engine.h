@@ -1,0 +1,78 @@
+/* The discrete-event engine: a virtual clock and a priority queue of timers.
+ *
+ * A timer is embedded in its owner (a TCB, an in-flight segment, a scripted
+ * step), so arming one never allocates once the heap has grown. Timers due at
+ * the same instant fire in the order they were armed (an arm counter breaks
+ * ties), which makes every run deterministic. Arm, re-arm and cancel are
+ * O(log n); a cancelled timer leaves nothing behind in the queue. */
+#ifndef TCPSIM_ENGINE_H
+#define TCPSIM_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpsim/time.h"
+
+struct engine;
+struct sim_timer;
+
+/* Called when the timer fires; the timer is already disarmed, so the callback
+ * may re-arm it. Find the owner with container_of(timer, type, member). */
+typedef void (*sim_timer_fn)(struct engine *engine, struct sim_timer *timer);
+
+struct sim_timer {
+    sim_time_t when;   /* due time, valid while armed */
+    uint64_t order;    /* arm counter: breaks ties between equal `when` */
+    sim_timer_fn fire;
+    uint32_t slot;     /* 1-based heap position; 0 = not armed */
+};
+
+struct engine {
+    sim_time_t now;
+    struct sim_timer **heap; /* heap[0] unused; 1-based binary/4-ary heap */
+    uint32_t count;
+    uint32_t capacity;
+    uint64_t next_order;
+    uint64_t fired; /* events executed so far (for benchmarks) */
+    bool stopping;
+};
+
+#define container_of(ptr, type, member) \
+    ((type *)((char *)(ptr)-offsetof(type, member)))
+
+void sim_timer_init(struct sim_timer *timer, sim_timer_fn fire);
+static inline bool sim_timer_armed(const struct sim_timer *timer)
+{
+    return timer->slot != 0;
+}
+
+/* 0 on success, TS_ENOMEM if the queue cannot grow. */
+int engine_init(struct engine *engine);
+void engine_free(struct engine *engine);
+
+/* Arms (or re-arms) `timer` to fire at absolute time `when` (clamped to now).
+ * Re-arming counts as a new arm for tie-breaking. Returns 0 or TS_ENOMEM. */
+int engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when);
+static inline int engine_arm_after(struct engine *engine, struct sim_timer *timer,
+                                   sim_time_t delay)
+{
+    return engine_arm(engine, timer, engine->now + delay);
+}
+/* Disarms `timer`; harmless when it is not armed. */
+void engine_cancel(struct engine *engine, struct sim_timer *timer);
+
+/* Runs events in time order while the next one is due at or before `until`
+ * (SIM_TIME_MAX: until nothing is pending) and engine_stop was not called.
+ * Afterwards now = max(now, min(until, time of last event)) — when `until` is
+ * finite and reached, now == until. Returns the number of events run. */
+uint64_t engine_run(struct engine *engine, sim_time_t until);
+void engine_stop(struct engine *engine);
+static inline sim_time_t engine_now(const struct engine *engine)
+{
+    return engine->now;
+}
+/* Time of the earliest pending event, or SIM_TIME_NEVER. */
+sim_time_t engine_next_time(const struct engine *engine);
+
+#endif

@@ -1,0 +1,56 @@
+/* The simulated world of one run: the engine, the timeline, two hosts and the
+ * two directions of the link between them. Nothing here is global: a test may
+ * build several worlds side by side. */
+#ifndef TCPSIM_NET_H
+#define TCPSIM_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcpsim/engine.h"
+#include "tcpsim/link.h"
+#include "tcpsim/tcp_params.h"
+#include "tcpsim/trace.h"
+
+struct host;
+struct tcb;
+
+/* How a host tells its application that something happened on a socket.
+ * The runner (or a test) installs these; all may be NULL. They are called
+ * from inside segment processing, after the TCB is consistent. */
+struct app_ops {
+    /* An active open finished: err 0 (ESTABLISHED) or ECONNREFUSED/ETIMEDOUT/... */
+    void (*connected)(void *ctx, struct tcb *tcb, int err);
+    /* A passive open finished: `child` reached ESTABLISHED on `listener`. */
+    void (*accepted)(void *ctx, struct tcb *listener, struct tcb *child);
+    /* New in-order data or the peer's FIN is ready for recv(). */
+    void (*readable)(void *ctx, struct tcb *tcb);
+    /* The connection died (reset, timeout): err is what the next call returns. */
+    void (*failed)(void *ctx, struct tcb *tcb, int err);
+    /* A blocking close (SO_LINGER with a timeout) returned. */
+    void (*close_done)(void *ctx, struct tcb *tcb, int err);
+    /* The TCB is about to be freed (socket fully gone): drop references. */
+    void (*released)(void *ctx, struct tcb *tcb);
+    void *ctx;
+};
+
+struct net {
+    struct engine engine;
+    struct tracer tracer;
+    struct host *hosts[2];
+    struct link links[2]; /* links[i] carries segments sent by hosts[i] */
+    uint64_t seed;
+};
+
+int net_init(struct net *net, uint64_t seed);
+/* Creates host `index` (0 or 1). Returns 0 or TS_ENOMEM. */
+int net_add_host(struct net *net, int index, const char *name, uint32_t addr,
+                 const struct tcp_params *params);
+/* Sets up links[0] (hosts[0] -> hosts[1]) and links[1]; call after both hosts. */
+void net_connect_hosts(struct net *net, const struct link_params *a_to_b,
+                       const struct link_params *b_to_a);
+void net_free(struct net *net);
+
+struct host *net_host_by_addr(struct net *net, uint32_t addr);
+
+#endif

@@ -1,0 +1,168 @@
+/* A scenario: what the network does and what the applications do, as loaded
+ * from YAML (scenario_load). Everything here is plain data; the runner turns
+ * it into an engine, hosts and links. Times are absolute virtual times. */
+#ifndef TCPSIM_SCENARIO_H
+#define TCPSIM_SCENARIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcpsim/link.h"
+#include "tcpsim/tcp_params.h"
+#include "tcpsim/trace.h"
+
+/* Where in the YAML file something was written (1-based, for people). */
+struct src_pos {
+    int line;
+    int col;
+};
+
+struct scenario_host {
+    char *name;          /* "client" */
+    uint32_t addr;       /* IPv4, host order */
+    struct tcp_params tcp; /* scenario tcp: + profile, then this host's tcp: overrides */
+    bool autoread;       /* app reads everything as it arrives (default true) */
+    bool close_on_eof;   /* app closes its socket when a read returns EOF (default false) */
+    struct src_pos pos;
+};
+
+enum step_call {
+    STEP_LISTEN,
+    STEP_CONNECT,
+    STEP_SEND,
+    STEP_RECV,
+    STEP_SHUTDOWN,
+    STEP_CLOSE,
+    STEP_ABORT,
+    STEP_SETSOCKOPT,
+    STEP_CRASH,   /* host stops sending/receiving (silently) */
+    STEP_REBOOT,  /* crashed host comes back with no connections */
+};
+
+enum shutdown_how { SHUT_HOW_RD = 1, SHUT_HOW_WR = 2, SHUT_HOW_RDWR = 3 };
+
+/* Socket options a step may set; only the fields in `set_mask` apply. */
+enum sockopt_bit {
+    SOCKOPT_LINGER = 1 << 0,
+    SOCKOPT_KEEPALIVE = 1 << 1,
+    SOCKOPT_KEEPIDLE = 1 << 2,
+    SOCKOPT_KEEPINTVL = 1 << 3,
+    SOCKOPT_KEEPCNT = 1 << 4,
+    SOCKOPT_NODELAY = 1 << 5,
+    SOCKOPT_USER_TIMEOUT = 1 << 6,
+    SOCKOPT_AUTOREAD = 1 << 7,
+    SOCKOPT_RCVBUF = 1 << 8,
+    SOCKOPT_SNDBUF = 1 << 9,
+};
+
+struct sockopts {
+    uint32_t set_mask;
+    bool linger_on;
+    sim_time_t linger; /* SO_LINGER l_linger */
+    bool keepalive;
+    sim_time_t keepidle, keepintvl;
+    uint32_t keepcnt;
+    bool nodelay;
+    sim_time_t user_timeout;
+    bool autoread;
+    uint32_t rcvbuf, sndbuf;
+};
+
+struct scenario_step {
+    sim_time_t at;
+    int host;             /* index into scenario.hosts */
+    enum step_call call;
+    char *sock;           /* socket name ("conn" by default; "listener" for listen) */
+    uint16_t port;        /* listen: local port; connect: remote port */
+    uint16_t local_port;  /* connect: 0 = ephemeral */
+    int peer;             /* connect: remote host index */
+    uint64_t bytes;       /* send / recv: octets (recv 0 = everything available) */
+    enum shutdown_how how;
+    uint32_t backlog;     /* listen backlog (0 = somaxconn) */
+    struct sockopts opts; /* setsockopt, or options applied at connect/listen */
+    struct src_pos pos;
+};
+
+/* A scripted fault on one direction (from host index -> the other host). */
+enum fault_kind { FAULT_DROP, FAULT_PARTITION };
+struct scenario_fault {
+    enum fault_kind kind;
+    int from_host;              /* -1 = both directions */
+    struct link_drop_rule rule; /* FAULT_DROP */
+    sim_time_t from, to;        /* FAULT_PARTITION */
+    struct src_pos pos;
+};
+
+enum expect_kind {
+    EXPECT_STATES,       /* HOST[.SOCK] states S1 S2 ... */
+    EXPECT_STATE_AT,     /* HOST[.SOCK] state at T is S */
+    EXPECT_FINAL_STATE,  /* HOST[.SOCK] final state is S */
+    EXPECT_RETURNS,      /* HOST[.SOCK] CALL returns RET */
+    EXPECT_TIME_IN,      /* HOST[.SOCK] in S for OP DURATION */
+    EXPECT_SEG_COUNT,    /* count HOST DIR FLAGS OP N [from T] [to T] */
+    EXPECT_SOCKETS_IN,   /* HOST sockets in S at T OP N */
+};
+
+enum expect_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
+
+struct expectation {
+    enum expect_kind kind;
+    char *text;            /* the line as written, for messages */
+    struct src_pos pos;
+    int host;              /* host index */
+    char *sock;            /* socket name; NULL with conn_id set or for host-wide kinds */
+    uint32_t conn_id;      /* HOST#ID form; 0 = by name */
+    enum tcp_state *states;/* EXPECT_STATES */
+    size_t state_count;
+    enum tcp_state state;  /* STATE_AT, FINAL_STATE, TIME_IN, SOCKETS_IN */
+    sim_time_t at;         /* STATE_AT, SOCKETS_IN */
+    char *call;            /* RETURNS: "connect", "send", "recv", "close", ... */
+    int ret;               /* RETURNS: enum ts_err */
+    enum trace_seg_dir dir;/* SEG_COUNT */
+    uint8_t flags_set;     /* SEG_COUNT: flags that must be set */
+    uint8_t flags_mask;    /* SEG_COUNT: flags that are compared (exact: all six) */
+    enum expect_op op;     /* SEG_COUNT, TIME_IN, SOCKETS_IN */
+    int64_t value;         /* count, or duration in ns for TIME_IN */
+    sim_time_t from, to;   /* SEG_COUNT window; to = SIM_TIME_NEVER when open */
+};
+
+struct scenario {
+    char *file;            /* path it was loaded from */
+    char *name;
+    char *description;
+    uint64_t seed;
+    sim_time_t stop;       /* SIM_TIME_NEVER: run until nothing is pending */
+    enum tcp_profile profile;
+    struct link_params link[2];   /* [0]: hosts[0] -> hosts[1]; [1]: reverse */
+    struct scenario_host *hosts;
+    size_t host_count;            /* exactly 2 for now */
+    struct scenario_step *steps;  /* sorted by time, stable */
+    size_t step_count;
+    struct scenario_fault *faults;
+    size_t fault_count;
+    struct expectation *expects;
+    size_t expect_count;
+};
+
+/* Maximum length of an error message from the loader (with source line). */
+#define SCENARIO_ERROR_MAX 1024
+
+/* Loads and validates `path`. `overrides` are "key=value" strings (from
+ * --set) applied after the file, each named by its dotted path
+ * ("link.loss", "tcp.msl", "seed", "hosts.client.tcp.keepalive").
+ * On failure returns -1 and writes "file:line:col: message" (plus the source
+ * line and a caret) into `error`; on success returns 0. Never exits. */
+int scenario_load(const char *path, const char *const *overrides, size_t override_count,
+                  struct scenario *out, char *error, size_t error_size);
+void scenario_free(struct scenario *scenario);
+
+/* Parsers shared by the loader and --set; return 0 or -1. */
+int scenario_parse_duration(const char *text, sim_time_t *out); /* "200ms" "1.5s" "4min" "0" */
+int scenario_parse_percent_ppm(const char *text, uint32_t *out); /* "1%" "0.5%" */
+int scenario_parse_rate_bps(const char *text, uint64_t *out);    /* "100Mbit" "10Mbps" "1Gbit" */
+int scenario_parse_addr(const char *text, uint32_t *out);        /* "10.0.0.1" */
+
+int scenario_host_index(const struct scenario *scenario, const char *name); /* -1 if none */
+
+#endif

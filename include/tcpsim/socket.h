@@ -1,0 +1,62 @@
+/* The socket-like API the scripted applications use. It mirrors BSD sockets
+ * so students recognise it; each call maps onto an RFC 9293 3.10 user call
+ * (OPEN, SEND, RECEIVE, CLOSE, ABORT, STATUS) and returns 0 or an errno-style
+ * enum ts_err. Calls never block: a call that would block in a real program
+ * (connect, close with SO_LINGER) completes later through app_ops. */
+#ifndef TCPSIM_SOCKET_H
+#define TCPSIM_SOCKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcpsim/host.h"
+
+struct tcb;
+
+/* OPEN passive (RFC 9293 3.10.1). */
+int sock_listen(struct host *host, uint16_t port, uint32_t backlog, struct tcb **out);
+/* OPEN active: sends the SYN. local_port 0 picks an ephemeral port.
+ * Returns 0 (pending: app_ops.connected follows) or an error. */
+int sock_connect(struct host *host, uint32_t remote_addr, uint16_t remote_port,
+                 uint16_t local_port, struct tcb **out);
+/* SEND of `bytes` counted octets. Returns 0 when queued, else an error. */
+int sock_send(struct tcb *tcb, uint64_t bytes);
+/* RECEIVE up to `max` octets (0 = all available). Returns 0 with *got set
+ * (*got == 0 with *eof true at end of stream), TS_EAGAIN when nothing is there
+ * yet, or an error such as ECONNRESET. */
+int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof);
+/* shutdown(): how = 1 RD, 2 WR, 3 RDWR. */
+int sock_shutdown(struct tcb *tcb, int how);
+/* CLOSE: the application lets go of the socket (it becomes an orphan that
+ * finishes the close on its own). With SO_LINGER {on, 0} this is ABORT.
+ * With SO_LINGER {on, N>0} close "blocks": returns TS_EINPROGRESS and
+ * app_ops.close_done follows when the FIN is acknowledged or N expires. */
+int sock_close(struct tcb *tcb);
+/* ABORT (RFC 9293 3.10.5): RST when synchronized, TCB deleted. */
+int sock_abort(struct tcb *tcb);
+
+struct sock_linger {
+    bool on;
+    sim_time_t time;
+};
+void sock_set_linger(struct tcb *tcb, struct sock_linger linger);
+void sock_set_keepalive(struct tcb *tcb, bool on);
+void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intvl,
+                               uint32_t count);
+void sock_set_nodelay(struct tcb *tcb, bool on);
+void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout);
+void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf);
+
+/* STATUS (RFC 9293 3.10.6) and introspection. */
+enum tcp_state sock_state(const struct tcb *tcb);
+uint32_t sock_id(const struct tcb *tcb);
+struct host *sock_host(const struct tcb *tcb);
+/* Octets received in order and not yet read (netstat Recv-Q). */
+uint64_t sock_recv_queue(const struct tcb *tcb);
+/* Octets written and not yet acknowledged (netstat Send-Q). */
+uint64_t sock_send_queue(const struct tcb *tcb);
+/* Opaque pointer the application may hang on a socket. */
+void sock_set_user(struct tcb *tcb, void *user);
+void *sock_user(const struct tcb *tcb);
+
+#endif

@@ -1,0 +1,318 @@
+/* Expectations: a trace sink records what the `expect:` lines need (segment
+ * counts always; per-connection state and call history only when a line asks
+ * for it), timers sample per-state socket counts at their instants, and
+ * runner_check compares each line with what happened. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner_internal.h"
+#include "tcpsim/host.h"
+#include "tcpsim/errors.h"
+
+static int host_of(const struct runner *r, const char *name)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->net.hosts[i] && r->net.hosts[i]->name == name)
+            return i;
+    return -1;
+}
+
+static bool flags_match(const struct expectation *e, uint8_t flags)
+{
+    return (flags & e->flags_mask) == e->flags_set;
+}
+
+static void record(struct runner *r, const struct trace_event *ev, int host)
+{
+    if (r->event_count == r->event_cap) {
+        size_t cap = r->event_cap ? r->event_cap * 2 : 256;
+        struct rec_event *grown = realloc(r->events, cap * sizeof *grown);
+        if (!grown)
+            return;
+        r->events = grown;
+        r->event_cap = cap;
+    }
+    struct rec_event *rec = &r->events[r->event_count++];
+    memset(rec, 0, sizeof *rec);
+    rec->t = ev->t;
+    rec->conn = ev->conn;
+    rec->host = (uint8_t)host;
+    rec->kind = (uint8_t)ev->kind;
+    if (ev->kind == TRACE_STATE) {
+        rec->from = (uint8_t)ev->u.state.from;
+        rec->to = (uint8_t)ev->u.state.to;
+    } else {
+        rec->call = ev->u.app.call;
+        rec->ret = (int16_t)ev->u.app.ret;
+    }
+}
+
+static void expect_emit(void *ctx, const struct trace_event *ev)
+{
+    struct runner *r = ctx;
+    int host = host_of(r, ev->host);
+    if (host < 0)
+        return;
+    if (ev->kind == TRACE_SEG) {
+        const struct scenario *sc = r->scenario;
+        for (size_t i = 0; i < sc->expect_count; i++) {
+            const struct expectation *e = &sc->expects[i];
+            if (e->kind != EXPECT_SEG_COUNT || e->host != host || e->dir != ev->u.seg.dir)
+                continue;
+            if (ev->t < e->from || (e->to != SIM_TIME_NEVER && ev->t >= e->to))
+                continue;
+            if (flags_match(e, ev->u.seg.seg->flags))
+                r->seg_counts[i]++;
+        }
+        return;
+    }
+    if (r->record && (ev->kind == TRACE_STATE || ev->kind == TRACE_APP))
+        record(r, ev, host);
+}
+
+static void probe_fire(struct engine *engine, struct sim_timer *timer)
+{
+    struct count_probe *p = container_of(timer, struct count_probe, timer);
+    /* Sample after everything else due at this instant, like "state at". */
+    if (engine_next_time(engine) == engine->now && p->value++ < 10000) {
+        engine_arm(engine, timer, engine->now);
+        return;
+    }
+    const struct expectation *e = &p->runner->scenario->expects[p->expect_index];
+    p->value = host_count_in_state(p->runner->net.hosts[e->host], e->state);
+    p->taken = true;
+}
+
+int expect_setup(struct runner *r)
+{
+    const struct scenario *sc = r->scenario;
+    size_t n = sc->expect_count ? sc->expect_count : 1;
+    r->seg_counts = calloc(n, sizeof *r->seg_counts);
+    r->probes = calloc(n, sizeof *r->probes);
+    if (!r->seg_counts || !r->probes)
+        return TS_ENOMEM;
+    for (size_t i = 0; i < sc->expect_count; i++) {
+        const struct expectation *e = &sc->expects[i];
+        if (e->kind == EXPECT_SOCKETS_IN) {
+            struct count_probe *p = &r->probes[i];
+            p->runner = r;
+            p->expect_index = i;
+            sim_timer_init(&p->timer, probe_fire);
+            engine_arm(&r->net.engine, &p->timer, e->at);
+        } else if (e->kind != EXPECT_SEG_COUNT) {
+            r->record = true;
+        }
+    }
+    struct trace_sink sink = {expect_emit, NULL, r};
+    return tracer_add(&r->net.tracer, sink) == 0 ? TS_OK : TS_ENOMEM;
+}
+
+void expect_teardown(struct runner *r)
+{
+    if (r->probes)
+        for (size_t i = 0; i < r->scenario->expect_count; i++)
+            if (r->probes[i].runner)
+                engine_cancel(&r->net.engine, &r->probes[i].timer);
+    free(r->probes);
+    free(r->seg_counts);
+    free(r->events);
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+static bool compare(enum expect_op op, int64_t got, int64_t want)
+{
+    switch (op) {
+    case OP_EQ: return got == want;
+    case OP_NE: return got != want;
+    case OP_LT: return got < want;
+    case OP_LE: return got <= want;
+    case OP_GT: return got > want;
+    case OP_GE: return got >= want;
+    }
+    return false;
+}
+
+static const char *op_text(enum expect_op op)
+{
+    static const char *const names[] = {"==", "!=", "<", "<=", ">", ">="};
+    return names[op];
+}
+
+static void format_time(sim_time_t t, char *out, size_t size)
+{
+    if (t % SIM_S(1) == 0)
+        snprintf(out, size, "%llds", (long long)(t / SIM_S(1)));
+    else if (t % SIM_MS(1) == 0)
+        snprintf(out, size, "%lldms", (long long)(t / SIM_MS(1)));
+    else
+        snprintf(out, size, "%.6fs", (double)t / 1e9);
+}
+
+static bool resolve(const struct runner *r, const struct expectation *e, uint32_t *conn,
+                    char *detail, size_t size)
+{
+    if (e->conn_id) {
+        *conn = e->conn_id;
+        return true;
+    }
+    const char *name = e->sock ? e->sock : "conn";
+    const struct sock_name *slot = runner_find_name(r, e->host, name);
+    if (!slot) {
+        snprintf(detail, size, "no socket named '%s' on %s", name,
+                 r->scenario->hosts[e->host].name);
+        return false;
+    }
+    *conn = slot->first_conn;
+    return true;
+}
+
+static bool is_mine(const struct rec_event *ev, int host, uint32_t conn, uint8_t kind)
+{
+    return ev->host == host && ev->conn == conn && ev->kind == kind;
+}
+
+static bool check_states(const struct runner *r, const struct expectation *e, uint32_t conn,
+                         char *detail, size_t size)
+{
+    char seen[200] = "";
+    size_t len = 0, n = 0;
+    bool ok = true;
+    for (size_t i = 0; i < r->event_count; i++) {
+        const struct rec_event *ev = &r->events[i];
+        if (!is_mine(ev, e->host, conn, TRACE_STATE))
+            continue;
+        if (n == 0) {
+            ok &= e->state_count > 0 && e->states[0] == ev->from;
+            len += (size_t)snprintf(seen + len, len < sizeof seen ? sizeof seen - len : 0, "%s",
+                                    tcp_state_name(ev->from));
+            n++;
+        }
+        ok &= n < e->state_count && e->states[n] == ev->to;
+        if (len < sizeof seen)
+            len += (size_t)snprintf(seen + len, sizeof seen - len, " %s", tcp_state_name(ev->to));
+        n++;
+    }
+    ok &= n == e->state_count;
+    snprintf(detail, size, "%s%s", ok ? "" : "got ", n ? seen : "no state changes");
+    return ok;
+}
+
+static enum tcp_state state_at(const struct runner *r, int host, uint32_t conn, sim_time_t t,
+                               bool *any)
+{
+    enum tcp_state s = TCP_CLOSED;
+    *any = false;
+    for (size_t i = 0; i < r->event_count; i++) {
+        const struct rec_event *ev = &r->events[i];
+        if (!is_mine(ev, host, conn, TRACE_STATE))
+            continue;
+        if (ev->t > t)
+            break;
+        s = (enum tcp_state)ev->to;
+        *any = true;
+    }
+    return s;
+}
+
+static sim_time_t time_in(const struct runner *r, const struct expectation *e, uint32_t conn)
+{
+    sim_time_t total = 0, since = -1;
+    for (size_t i = 0; i < r->event_count; i++) {
+        const struct rec_event *ev = &r->events[i];
+        if (!is_mine(ev, e->host, conn, TRACE_STATE))
+            continue;
+        if (ev->to == e->state && since < 0)
+            since = ev->t;
+        else if (ev->from == e->state && since >= 0) {
+            total += ev->t - since;
+            since = -1;
+        }
+    }
+    if (since >= 0)
+        total += r->end - since;
+    return total;
+}
+
+static bool check_one(const struct runner *r, size_t index, char *detail, size_t size)
+{
+    const struct expectation *e = &r->scenario->expects[index];
+    char a[32], b[32];
+    uint32_t conn = 0;
+    detail[0] = '\0';
+    switch (e->kind) {
+    case EXPECT_SEG_COUNT: {
+        int64_t got = (int64_t)r->seg_counts[index];
+        snprintf(detail, size, "expected count %s %lld, got %lld", op_text(e->op),
+                 (long long)e->value, (long long)got);
+        return compare(e->op, got, e->value);
+    }
+    case EXPECT_SOCKETS_IN: {
+        const struct count_probe *p = &r->probes[index];
+        if (!p->taken) {
+            format_time(e->at, a, sizeof a);
+            snprintf(detail, size, "the run ended before %s", a);
+            return false;
+        }
+        snprintf(detail, size, "expected %s %lld sockets in %s, got %lld", op_text(e->op),
+                 (long long)e->value, tcp_state_name(e->state), (long long)p->value);
+        return compare(e->op, p->value, e->value);
+    }
+    default:
+        break;
+    }
+    if (!resolve(r, e, &conn, detail, size))
+        return false;
+    bool any;
+    switch (e->kind) {
+    case EXPECT_STATES:
+        return check_states(r, e, conn, detail, size);
+    case EXPECT_STATE_AT: {
+        enum tcp_state s = state_at(r, e->host, conn, e->at, &any);
+        format_time(e->at, a, sizeof a);
+        snprintf(detail, size, "expected %s at %s, got %s", tcp_state_name(e->state), a,
+                 tcp_state_name(s));
+        return s == e->state;
+    }
+    case EXPECT_FINAL_STATE: {
+        enum tcp_state s = state_at(r, e->host, conn, SIM_TIME_MAX, &any);
+        snprintf(detail, size, "expected final state %s, got %s", tcp_state_name(e->state),
+                 tcp_state_name(s));
+        return s == e->state;
+    }
+    case EXPECT_TIME_IN: {
+        sim_time_t got = time_in(r, e, conn);
+        format_time(e->value, a, sizeof a);
+        format_time(got, b, sizeof b);
+        snprintf(detail, size, "expected time in %s %s %s, got %s", tcp_state_name(e->state),
+                 op_text(e->op), a, b);
+        return compare(e->op, got, e->value);
+    }
+    case EXPECT_RETURNS:
+        for (size_t i = 0; i < r->event_count; i++) {
+            const struct rec_event *ev = &r->events[i];
+            if (is_mine(ev, e->host, conn, TRACE_APP) && strcmp(ev->call, e->call) == 0) {
+                snprintf(detail, size, "expected %s() = %s, got %s", e->call,
+                         ts_err_name(e->ret), ts_err_name(ev->ret));
+                return ev->ret == e->ret;
+            }
+        }
+        snprintf(detail, size, "expected %s() = %s, but %s() never returned", e->call,
+                 ts_err_name(e->ret), e->call);
+        return false;
+    default:
+        return false;
+    }
+}
+
+size_t runner_check(struct runner *r, struct expect_result *results)
+{
+    size_t failed = 0;
+    for (size_t i = 0; i < r->scenario->expect_count; i++) {
+        results[i].expect = &r->scenario->expects[i];
+        results[i].pass = check_one(r, i, results[i].detail, sizeof results[i].detail);
+        failed += !results[i].pass;
+    }
+    return failed;
+}

@@ -1,0 +1,254 @@
+/* A host: demultiplexing by 4-tuple (open-addressing hash, O(1)), listeners,
+ * ephemeral ports, segment input/output, crash and reboot. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_internal.h"
+#include "tcpsim/errors.h"
+
+#define TOMBSTONE ((struct tcb *)1)
+
+static uint32_t tuple_hash(uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    uint64_t k = ((uint64_t)raddr << 32) | ((uint64_t)rport << 16) | lport;
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    k *= 0xc4ceb9fe1a85ec53ULL;
+    k ^= k >> 33;
+    return (uint32_t)k;
+}
+
+static bool tcb_matches(const struct tcb *t, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    return t->local_port == lport && t->remote_addr == raddr && t->remote_port == rport;
+}
+
+static int table_resize(struct tcb_table *table, uint32_t capacity)
+{
+    struct tcb **slots = calloc(capacity, sizeof *slots);
+    if (!slots)
+        return TS_ENOMEM;
+    for (uint32_t i = 0; i < table->capacity; i++) {
+        struct tcb *t = table->slots[i];
+        if (!t || t == TOMBSTONE)
+            continue;
+        uint32_t j = tuple_hash(t->local_port, t->remote_addr, t->remote_port) & (capacity - 1);
+        while (slots[j])
+            j = (j + 1) & (capacity - 1);
+        slots[j] = t;
+    }
+    free(table->slots);
+    table->slots = slots;
+    table->capacity = capacity;
+    table->tombs = 0;
+    return TS_OK;
+}
+
+int host_insert_conn(struct host *host, struct tcb *tcb)
+{
+    struct tcb_table *table = &host->conns;
+    if ((table->used + table->tombs + 1) * 4 >= table->capacity * 3) {
+        uint32_t cap = table->capacity ? table->capacity : 64;
+        while ((table->used + 1) * 2 >= cap)
+            cap *= 2;
+        if (table_resize(table, cap) != TS_OK)
+            return TS_ENOMEM;
+    }
+    uint32_t mask = table->capacity - 1;
+    uint32_t j = tuple_hash(tcb->local_port, tcb->remote_addr, tcb->remote_port) & mask;
+    while (table->slots[j] && table->slots[j] != TOMBSTONE)
+        j = (j + 1) & mask;
+    if (table->slots[j] == TOMBSTONE)
+        table->tombs--;
+    table->slots[j] = tcb;
+    table->used++;
+    return TS_OK;
+}
+
+static uint32_t *find_slot(struct tcb_table *table, uint16_t lport, uint32_t raddr,
+                           uint16_t rport, uint32_t *out)
+{
+    if (!table->capacity)
+        return NULL;
+    uint32_t mask = table->capacity - 1;
+    uint32_t j = tuple_hash(lport, raddr, rport) & mask;
+    while (table->slots[j]) {
+        struct tcb *t = table->slots[j];
+        if (t != TOMBSTONE && tcb_matches(t, lport, raddr, rport)) {
+            *out = j;
+            return out;
+        }
+        j = (j + 1) & mask;
+    }
+    return NULL;
+}
+
+struct tcb *host_find_conn(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    uint32_t j;
+    if (!find_slot(&host->conns, lport, raddr, rport, &j))
+        return NULL;
+    return host->conns.slots[j];
+}
+
+void host_remove_conn(struct host *host, struct tcb *tcb)
+{
+    uint32_t j;
+    struct tcb_table *table = &host->conns;
+    if (!find_slot(table, tcb->local_port, tcb->remote_addr, tcb->remote_port, &j))
+        return;
+    if (table->slots[j] != tcb)
+        return;
+    table->slots[j] = TOMBSTONE;
+    table->used--;
+    table->tombs++;
+}
+
+struct tcb *host_find_listener(struct host *host, uint16_t port)
+{
+    for (uint32_t i = 0; i < host->listener_count; i++)
+        if (host->listeners[i]->local_port == port)
+            return host->listeners[i];
+    return NULL;
+}
+
+int host_add_listener(struct host *host, struct tcb *tcb)
+{
+    struct tcb **grown = realloc(host->listeners, (host->listener_count + 1) * sizeof *grown);
+    if (!grown)
+        return TS_ENOMEM;
+    host->listeners = grown;
+    host->listeners[host->listener_count++] = tcb;
+    return TS_OK;
+}
+
+void host_remove_listener(struct host *host, struct tcb *tcb)
+{
+    for (uint32_t i = 0; i < host->listener_count; i++) {
+        if (host->listeners[i] == tcb) {
+            host->listeners[i] = host->listeners[--host->listener_count];
+            return;
+        }
+    }
+}
+
+/* Linux-style ephemeral port choice: walk ip_local_port_range from a
+ * cursor and take the first port whose 4-tuple toward this destination is
+ * free (TIME_WAIT holds it too). EADDRNOTAVAIL when none is. */
+int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, uint16_t *port)
+{
+    const struct tcp_params *p = &host->params;
+    uint32_t lo = p->port_range_lo, hi = p->port_range_hi;
+    if (lo == 0 || hi < lo || hi > 65535)
+        return TS_EINVAL;
+    uint32_t span = hi - lo + 1;
+    for (uint32_t i = 0; i < span; i++) {
+        uint32_t candidate = lo + (host->next_port + i) % span;
+        if (host_find_listener(host, (uint16_t)candidate))
+            continue;
+        if (!host_find_conn(host, (uint16_t)candidate, raddr, rport)) {
+            host->next_port = (host->next_port + i + 1) % span;
+            *port = (uint16_t)candidate;
+            return TS_OK;
+        }
+    }
+    return TS_EADDRNOTAVAIL;
+}
+
+static void trace_segment(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
+                          uint32_t conn, const char *why)
+{
+    const struct tracer *tracer = &host->net->tracer;
+    if (!tracer_active(tracer))
+        return;
+    struct trace_event ev = {.t = host->net->engine.now, .kind = TRACE_SEG, .host = host->name,
+                             .conn = conn};
+    ev.u.seg.dir = dir;
+    ev.u.seg.seg = seg;
+    ev.u.seg.why = why;
+    tracer_emit(tracer, &ev);
+}
+
+void host_output(struct host *host, struct tcp_segment *seg, uint32_t conn)
+{
+    seg->src_conn = conn;
+    if (host->crashed) {
+        trace_segment(host, TRACE_DROP, seg, conn, "crashed");
+        return;
+    }
+    trace_segment(host, TRACE_TX, seg, conn, NULL);
+    link_send(&host->net->links[host->index], seg);
+}
+
+void host_input(struct host *host, const struct tcp_segment *seg)
+{
+    if (host->crashed) {
+        trace_segment(host, TRACE_DROP, seg, 0, "crashed");
+        return;
+    }
+    struct tcb *tcb = host_find_conn(host, seg->dst_port, seg->src_addr, seg->src_port);
+    if (!tcb)
+        tcb = host_find_listener(host, seg->dst_port);
+    trace_segment(host, TRACE_RX, seg, tcb ? tcb->id : 0, NULL);
+    if (!tcb) {
+        tcp_reply_rst(host, seg); /* RFC 9293 3.10.7.1: no TCB */
+        return;
+    }
+    tcp_input(tcb, seg);
+}
+
+void host_crash(struct host *host)
+{
+    host->crashed = true;
+    if (tracer_active(&host->net->tracer)) {
+        struct trace_event ev = {.t = host->net->engine.now, .kind = TRACE_NOTE,
+                                 .host = host->name};
+        ev.u.note.text = "host crashed: it neither sends nor receives";
+        tracer_emit(&host->net->tracer, &ev);
+    }
+}
+
+/* Forget every socket without a word on the wire (the memory of a crashed
+ * machine is gone); the application's handles become CLOSED sockets. */
+static void forget(struct tcb *tcb)
+{
+    tcb->orphan = true;
+    tcb->parent = NULL;
+    tcp_close_tcb(tcb);
+}
+
+void host_reboot(struct host *host)
+{
+    struct tcb_table *table = &host->conns;
+    for (uint32_t i = 0; i < table->capacity; i++) {
+        struct tcb *t = table->slots[i];
+        if (t && t != TOMBSTONE)
+            forget(t);
+    }
+    while (host->listener_count)
+        forget(host->listeners[0]);
+    host->crashed = false;
+    if (tracer_active(&host->net->tracer)) {
+        struct trace_event ev = {.t = host->net->engine.now, .kind = TRACE_NOTE,
+                                 .host = host->name};
+        ev.u.note.text = "host rebooted: all connections forgotten";
+        tracer_emit(&host->net->tracer, &ev);
+    }
+}
+
+uint32_t host_count_in_state(const struct host *host, enum tcp_state state)
+{
+    return host->state_count[state];
+}
+
+void host_destroy_all(struct host *host)
+{
+    while (host->all)
+        tcb_free(host->all);
+    free(host->conns.slots);
+    free(host->listeners);
+    memset(&host->conns, 0, sizeof host->conns);
+    host->listeners = NULL;
+    host->listener_count = 0;
+}

@@ -1,0 +1,378 @@
+/* The tcpsim command line: run, check, validate, plot. The only file that
+ * prints, reads the environment or exits. */
+#include <dirent.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tcpsim/errors.h"
+#include "tcpsim/runner.h"
+#include "tcpsim/scenario.h"
+#include "tcpsim/trace_sinks.h"
+
+#define TCPSIM_VERSION "0.1.0"
+#define EXIT_FAILED 1
+#define EXIT_BAD_INPUT 2
+#define MAX_SETS 64
+
+static const char usage[] =
+    "usage:\n"
+    "  tcpsim run FILE.yaml [--format text|jsonl|csv] [--out DIR] [--pcap FILE]\n"
+    "             [--pcap-at HOST|wire] [--seed N] [--set KEY=VALUE]...\n"
+    "             [-S|--absolute] [--quiet] [--explain]\n"
+    "  tcpsim check FILE.yaml|DIR...   exit 0 when every expectation holds,\n"
+    "                                  1 when one fails, 2 on bad input\n"
+    "  tcpsim validate FILE.yaml       check a scenario file without running it\n"
+    "  tcpsim plot FILE.yaml --out DIR write gnuplot data and pictures\n"
+    "  tcpsim --help | --version\n"
+    "\n"
+    "--set overrides any scenario value by its dotted path, e.g.\n"
+    "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set hosts.client.tcp.keepalive=true\n";
+
+struct run_args {
+    const char *file;
+    const char *format;
+    const char *out_dir;
+    const char *pcap;
+    const char *pcap_at;
+    const char *sets[MAX_SETS + 1];
+    size_t set_count;
+    struct trace_text_options text;
+};
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "tcpsim: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return EXIT_BAD_INPUT;
+}
+
+static int parse_run_args(int argc, char **argv, struct run_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->format = "text";
+    static char seed_set[64];
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--format") == 0 || strcmp(arg, "--out") == 0 ||
+            strcmp(arg, "--pcap") == 0 || strcmp(arg, "--pcap-at") == 0 ||
+            strcmp(arg, "--seed") == 0 || strcmp(arg, "--set") == 0) {
+            if (!val)
+                return bad_usage("%s needs a value", arg);
+            i++;
+            if (strcmp(arg, "--format") == 0)
+                a->format = val;
+            else if (strcmp(arg, "--out") == 0)
+                a->out_dir = val;
+            else if (strcmp(arg, "--pcap") == 0)
+                a->pcap = val;
+            else if (strcmp(arg, "--pcap-at") == 0)
+                a->pcap_at = val;
+            else if (a->set_count >= MAX_SETS)
+                return bad_usage("too many --set/--seed options%s", "");
+            else if (strcmp(arg, "--seed") == 0) {
+                snprintf(seed_set, sizeof seed_set, "seed=%s", val);
+                a->sets[a->set_count++] = seed_set;
+            } else
+                a->sets[a->set_count++] = val;
+        } else if (strcmp(arg, "-S") == 0 || strcmp(arg, "--absolute") == 0) {
+            a->text.absolute_seq = true;
+        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
+            a->text.quiet = true;
+        } else if (strcmp(arg, "--explain") == 0) {
+            a->text.explain = true;
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            return bad_usage("unknown option '%s'", arg);
+        } else if (!a->file) {
+            a->file = arg;
+        } else {
+            return bad_usage("unexpected argument '%s'", arg);
+        }
+    }
+    if (!a->file)
+        return bad_usage("missing scenario file%s", "");
+    if (strcmp(a->format, "text") && strcmp(a->format, "jsonl") && strcmp(a->format, "csv"))
+        return bad_usage("--format must be text, jsonl or csv, not '%s'", a->format);
+    return 0;
+}
+
+static int load(const char *file, const char *const *sets, size_t set_count, struct scenario *sc)
+{
+    char error[SCENARIO_ERROR_MAX];
+    if (scenario_load(file, sets, set_count, sc, error, sizeof error) != 0) {
+        fprintf(stderr, "%s\n", error);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
+}
+
+/* The sinks of one run, owned here so they can be freed in one place. */
+struct sinks {
+    struct trace_text *text;
+    struct trace_jsonl *jsonl;
+    struct trace_csv *csv;
+    struct trace_pcap *pcap;
+    FILE *files[4];
+    int file_count;
+};
+
+static FILE *open_out(struct sinks *s, const char *dir, const char *base, const char *ext)
+{
+    char path[4096];
+    if (dir)
+        snprintf(path, sizeof path, "%s/%s%s", dir, base, ext);
+    else
+        snprintf(path, sizeof path, "%s", base);
+    FILE *f = fopen(path, ext && strcmp(ext, ".pcap") == 0 ? "wb" : "w");
+    if (!f) {
+        fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    s->files[s->file_count++] = f;
+    return f;
+}
+
+static void sinks_free(struct sinks *s)
+{
+    trace_text_free(s->text);
+    trace_jsonl_free(s->jsonl);
+    trace_csv_free(s->csv);
+    trace_pcap_free(s->pcap);
+    for (int i = 0; i < s->file_count; i++)
+        fclose(s->files[i]);
+}
+
+static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_args *a,
+                     const char *name)
+{
+    FILE *f;
+    if (a->out_dir) {
+        if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "tcpsim: cannot create %s: %s\n", a->out_dir, strerror(errno));
+            return EXIT_BAD_INPUT;
+        }
+        if (!(f = open_out(s, a->out_dir, name, ".txt")))
+            return EXIT_BAD_INPUT;
+        s->text = trace_text_new(f, &a->text);
+        tracer_add(tracer, trace_text_sink(s->text));
+        if (!(f = open_out(s, a->out_dir, name, ".jsonl")))
+            return EXIT_BAD_INPUT;
+        s->jsonl = trace_jsonl_new(f);
+        tracer_add(tracer, trace_jsonl_sink(s->jsonl));
+        if (!(f = open_out(s, a->out_dir, name, ".csv")))
+            return EXIT_BAD_INPUT;
+        s->csv = trace_csv_new(f);
+        tracer_add(tracer, trace_csv_sink(s->csv));
+    } else if (strcmp(a->format, "jsonl") == 0) {
+        s->jsonl = trace_jsonl_new(stdout);
+        tracer_add(tracer, trace_jsonl_sink(s->jsonl));
+    } else if (strcmp(a->format, "csv") == 0) {
+        s->csv = trace_csv_new(stdout);
+        tracer_add(tracer, trace_csv_sink(s->csv));
+    } else {
+        s->text = trace_text_new(stdout, &a->text);
+        tracer_add(tracer, trace_text_sink(s->text));
+    }
+    if (a->pcap || a->out_dir) {
+        f = a->pcap ? open_out(s, NULL, a->pcap, ".pcap") : open_out(s, a->out_dir, name, ".pcap");
+        if (!f)
+            return EXIT_BAD_INPUT;
+        const char *at = a->pcap_at && strcmp(a->pcap_at, "wire") != 0 ? a->pcap_at : NULL;
+        s->pcap = trace_pcap_new(f, at);
+        tracer_add(tracer, trace_pcap_sink(s->pcap));
+    }
+    return 0;
+}
+
+/* Prints failed expectations as file:line:col lines; returns how many failed. */
+static size_t report_expectations(struct runner *runner, const struct scenario *sc, FILE *out,
+                                  bool verbose)
+{
+    struct expect_result *results = calloc(sc->expect_count ? sc->expect_count : 1,
+                                           sizeof *results);
+    if (!results)
+        return 1;
+    size_t failed = runner_check(runner, results);
+    for (size_t i = 0; i < sc->expect_count; i++) {
+        const struct expectation *e = results[i].expect;
+        if (!results[i].pass)
+            fprintf(out, "%s:%d:%d: expectation failed: %s\n    %s\n", sc->file, e->pos.line,
+                    e->pos.col, e->text, results[i].detail);
+        else if (verbose)
+            fprintf(out, "  ok   %s\n", e->text);
+    }
+    uint64_t bad = runner_stream_errors(runner);
+    if (bad) {
+        fprintf(out, "%s: %llu octets were delivered out of stream order\n", sc->file,
+                (unsigned long long)bad);
+        failed++;
+    }
+    free(results);
+    return failed;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run_args a;
+    int rc = parse_run_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    struct scenario sc;
+    if ((rc = load(a.file, a.sets, a.set_count, &sc)))
+        return rc;
+    struct runner *runner;
+    if (runner_create(&sc, &runner) != TS_OK) {
+        fprintf(stderr, "tcpsim: out of memory\n");
+        scenario_free(&sc);
+        return EXIT_FAILED;
+    }
+    struct sinks sinks = {0};
+    rc = add_sinks(&sinks, &runner_net(runner)->tracer, &a, sc.name);
+    if (!rc) {
+        runner_run(runner);
+        size_t failed = report_expectations(runner, &sc, stderr, false);
+        if (failed)
+            fprintf(stderr, "%s: %zu of %zu expectations failed\n", sc.file, failed,
+                    sc.expect_count);
+    }
+    runner_free(runner);
+    sinks_free(&sinks);
+    scenario_free(&sc);
+    return rc;
+}
+
+struct check_totals {
+    int scenarios, failed, bad;
+};
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void check_file(const char *file, struct check_totals *t)
+{
+    struct scenario sc;
+    t->scenarios++;
+    if (load(file, NULL, 0, &sc)) {
+        t->bad++;
+        return;
+    }
+    struct runner *runner;
+    if (runner_create(&sc, &runner) != TS_OK) {
+        fprintf(stderr, "tcpsim: out of memory\n");
+        t->failed++;
+        scenario_free(&sc);
+        return;
+    }
+    runner_run(runner);
+    size_t failed = report_expectations(runner, &sc, stdout, false);
+    if (failed) {
+        printf("FAIL %s (%zu of %zu expectations failed)\n", file, failed, sc.expect_count);
+        t->failed++;
+    } else {
+        printf("PASS %s (%zu expectations)\n", file, sc.expect_count);
+    }
+    runner_free(runner);
+    scenario_free(&sc);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.yaml in `dir`, in name order, so output is stable. */
+static void check_dir(const char *dir, struct check_totals *t)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "tcpsim: cannot open %s: %s\n", dir, strerror(errno));
+        t->bad++;
+        return;
+    }
+    char **names = NULL;
+    size_t count = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!has_suffix(de->d_name, ".yaml") && !has_suffix(de->d_name, ".yml"))
+            continue;
+        char **grown = realloc(names, (count + 1) * sizeof *names);
+        if (!grown)
+            break;
+        names = grown;
+        size_t len = strlen(dir) + strlen(de->d_name) + 2;
+        names[count] = malloc(len);
+        if (!names[count])
+            break;
+        bool slash = dir[0] && dir[strlen(dir) - 1] == '/';
+        snprintf(names[count++], len, "%s%s%s", dir, slash ? "" : "/", de->d_name);
+    }
+    closedir(d);
+    qsort(names, count, sizeof *names, compare_names);
+    for (size_t i = 0; i < count; i++) {
+        check_file(names[i], t);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc == 0)
+        return bad_usage("check needs scenario files or folders%s", "");
+    struct check_totals t = {0};
+    for (int i = 0; i < argc; i++) {
+        struct stat st;
+        if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
+            check_dir(argv[i], &t);
+        else
+            check_file(argv[i], &t);
+    }
+    printf("check: %d scenarios, %d passed, %d failed, %d bad input\n", t.scenarios,
+           t.scenarios - t.failed - t.bad, t.failed, t.bad);
+    if (t.bad)
+        return EXIT_BAD_INPUT;
+    return t.failed ? EXIT_FAILED : 0;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    if (argc != 1)
+        return bad_usage("validate takes one scenario file%s", "");
+    struct scenario sc;
+    int rc = load(argv[0], NULL, 0, &sc);
+    if (rc)
+        return rc;
+    printf("%s: ok (%zu steps, %zu expectations)\n", argv[0], sc.step_count, sc.expect_count);
+    scenario_free(&sc);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return bad_usage("missing command%s", "");
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", TCPSIM_VERSION, usage);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("tcpsim %s\n", TCPSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "validate") == 0)
+        return cmd_validate(argc - 2, argv + 2);
+    return bad_usage("unknown command '%s'", cmd);
+}

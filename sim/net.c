@@ -1,0 +1,116 @@
+/* The world of one run: engine, tracer, two hosts, two link directions.
+ * Links deliver into host_input; link drops become timeline events. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_internal.h"
+#include "tcpsim/errors.h"
+
+int net_init(struct net *net, uint64_t seed)
+{
+    memset(net, 0, sizeof *net);
+    net->seed = seed;
+    tracer_init(&net->tracer);
+    return engine_init(&net->engine);
+}
+
+int net_add_host(struct net *net, int index, const char *name, uint32_t addr,
+                 const struct tcp_params *params)
+{
+    struct host *host = calloc(1, sizeof *host);
+    if (!host)
+        return TS_ENOMEM;
+    host->name = strdup(name);
+    if (!host->name) {
+        free(host);
+        return TS_ENOMEM;
+    }
+    host->net = net;
+    host->index = index;
+    host->addr = addr;
+    host->params = *params;
+    rng_seed(&host->isn_rng, net->seed, RNG_STREAM_ISN + (uint64_t)index);
+    struct rng port_rng;
+    rng_seed(&port_rng, net->seed, RNG_STREAM_PORT + (uint64_t)index);
+    uint32_t span = params->port_range_hi >= params->port_range_lo
+                        ? params->port_range_hi - params->port_range_lo + 1
+                        : 1;
+    host->next_port = (uint32_t)rng_below(&port_rng, span);
+    net->hosts[index] = host;
+    return TS_OK;
+}
+
+static void deliver_to(void *ctx, const struct tcp_segment *seg)
+{
+    host_input((struct host *)ctx, seg);
+}
+
+static void link_dropped(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+{
+    struct host *sender = ctx;
+    const struct tracer *tracer = &sender->net->tracer;
+    if (!tracer_active(tracer))
+        return;
+    struct trace_event ev = {.t = sender->net->engine.now, .kind = TRACE_SEG,
+                             .host = sender->name, .conn = seg->src_conn};
+    ev.u.seg.dir = TRACE_DROP;
+    ev.u.seg.seg = seg;
+    ev.u.seg.why = link_drop_reason_name(why);
+    tracer_emit(tracer, &ev);
+}
+
+/* Each link's drop context is its sender; its delivery context the receiver.
+ * link_init takes one ctx, so the drop callback finds the sender through
+ * the receiver's peer. */
+static void deliver_a(void *ctx, const struct tcp_segment *seg)
+{
+    struct net *net = ctx;
+    deliver_to(net->hosts[1], seg);
+}
+static void deliver_b(void *ctx, const struct tcp_segment *seg)
+{
+    struct net *net = ctx;
+    deliver_to(net->hosts[0], seg);
+}
+static void drop_a(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+{
+    struct net *net = ctx;
+    link_dropped(net->hosts[0], seg, why);
+}
+static void drop_b(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+{
+    struct net *net = ctx;
+    link_dropped(net->hosts[1], seg, why);
+}
+
+void net_connect_hosts(struct net *net, const struct link_params *a_to_b,
+                       const struct link_params *b_to_a)
+{
+    link_init(&net->links[0], &net->engine, a_to_b, net->seed, 0, deliver_a, drop_a, net);
+    link_init(&net->links[1], &net->engine, b_to_a, net->seed, 1, deliver_b, drop_b, net);
+}
+
+struct host *net_host_by_addr(struct net *net, uint32_t addr)
+{
+    for (int i = 0; i < 2; i++)
+        if (net->hosts[i] && net->hosts[i]->addr == addr)
+            return net->hosts[i];
+    return NULL;
+}
+
+void net_free(struct net *net)
+{
+    /* Links first: they cancel their timers in the live engine. */
+    link_free(&net->links[0]);
+    link_free(&net->links[1]);
+    for (int i = 0; i < 2; i++) {
+        struct host *host = net->hosts[i];
+        if (!host)
+            continue;
+        host_destroy_all(host);
+        free(host->name);
+        free(host);
+        net->hosts[i] = NULL;
+    }
+    engine_free(&net->engine);
+}

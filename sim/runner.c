@@ -1,0 +1,347 @@
+/* The runner: builds the world from a scenario, schedules the scripted steps,
+ * and plays the applications: auto-accept, auto-read (optional), close on
+ * EOF (optional). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "runner_internal.h"
+#include "tcp_internal.h"
+#include "tcpsim/errors.h"
+#include "tcpsim/socket.h"
+
+/* Runs with no stop time end here at the latest (keep-alive never idles). */
+#define RUN_SAFETY_CAP SIM_S(30 * 24 * 3600)
+
+static struct runner *runner_of(struct host *host)
+{
+    return container_of(host->net, struct runner, net);
+}
+
+static struct sock_name *name_slot(struct runner *r, int host, const char *name)
+{
+    for (size_t i = 0; i < r->name_count; i++)
+        if (r->names[i].host == host && strcmp(r->names[i].name, name) == 0)
+            return &r->names[i];
+    return NULL;
+}
+
+const struct sock_name *runner_find_name(const struct runner *r, int host, const char *name)
+{
+    return name_slot((struct runner *)r, host, name);
+}
+
+/* Binds `name` to a socket (or to conn 0 for a call that failed at once). */
+static void bind_name(struct runner *r, int host, const char *name, struct tcb *tcb)
+{
+    struct sock_name *slot = name_slot(r, host, name);
+    if (!slot) {
+        struct sock_name *grown = realloc(r->names, (r->name_count + 1) * sizeof *grown);
+        char *copy = strdup(name);
+        if (!grown || !copy) {
+            free(copy);
+            if (grown)
+                r->names = grown;
+            return;
+        }
+        r->names = grown;
+        slot = &r->names[r->name_count++];
+        slot->host = host;
+        slot->name = copy;
+        slot->first_conn = tcb ? sock_id(tcb) : 0;
+    }
+    slot->latest = tcb;
+}
+
+static struct tcb *named_socket(struct runner *r, int host, const char *name)
+{
+    struct sock_name *slot = name_slot(r, host, name ? name : "conn");
+    return slot ? slot->latest : NULL;
+}
+
+static void trace_app_call(struct runner *r, int host, uint32_t conn, const char *call, int ret,
+                           int64_t value)
+{
+    if (!tracer_active(&r->net.tracer))
+        return;
+    struct trace_event ev = {.t = r->net.engine.now, .kind = TRACE_APP,
+                             .host = r->net.hosts[host]->name, .conn = conn};
+    ev.u.app.call = call;
+    ev.u.app.ret = ret;
+    ev.u.app.value = value;
+    tracer_emit(&r->net.tracer, &ev);
+}
+
+/* ---------------------------------------------------------- applications */
+
+static bool host_autoread(struct host *host)
+{
+    return runner_of(host)->scenario->hosts[host->index].autoread;
+}
+
+static void read_all(struct runner *r, struct tcb *tcb)
+{
+    int host = sock_host(tcb)->index;
+    uint64_t got;
+    bool eof;
+    int err = sock_recv(tcb, 0, &got, &eof);
+    if (err == TS_EAGAIN || (err == TS_OK && got > 0))
+        return;
+    trace_app_call(r, host, sock_id(tcb), "recv", err, 0);
+    if (err == TS_OK && eof && r->scenario->hosts[host].close_on_eof)
+        sock_close(tcb);
+}
+
+static void app_connected(void *ctx, struct tcb *tcb, int err)
+{
+    (void)ctx;
+    (void)tcb;
+    (void)err; /* the model traces connect() itself */
+}
+
+static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
+{
+    struct runner *r = ctx;
+    int host = sock_host(child)->index;
+    (void)listener;
+    /* The first accepted connection is "conn"; later ones "conn2", "conn3"... */
+    uint32_t n = ++r->accepted_count[host];
+    char name[32];
+    if (n == 1)
+        snprintf(name, sizeof name, "conn");
+    else
+        snprintf(name, sizeof name, "conn%u", n);
+    if (!name_slot(r, host, name) || n > 1)
+        bind_name(r, host, name, child);
+    if (host_autoread(sock_host(child)))
+        read_all(r, child);
+}
+
+static void app_readable(void *ctx, struct tcb *tcb)
+{
+    struct runner *r = ctx;
+    if (host_autoread(sock_host(tcb)) && tcb->user == NULL)
+        read_all(r, tcb);
+}
+
+static void app_failed(void *ctx, struct tcb *tcb, int err)
+{
+    struct runner *r = ctx;
+    (void)err;
+    if (host_autoread(sock_host(tcb)) && tcb->user == NULL)
+        read_all(r, tcb);
+}
+
+static void app_close_done(void *ctx, struct tcb *tcb, int err)
+{
+    (void)ctx;
+    (void)tcb;
+    (void)err;
+}
+
+static void app_released(void *ctx, struct tcb *tcb)
+{
+    struct runner *r = ctx;
+    for (size_t i = 0; i < r->name_count; i++)
+        if (r->names[i].latest == tcb)
+            r->names[i].latest = NULL;
+}
+
+/* ------------------------------------------------------------ the steps */
+
+static void apply_sockopts(struct tcb *tcb, const struct sockopts *o)
+{
+    if (o->set_mask & SOCKOPT_LINGER)
+        sock_set_linger(tcb, (struct sock_linger){o->linger_on, o->linger});
+    if (o->set_mask & SOCKOPT_KEEPIDLE)
+        sock_set_keepalive_params(tcb, o->keepidle, 0, 0);
+    if (o->set_mask & SOCKOPT_KEEPINTVL)
+        sock_set_keepalive_params(tcb, 0, o->keepintvl, 0);
+    if (o->set_mask & SOCKOPT_KEEPCNT)
+        sock_set_keepalive_params(tcb, 0, 0, o->keepcnt);
+    if (o->set_mask & SOCKOPT_KEEPALIVE)
+        sock_set_keepalive(tcb, o->keepalive);
+    if (o->set_mask & SOCKOPT_NODELAY)
+        sock_set_nodelay(tcb, o->nodelay);
+    if (o->set_mask & SOCKOPT_USER_TIMEOUT)
+        sock_set_user_timeout(tcb, o->user_timeout);
+    if (o->set_mask & SOCKOPT_AUTOREAD)
+        tcb->user = o->autoread ? NULL : (void *)tcb; /* non-NULL: manual reads */
+    if (o->set_mask & (SOCKOPT_RCVBUF | SOCKOPT_SNDBUF))
+        sock_set_bufs(tcb, o->rcvbuf, o->sndbuf);
+}
+
+static void run_step(struct runner *r, const struct scenario_step *st)
+{
+    struct host *host = r->net.hosts[st->host];
+    const char *sock = st->sock ? st->sock : (st->call == STEP_LISTEN ? "listener" : "conn");
+    struct tcb *tcb = NULL;
+    int err;
+    switch (st->call) {
+    case STEP_LISTEN:
+        err = sock_listen(host, st->port, st->backlog, &tcb);
+        if (tcb) {
+            apply_sockopts(tcb, &st->opts);
+            bind_name(r, st->host, sock, tcb);
+        } else {
+            trace_app_call(r, st->host, 0, "listen", err, 0);
+        }
+        return;
+    case STEP_CONNECT: {
+        uint32_t addr = r->net.hosts[st->peer]->addr;
+        err = sock_connect(host, addr, st->port, st->local_port, &tcb);
+        if (!tcb) {
+            bind_name(r, st->host, sock, NULL);
+            trace_app_call(r, st->host, 0, "connect", err, 0);
+            return;
+        }
+        apply_sockopts(tcb, &st->opts);
+        bind_name(r, st->host, sock, tcb);
+        return;
+    }
+    case STEP_CRASH:
+        host_crash(host);
+        return;
+    case STEP_REBOOT:
+        host_reboot(host);
+        return;
+    default:
+        break;
+    }
+    tcb = named_socket(r, st->host, sock);
+    if (!tcb) {
+        static const char *const names[] = {"listen", "connect", "send", "recv", "shutdown",
+                                            "close", "abort", "setsockopt"};
+        trace_app_call(r, st->host, 0, names[st->call], TS_EBADF, 0);
+        return;
+    }
+    switch (st->call) {
+    case STEP_SEND:
+        sock_send(tcb, st->bytes);
+        break;
+    case STEP_RECV: {
+        uint64_t got;
+        bool eof;
+        err = sock_recv(tcb, st->bytes, &got, &eof);
+        trace_app_call(r, st->host, sock_id(tcb), "recv", err, (int64_t)got);
+        break;
+    }
+    case STEP_SHUTDOWN:
+        sock_shutdown(tcb, (int)st->how);
+        break;
+    case STEP_CLOSE:
+        sock_close(tcb);
+        break;
+    case STEP_ABORT:
+        sock_abort(tcb);
+        break;
+    case STEP_SETSOCKOPT:
+        apply_sockopts(tcb, &st->opts);
+        break;
+    default:
+        break;
+    }
+}
+
+static void step_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    struct step_timer *s = container_of(timer, struct step_timer, timer);
+    run_step(s->runner, &s->runner->scenario->steps[s->index]);
+}
+
+/* ------------------------------------------------------------ the world */
+
+static int add_faults(struct runner *r)
+{
+    const struct scenario *sc = r->scenario;
+    for (size_t i = 0; i < sc->fault_count; i++) {
+        const struct scenario_fault *f = &sc->faults[i];
+        for (int dir = 0; dir < 2; dir++) {
+            if (f->from_host >= 0 && f->from_host != dir)
+                continue;
+            int err = f->kind == FAULT_DROP ? link_add_rule(&r->net.links[dir], &f->rule)
+                                            : link_add_down(&r->net.links[dir], f->from, f->to);
+            if (err)
+                return err;
+        }
+    }
+    return TS_OK;
+}
+
+int runner_create(const struct scenario *sc, struct runner **out)
+{
+    *out = NULL;
+    struct runner *r = calloc(1, sizeof *r);
+    if (!r)
+        return TS_ENOMEM;
+    r->scenario = sc;
+    int err = net_init(&r->net, sc->seed);
+    for (size_t i = 0; !err && i < sc->host_count && i < 2; i++)
+        err = net_add_host(&r->net, (int)i, sc->hosts[i].name, sc->hosts[i].addr,
+                           &sc->hosts[i].tcp);
+    if (err) {
+        runner_free(r);
+        return err;
+    }
+    net_connect_hosts(&r->net, &sc->link[0], &sc->link[1]);
+    struct app_ops ops = {app_connected, app_accepted, app_readable, app_failed,
+                          app_close_done, app_released, r};
+    for (int i = 0; i < 2; i++)
+        r->net.hosts[i]->app = ops;
+    err = add_faults(r);
+    r->steps = calloc(sc->step_count ? sc->step_count : 1, sizeof *r->steps);
+    if (err || !r->steps) {
+        runner_free(r);
+        return err ? err : TS_ENOMEM;
+    }
+    for (size_t i = 0; i < sc->step_count; i++) {
+        r->steps[i].runner = r;
+        r->steps[i].index = i;
+        sim_timer_init(&r->steps[i].timer, step_fire);
+        engine_arm(&r->net.engine, &r->steps[i].timer, sc->steps[i].at);
+    }
+    err = expect_setup(r);
+    if (err) {
+        runner_free(r);
+        return err;
+    }
+    *out = r;
+    return TS_OK;
+}
+
+struct net *runner_net(struct runner *r) { return &r->net; }
+
+int runner_run(struct runner *r)
+{
+    sim_time_t stop = r->scenario->stop;
+    if (stop == SIM_TIME_NEVER)
+        stop = RUN_SAFETY_CAP;
+    engine_run(&r->net.engine, stop);
+    r->end = r->net.engine.now;
+    if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
+        r->end = r->net.engine.now;
+    for (int h = 0; h < 2; h++)
+        for (struct tcb *t = r->net.hosts[h]->all; t; t = t->all_next)
+            r->stream_errors += t->rcv_bad;
+    tracer_finish(&r->net.tracer);
+    return TS_OK;
+}
+
+sim_time_t runner_end_time(const struct runner *r) { return r->end; }
+uint64_t runner_stream_errors(const struct runner *r) { return r->stream_errors; }
+
+void runner_free(struct runner *r)
+{
+    if (!r)
+        return;
+    if (r->steps)
+        for (size_t i = 0; i < r->scenario->step_count; i++)
+            engine_cancel(&r->net.engine, &r->steps[i].timer);
+    expect_teardown(r);
+    net_free(&r->net);
+    for (size_t i = 0; i < r->name_count; i++)
+        free(r->names[i].name);
+    free(r->names);
+    free(r->steps);
+    free(r);
+}

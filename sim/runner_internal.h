@@ -1,0 +1,68 @@
+/* Shared by runner.c (the applications and the schedule) and expect.c (the
+ * recording of events and the evaluation of `expect:` lines). */
+#ifndef TCPSIM_RUNNER_INTERNAL_H
+#define TCPSIM_RUNNER_INTERNAL_H
+
+#include "tcpsim/runner.h"
+
+struct tcb;
+
+/* A socket name the scenario used ("conn", "listener", an `as:` name):
+ * the first socket bound to it (for expectations) and the latest one (for
+ * the calls of later steps). */
+struct sock_name {
+    int host;
+    char *name;
+    uint32_t first_conn;
+    struct tcb *latest;
+};
+
+/* One recorded state or app event, kept only when some expectation needs
+ * per-connection history. */
+struct rec_event {
+    sim_time_t t;
+    uint32_t conn;
+    uint8_t host;
+    uint8_t kind;  /* TRACE_STATE or TRACE_APP */
+    uint8_t from, to;
+    int16_t ret;
+    const char *call; /* static string from the model */
+};
+
+struct step_timer {
+    struct sim_timer timer;
+    struct runner *runner;
+    size_t index;
+};
+
+struct count_probe {
+    struct sim_timer timer;
+    struct runner *runner;
+    size_t expect_index;
+    int64_t value;
+    bool taken;
+};
+
+struct runner {
+    const struct scenario *scenario;
+    struct net net;
+    struct sock_name *names;
+    size_t name_count;
+    struct step_timer *steps;
+    struct count_probe *probes;
+    bool record;
+    struct rec_event *events;
+    size_t event_count, event_cap;
+    uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT) */
+    uint32_t accepted_count[2];
+    sim_time_t end;
+    uint64_t stream_errors;
+};
+
+/* expect.c */
+int expect_setup(struct runner *runner);
+void expect_teardown(struct runner *runner);
+const struct sock_name *runner_find_name(const struct runner *runner, int host,
+                                         const char *name);
+
+#endif

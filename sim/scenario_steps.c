@@ -1,0 +1,368 @@
+/* What happens in a scenario: `steps:` (the applications' socket calls, at
+ * absolute times, in order) and `faults:` (scripted drops and partitions). */
+#include "scenario_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- steps: ---- */
+
+struct scn_call {
+    const char *keys[4];   /* keys of this call besides at, host, call */
+    bool sockopts;         /* also accepts socket option keys */
+    const char *sock;      /* default socket name; NULL: the call has none */
+    const char *sock_key;  /* the key that names the socket */
+};
+
+/* Indexed by enum step_call. */
+static const char *const scn_call_names[] = {"listen", "connect",    "send",  "recv",
+                                             "shutdown", "close",    "abort", "setsockopt",
+                                             "crash",  "reboot"};
+static const struct scn_call scn_calls[] = {
+    [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
+    [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
+    [STEP_SEND] = {{"sock", "bytes"}, false, "conn", "sock"},
+    [STEP_RECV] = {{"sock", "bytes"}, false, "conn", "sock"},
+    [STEP_SHUTDOWN] = {{"sock", "how"}, false, "conn", "sock"},
+    [STEP_CLOSE] = {{"sock"}, false, "conn", "sock"},
+    [STEP_ABORT] = {{"sock"}, false, "conn", "sock"},
+    [STEP_SETSOCKOPT] = {{"sock"}, true, "conn", "sock"},
+    [STEP_CRASH] = {{NULL}, false, NULL, NULL},
+    [STEP_REBOOT] = {{NULL}, false, NULL, NULL},
+};
+#define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
+
+static const char *const scn_sockopt_keys[] = {"linger",  "keepalive",    "keepidle",
+                                               "keepintvl", "keepcnt",    "nodelay",
+                                               "user_timeout", "autoread", "rcvbuf",
+                                               "sndbuf"};
+#define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
+
+/* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
+static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, struct sockopts *o)
+{
+    const char *name = scn_sockopt_keys[i];
+    int rc = 0;
+    o->set_mask |= 1u << i;
+    switch (1u << i) {
+    case SOCKOPT_LINGER:
+        o->linger_on = !(v->kind == YNODE_SCALAR && strcmp(v->text, "off") == 0);
+        if (o->linger_on)
+            rc = scn_get_duration(ctx, v, name, &o->linger);
+        break;
+    case SOCKOPT_KEEPALIVE: rc = scn_get_bool(ctx, v, name, &o->keepalive); break;
+    case SOCKOPT_KEEPIDLE: rc = scn_get_duration(ctx, v, name, &o->keepidle); break;
+    case SOCKOPT_KEEPINTVL: rc = scn_get_duration(ctx, v, name, &o->keepintvl); break;
+    case SOCKOPT_KEEPCNT: rc = scn_get_u32(ctx, v, name, 1, 255, &o->keepcnt); break;
+    case SOCKOPT_NODELAY: rc = scn_get_bool(ctx, v, name, &o->nodelay); break;
+    case SOCKOPT_USER_TIMEOUT: rc = scn_get_duration(ctx, v, name, &o->user_timeout); break;
+    case SOCKOPT_AUTOREAD: rc = scn_get_bool(ctx, v, name, &o->autoread); break;
+    case SOCKOPT_RCVBUF: rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->rcvbuf); break;
+    case SOCKOPT_SNDBUF: rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->sndbuf); break;
+    default: break;
+    }
+    return rc;
+}
+
+static int scn_step_keys(struct scn_ctx *ctx, const struct ynode *step, enum step_call call)
+{
+    const char *keys[3 + 4 + SCN_SOCKOPT_COUNT] = {"at", "host", "call"};
+    size_t n = 3;
+    char where[32];
+
+    for (size_t i = 0; i < 4 && scn_calls[call].keys[i]; i++)
+        keys[n++] = scn_calls[call].keys[i];
+    for (size_t i = 0; scn_calls[call].sockopts && i < SCN_SOCKOPT_COUNT; i++)
+        keys[n++] = scn_sockopt_keys[i];
+    snprintf(where, sizeof where, "%s step", scn_call_names[call]);
+    return scn_check_keys(ctx, step, keys, n, where);
+}
+
+static int scn_port(struct scn_ctx *ctx, const struct ynode *v, const char *key, uint16_t *port)
+{
+    uint32_t p;
+    if (scn_get_u32(ctx, v, key, 1, 65535, &p) < 0)
+        return -1;
+    *port = (uint16_t)p;
+    return 0;
+}
+
+/* connect's `to: server:80` (or `to: server` with `port: 80`). */
+static int scn_connect_to(struct scn_ctx *ctx, const struct ynode *stepnode,
+                          struct scenario_step *st)
+{
+    const struct ynode *to = ydoc_get(stepnode, "to"), *port = ydoc_get(stepnode, "port");
+    char name[128];
+    uint64_t p = 0;
+
+    if (!to)
+        return scn_error(ctx, stepnode, "connect needs 'to'");
+    if (to->kind != YNODE_SCALAR || strlen(to->text) >= sizeof name)
+        return scn_error(ctx, to, "expected HOST:PORT like server:80 for 'to'");
+    strcpy(name, to->text);
+    char *colon = strrchr(name, ':');
+    if (colon) {
+        *colon = '\0';
+        if (scn_parse_uint(colon + 1, &p) != SCN_PARSE_OK || p < 1 || p > 65535)
+            return scn_error(ctx, to, "expected HOST:PORT like server:80 for 'to', got '%.80s'",
+                             to->text);
+        if (port)
+            return scn_error(ctx, port, "the port is already given in 'to: %.80s'", to->text);
+        st->port = (uint16_t)p;
+    } else if (!port) {
+        return scn_error(ctx, to, "connect needs a port: write 'to: %.80s:80' or add 'port: 80'",
+                         to->text);
+    } else if (scn_port(ctx, port, "port", &st->port) < 0) {
+        return -1;
+    }
+    if (scn_host_ref(ctx, to, 0, name, &st->peer) < 0)
+        return -1;
+    if (st->peer == st->host)
+        return scn_error(ctx, to, "a host cannot connect to itself");
+    return 0;
+}
+
+static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    const struct ynode *v;
+    switch (st->call) {
+    case STEP_LISTEN:
+        if (!(v = ydoc_get(node, "port")))
+            return scn_error(ctx, node, "listen needs 'port'");
+        if (scn_port(ctx, v, "port", &st->port) < 0)
+            return -1;
+        v = ydoc_get(node, "backlog");
+        return v ? scn_get_u32(ctx, v, "backlog", 0, UINT32_MAX, &st->backlog) : 0;
+    case STEP_CONNECT:
+        if (scn_connect_to(ctx, node, st) < 0)
+            return -1;
+        v = ydoc_get(node, "local_port");
+        return v ? scn_port(ctx, v, "local_port", &st->local_port) : 0;
+    case STEP_SEND:
+        if (!(v = ydoc_get(node, "bytes")))
+            return scn_error(ctx, node, "send needs 'bytes'");
+        return scn_get_uint(ctx, v, "bytes", 1, UINT64_MAX, &st->bytes);
+    case STEP_RECV:
+        v = ydoc_get(node, "bytes");
+        return v ? scn_get_uint(ctx, v, "bytes", 0, UINT64_MAX, &st->bytes) : 0;
+    case STEP_SHUTDOWN:
+        if (!(v = ydoc_get(node, "how")))
+            return scn_error(ctx, node, "shutdown needs 'how' (rd, wr or rdwr)");
+        if (v->kind == YNODE_SCALAR && !strcmp(v->text, "rd"))
+            st->how = SHUT_HOW_RD;
+        else if (v->kind == YNODE_SCALAR && !strcmp(v->text, "wr"))
+            st->how = SHUT_HOW_WR;
+        else if (v->kind == YNODE_SCALAR && !strcmp(v->text, "rdwr"))
+            st->how = SHUT_HOW_RDWR;
+        else
+            return scn_error(ctx, v, "expected rd, wr or rdwr for 'how', got '%.80s'", v->text);
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static int scn_step_sock(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    const struct scn_call *c = &scn_calls[st->call];
+    const struct ynode *v;
+    if (!c->sock)
+        return 0;
+    if ((v = ydoc_get(node, c->sock_key))) {
+        if (scn_get_string(ctx, v, c->sock_key, &st->sock) < 0)
+            return -1;
+        if (!scn_valid_name(st->sock))
+            return scn_error(ctx, v,
+                             "socket name '%.80s' may only contain letters, digits, '-' and '_'",
+                             st->sock);
+        return 0;
+    }
+    st->sock = strdup(c->sock);
+    return st->sock ? 0 : scn_error(ctx, node, "out of memory");
+}
+
+static int scn_step_opts(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    if (!scn_calls[st->call].sockopts)
+        return 0;
+    for (size_t i = 0; i < SCN_SOCKOPT_COUNT; i++) {
+        const struct ynode *v = ydoc_get(node, scn_sockopt_keys[i]);
+        if (v && scn_sockopt(ctx, i, v, &st->opts) < 0)
+            return -1;
+    }
+    if (st->call == STEP_SETSOCKOPT && st->opts.set_mask == 0) {
+        char list[256];
+        scn_join(list, sizeof list, scn_sockopt_keys, SCN_SOCKOPT_COUNT);
+        return scn_error(ctx, node, "setsockopt needs at least one option: %s", list);
+    }
+    return 0;
+}
+
+static int scn_load_step(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    const struct ynode *at, *host, *call;
+    st->peer = -1;
+    if (node->kind != YNODE_MAP)
+        return scn_error(ctx, node,
+                         "a step is a mapping like {at: 0s, host: server, call: listen, port: 80}");
+    st->pos = (struct src_pos){node->line, node->col};
+    if (!(at = ydoc_get(node, "at")))
+        return scn_error(ctx, node, "step needs 'at'");
+    if (!(host = ydoc_get(node, "host")))
+        return scn_error(ctx, node, "step needs 'host'");
+    if (!(call = ydoc_get(node, "call")))
+        return scn_error(ctx, node, "step needs 'call'");
+    size_t c = 0;
+    while (call->kind == YNODE_SCALAR && c < SCN_CALL_COUNT && strcmp(call->text, scn_call_names[c]))
+        c++;
+    if (call->kind != YNODE_SCALAR || c == SCN_CALL_COUNT)
+        return scn_unknown(ctx, call, 0, "call", NULL, call->text, scn_call_names, SCN_CALL_COUNT);
+    st->call = (enum step_call)c;
+    if (scn_step_keys(ctx, node, st->call) < 0 || scn_get_duration(ctx, at, "at", &st->at) < 0)
+        return -1;
+    if (host->kind != YNODE_SCALAR)
+        return scn_error(ctx, host, "expected a host name for 'host'");
+    if (scn_host_ref(ctx, host, 0, host->text, &st->host) < 0)
+        return -1;
+    return scn_step_args(ctx, node, st) < 0 || scn_step_sock(ctx, node, st) < 0 ||
+                   scn_step_opts(ctx, node, st) < 0
+               ? -1
+               : 0;
+}
+
+int scn_load_steps(struct scn_ctx *ctx, const struct ynode *root)
+{
+    struct scenario *sc = ctx->sc;
+    const struct ynode *steps = ydoc_get(root, "steps"), *prev_at = NULL;
+
+    if (!steps || ydoc_is_null(steps))
+        return 0;
+    if (scn_want_seq(ctx, steps, "steps") < 0)
+        return -1;
+    sc->steps = calloc(steps->count ? steps->count : 1, sizeof *sc->steps);
+    if (!sc->steps)
+        return scn_error(ctx, steps, "out of memory");
+    for (size_t i = 0; i < steps->count; i++) {
+        struct scenario_step *st = &sc->steps[i];
+        sc->step_count = i + 1; /* so scenario_free sees what this step allocated */
+        if (scn_load_step(ctx, steps->kids[i], st) < 0)
+            return -1;
+        /* Steps are written in time order; keeping that rule means the list
+         * already is the stable sort the runner wants. */
+        const struct ynode *at = ydoc_get(steps->kids[i], "at");
+        if (i > 0 && st->at < sc->steps[i - 1].at)
+            return scn_error(ctx, at, "time goes backwards: %s is before the previous step at %s",
+                             at->text, prev_at->text);
+        prev_at = at;
+    }
+    return 0;
+}
+
+/* ---- faults: ---- */
+
+static const char *const scn_fault_names[] = {"drop", "partition"};
+static const char *const scn_drop_keys[] = {"from", "flags", "nth", "count",
+                                            "after", "before", "min_len"};
+static const char *const scn_partition_keys[] = {"from", "to", "direction"};
+
+static int scn_load_drop(struct scn_ctx *ctx, const struct ynode *m, struct scenario_fault *f)
+{
+    struct link_drop_rule *r = &f->rule;
+    const struct ynode *v;
+
+    if (scn_want_map(ctx, m, "drop") < 0 ||
+        scn_check_keys(ctx, m, scn_drop_keys, 7, "drop fault") < 0)
+        return -1;
+    r->to = SIM_TIME_NEVER;
+    if ((v = ydoc_get(m, "from"))) {
+        if (v->kind != YNODE_SCALAR)
+            return scn_error(ctx, v, "expected a host name for 'from'");
+        if (scn_host_ref(ctx, v, 0, v->text, &f->from_host) < 0)
+            return -1;
+    }
+    if ((v = ydoc_get(m, "flags"))) {
+        if (v->kind != YNODE_SCALAR)
+            return scn_error(ctx, v, "expected flags like SA for 'flags'");
+        if (scn_flags(ctx, v, 0, v->text, &r->flags_set, &r->flags_mask) < 0)
+            return -1;
+    }
+    if ((v = ydoc_get(m, "nth")) && scn_get_u32(ctx, v, "nth", 1, UINT32_MAX, &r->nth) < 0)
+        return -1;
+    if ((v = ydoc_get(m, "count")) && scn_get_u32(ctx, v, "count", 1, UINT32_MAX, &r->count) < 0)
+        return -1;
+    if (r->count > 0 && r->nth == 0)
+        r->nth = 1; /* "count: 3" alone: the first three matches */
+    if (r->nth > 0 && r->count == 0)
+        r->count = 1;
+    if ((v = ydoc_get(m, "min_len")) && scn_get_u32(ctx, v, "min_len", 0, UINT32_MAX, &r->min_len) < 0)
+        return -1;
+    if ((v = ydoc_get(m, "after")) && scn_get_duration(ctx, v, "after", &r->from) < 0)
+        return -1;
+    if ((v = ydoc_get(m, "before"))) {
+        if (scn_get_duration(ctx, v, "before", &r->to) < 0)
+            return -1;
+        if (r->to <= r->from)
+            return scn_error(ctx, v, "'before' must be later than 'after'");
+    }
+    return 0;
+}
+
+static int scn_load_partition(struct scn_ctx *ctx, const struct ynode *m,
+                              struct scenario_fault *f)
+{
+    const struct ynode *v;
+    int to_host;
+
+    if (scn_want_map(ctx, m, "partition") < 0 ||
+        scn_check_keys(ctx, m, scn_partition_keys, 3, "partition fault") < 0)
+        return -1;
+    f->to = SIM_TIME_NEVER;
+    if ((v = ydoc_get(m, "from")) && scn_get_duration(ctx, v, "from", &f->from) < 0)
+        return -1;
+    if ((v = ydoc_get(m, "to"))) {
+        if (scn_get_duration(ctx, v, "to", &f->to) < 0)
+            return -1;
+        if (f->to <= f->from)
+            return scn_error(ctx, v, "the partition ends before it starts");
+    }
+    if ((v = ydoc_get(m, "direction")) && scn_direction(ctx, v, &f->from_host, &to_host) < 0)
+        return -1;
+    return 0;
+}
+
+int scn_load_faults(struct scn_ctx *ctx, const struct ynode *root)
+{
+    struct scenario *sc = ctx->sc;
+    const struct ynode *faults = ydoc_get(root, "faults");
+
+    if (!faults || ydoc_is_null(faults))
+        return 0;
+    if (scn_want_seq(ctx, faults, "faults") < 0)
+        return -1;
+    sc->faults = calloc(faults->count ? faults->count : 1, sizeof *sc->faults);
+    if (!sc->faults)
+        return scn_error(ctx, faults, "out of memory");
+    for (size_t i = 0; i < faults->count; i++) {
+        const struct ynode *item = faults->kids[i];
+        struct scenario_fault *f = &sc->faults[i];
+        sc->fault_count = i + 1;
+        if (item->kind != YNODE_MAP || ydoc_pairs(item) != 1)
+            return scn_error(ctx, item, "a fault is a mapping with one key, 'drop' or 'partition'");
+        const struct ynode *key = ydoc_key(item, 0);
+        f->from_host = -1;
+        f->pos = (struct src_pos){item->line, item->col};
+        if (!strcmp(key->text, "drop")) {
+            f->kind = FAULT_DROP;
+            if (scn_load_drop(ctx, ydoc_value(item, 0), f) < 0)
+                return -1;
+        } else if (!strcmp(key->text, "partition")) {
+            f->kind = FAULT_PARTITION;
+            if (scn_load_partition(ctx, ydoc_value(item, 0), f) < 0)
+                return -1;
+        } else {
+            return scn_unknown(ctx, key, 0, "fault", NULL, key->text, scn_fault_names, 2);
+        }
+    }
+    return 0;
+}

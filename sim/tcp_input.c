@@ -1,0 +1,730 @@
+/* SEGMENT ARRIVES (RFC 9293 3.10.7): one function per unsynchronized state
+ * (LISTEN, SYN-SENT), then the synchronized states through the RFC's steps
+ * in order — sequence check, RST, SYN, ACK, text, FIN — each a small
+ * function that returns whether processing continues. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_internal.h"
+#include "tcpsim/errors.h"
+
+static bool is_linux(const struct tcb *tcb)
+{
+    return tcb_params(tcb)->profile == TCP_PROFILE_LINUX;
+}
+
+/* RFC 7323 2.3 window scale: our shift is the smallest that lets the
+ * receive buffer fit in 16 bits (Linux: at least the shift for its
+ * maximum buffer, 7 by default). */
+static uint8_t choose_wscale(const struct tcp_params *p)
+{
+    uint8_t shift = 0;
+    while (shift < 14 && ((uint64_t)p->rcvbuf >> shift) > 65535)
+        shift++;
+    if (p->profile == TCP_PROFILE_LINUX && shift < 7)
+        shift = 7;
+    return shift;
+}
+
+/* Options of the peer's SYN (or SYN,ACK): MSS (RFC 9293 3.7.1; 536 when
+ * absent), window scale and timestamps only when both sides offer them. */
+static void take_syn_options(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    uint32_t peer_mss = (seg->opts & TCP_OPT_MSS) ? seg->mss : 536;
+    tcb->mss = peer_mss < p->mss ? peer_mss : p->mss;
+    if (tcb->mss < 64)
+        tcb->mss = 64;
+    if (p->window_scaling && (seg->opts & TCP_OPT_WSCALE)) {
+        tcb->snd_wscale = seg->wscale > 14 ? 14 : seg->wscale; /* RFC 7323 2.3 */
+        tcb->rcv_wscale = choose_wscale(p);
+    } else {
+        tcb->snd_wscale = 0;
+        tcb->rcv_wscale = 0;
+    }
+    tcb->ts_ok = p->timestamps && (seg->opts & TCP_OPT_TS);
+    if (tcb->ts_ok)
+        tcb->ts_recent = seg->tsval;
+    tcb->sack_ok = p->sack && (seg->opts & TCP_OPT_SACK_PERM);
+}
+
+static void send_rst_for(struct host *host, const struct tcp_segment *seg)
+{
+    tcp_reply_rst(host, seg);
+}
+
+/* ------------------------------------------------------------------ LISTEN */
+
+/* A new embryonic connection, born from its listener in LISTEN. */
+static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *seg,
+                               tcp_seq iss)
+{
+    struct host *host = listener->host;
+    struct tcb *child = tcb_new(host);
+    if (!child)
+        return NULL;
+    child->parent = listener;
+    child->passive = true; /* MUST-11: remember the passive origin */
+    child->local_port = listener->local_port;
+    child->remote_addr = seg->src_addr;
+    child->remote_port = seg->src_port;
+    child->keepalive_on = listener->keepalive_on;
+    child->linger_on = listener->linger_on;
+    child->linger_time = listener->linger_time;
+    child->nodelay = listener->nodelay;
+    child->state = TCP_LISTEN;
+    host->state_count[TCP_LISTEN]++;
+    if (host_insert_conn(host, child) != 0) {
+        host->state_count[TCP_LISTEN]--;
+        tcb_free(child);
+        return NULL;
+    }
+    child->iss = iss;
+    child->snd_una = iss;
+    child->snd_nxt = iss;
+    child->snd_max = iss;
+    child->irs = seg->seq;
+    child->rcv_nxt = seg->seq + 1;
+    child->rcv_adv = child->rcv_nxt;
+    take_syn_options(child, seg);
+    child->snd_wnd = seg->win; /* unscaled in a SYN (RFC 7323 2.2) */
+    child->snd_wl1 = seg->seq;
+    child->snd_wl2 = seg->ack;
+    child->max_snd_wnd = child->snd_wnd;
+    child->last_rcv_time = tcp_now(child);
+    listener->syn_queue++;
+    return child;
+}
+
+/* RFC 9293 3.10.7.2 (third): accept a SYN, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
+static void listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss)
+{
+    const struct tcp_params *p = tcb_params(listener);
+    uint32_t backlog = listener->backlog ? listener->backlog : p->somaxconn;
+    if (listener->syn_queue >= p->max_syn_backlog || listener->accept_queue >= backlog) {
+        tcp_trace_note(listener, "listen queue full: SYN dropped");
+        return;
+    }
+    struct tcb *child = spawn_child(listener, seg, iss);
+    if (!child)
+        return;
+    tcp_set_state(child, TCP_SYN_RECV);
+    tcp_send_syn(child, SEG_FIRST);
+    tcp_arm_rexmit(child);
+}
+
+void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg)
+{
+    if (seg->flags & TCP_RST)
+        return; /* first: an incoming RST is ignored */
+    if (seg->flags & TCP_ACK) {
+        send_rst_for(listener->host, seg); /* second: <SEQ=SEG.ACK><CTL=RST> */
+        return;
+    }
+    if (!(seg->flags & TCP_SYN))
+        return; /* fourth: anything else is dropped */
+    /* Linux drops SYN+FIN silently; the RFC would queue the FIN. */
+    if ((seg->flags & TCP_FIN) && is_linux(listener))
+        return;
+    listen_accept_syn(listener, seg, tcp_new_isn(listener->host));
+}
+
+/* -------------------------------------------------------------- SYN-SENT */
+
+static void complete_active_open(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    tcp_set_state(tcb, TCP_ESTABLISHED);
+    tcp_stop_rexmit(tcb);
+    tcb->retransmits = 0;
+    /* RFC 6298 (5.7): after a SYN timeout, data starts with RTO >= 3 s. */
+    if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
+        tcb->rto = SIM_S(3);
+    tcp_cc_init(tcb);
+    (void)seg;
+    tcp_arm_keepalive(tcb);
+    tcp_notify_connected(tcb, TS_OK);
+}
+
+/* RFC 6298 Karn: a sample only from a segment sent once. */
+static void maybe_sample_rtt(struct tcb *tcb, tcp_seq ack)
+{
+    if (tcb->rtt_timing && seq_gt(ack, tcb->rtt_seq)) {
+        tcb->rtt_timing = false;
+        tcp_rtt_sample(tcb, tcp_now(tcb) - tcb->rtt_start);
+    }
+}
+
+static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    bool ack_ok = false;
+    if (seg->flags & TCP_ACK) {
+        /* first: SEG.ACK =< ISS or SEG.ACK > SND.NXT is unacceptable */
+        if (seq_le(seg->ack, tcb->iss) || seq_gt(seg->ack, tcb->snd_max)) {
+            if (!(seg->flags & TCP_RST)) {
+                send_rst_for(tcb->host, seg);
+                /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
+                if (is_linux(tcb)) {
+                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
+                }
+            }
+            return;
+        }
+        ack_ok = seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_max);
+    }
+    if (seg->flags & TCP_RST) {
+        /* second: RST with an acceptable ACK refuses the connection. */
+        if (ack_ok)
+            tcp_drop(tcb, TS_ECONNREFUSED);
+        return;
+    }
+    if (!(seg->flags & TCP_SYN))
+        return; /* fifth: neither SYN nor RST */
+
+    /* fourth: SYN */
+    tcb->irs = seg->seq;
+    tcb->rcv_nxt = seg->seq + 1;
+    tcb->rcv_adv = tcb->rcv_nxt;
+    take_syn_options(tcb, seg);
+    tcb->last_rcv_time = tcp_now(tcb);
+    if (ack_ok) {
+        tcb->snd_una = seg->ack;
+        tcb->syn_acked = true;
+        maybe_sample_rtt(tcb, seg->ack);
+        tcb->snd_wnd = seg->win; /* SYN windows are never scaled */
+        tcb->max_snd_wnd = tcb->snd_wnd;
+        tcb->snd_wl1 = seg->seq;
+        tcb->snd_wl2 = seg->ack;
+        complete_active_open(tcb, seg);
+        tcp_send_ack(tcb); /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+        tcp_output(tcb);
+        return;
+    }
+    /* Simultaneous open (Figure 7): SYN-RECEIVED, send SYN,ACK. */
+    tcb->snd_wnd = seg->win;
+    tcb->snd_wl1 = seg->seq;
+    tcb->snd_wl2 = seg->ack;
+    tcp_set_state(tcb, TCP_SYN_RECV);
+    tcp_send_syn(tcb, SEG_FIRST);
+    tcp_arm_rexmit(tcb);
+}
+
+/* ------------------------------------------------- synchronized states */
+
+enum verdict { GO_ON, DONE };
+
+static uint32_t rcv_wnd(const struct tcb *tcb)
+{
+    return seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
+}
+
+/* RFC 5961 7 / Linux tcp_invalid_ratelimit: at most one challenge ACK per
+ * interval per socket. */
+static void send_challenge_ack(struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    sim_time_t now = tcp_now(tcb);
+    if (p->challenge_ack_interval && now - tcb->last_challenge_ack < p->challenge_ack_interval)
+        return;
+    tcb->last_challenge_ack = now;
+    tcp_send_ack(tcb);
+}
+
+/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability. */
+static bool seq_acceptable(const struct tcb *tcb, const struct tcp_segment *seg)
+{
+    uint32_t len = segment_seq_len(seg);
+    uint32_t wnd = rcv_wnd(tcb);
+    tcp_seq nxt = tcb->rcv_nxt;
+    if (len == 0) {
+        if (wnd == 0)
+            return seg->seq == nxt;
+        return seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd);
+    }
+    if (wnd == 0) {
+        /* Linux accepts an in-order FIN at zero window (R-SEQ-03). */
+        return is_linux(tcb) && seg->len == 0 && (seg->flags & TCP_FIN) && seg->seq == nxt;
+    }
+    tcp_seq last = seg->seq + len - 1;
+    return (seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd)) ||
+           (seq_le(nxt, last) && seq_lt(last, nxt + wnd));
+}
+
+/* TIME-WAIT receives a new SYN (R-TW-08, RFC 6191): a new incarnation is
+ * allowed when its timestamp or sequence number is larger than anything
+ * the old connection used; the new ISS is SND.NXT + 65537 (as Linux does,
+ * and satisfying RFC 9293 3.6.1 MAY-2). */
+static enum verdict time_wait_syn(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    bool newer = (tcb->ts_ok && (seg->opts & TCP_OPT_TS)) ? seq_gt(seg->tsval, tcb->ts_recent)
+                                                         : seq_gt(seg->seq, tcb->rcv_nxt);
+    if (!tcb->ts_ok && (seg->opts & TCP_OPT_TS))
+        newer = true; /* RFC 6191 B.1 */
+    if (!tcb->ts_ok && !(seg->opts & TCP_OPT_TS))
+        newer = seq_gt(seg->seq, tcb->rcv_nxt); /* B.2 / A.3 */
+    struct host *host = tcb->host;
+    struct tcb *listener = host_find_listener(host, tcb->local_port);
+    if (!newer || !listener) {
+        tcp_send_ack(tcb); /* Linux ACKs; RFC 9293: challenge ACK */
+        return DONE;
+    }
+    tcp_seq iss = tcb->snd_nxt + 65537;
+    tcp_trace_note(tcb, "TIME_WAIT reused by a new SYN");
+    tcp_close_tcb(tcb);
+    listen_accept_syn(listener, seg, iss);
+    return DONE;
+}
+
+static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (seq_acceptable(tcb, seg))
+        return GO_ON;
+    if (tcb->state == TCP_TIME_WAIT && (seg->flags & TCP_FIN) &&
+        seg->seq + segment_seq_len(seg) == tcb->rcv_nxt && !(seg->flags & TCP_RST)) {
+        /* R-TW-09: a retransmitted FIN is ACKed and restarts 2MSL. */
+        tcp_send_ack(tcb);
+        tcp_stop_aux(tcb);
+        tcp_arm_aux(tcb, AUX_TIMEWAIT, tcp_params_time_wait(tcb_params(tcb)));
+        return DONE;
+    }
+    if (tcb->state == TCP_SYN_RECV && tcb->passive && is_linux(tcb) &&
+        (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
+        /* Linux: a duplicate of the original SYN re-sends the SYN,ACK. */
+        tcp_send_syn(tcb, SEG_REXMIT_RTO);
+        return DONE;
+    }
+    if (!(seg->flags & TCP_RST))
+        tcp_send_ack(tcb); /* R-SEQ-05: ACK-reply, then drop */
+    return DONE;
+}
+
+static int reset_error(const struct tcb *tcb)
+{
+    if (tcb->state == TCP_SYN_RECV)
+        return is_linux(tcb) ? TS_ECONNRESET : TS_ECONNREFUSED; /* R-SYNRCVD-12 */
+    if (tcb->state == TCP_CLOSE_WAIT && is_linux(tcb))
+        return TS_EPIPE; /* R-CW-07 */
+    return TS_ECONNRESET;
+}
+
+/* RFC 9293 3.10.7.4 second check (RFC 5961 3.2). */
+static enum verdict step2_rst(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (!(seg->flags & TCP_RST))
+        return GO_ON;
+    const struct tcp_params *p = tcb_params(tcb);
+    if (seg->seq != tcb->rcv_nxt && p->challenge_ack) {
+        /* In window but not exact: challenge ACK (Linux: not in TIME-WAIT). */
+        if (!(tcb->state == TCP_TIME_WAIT && is_linux(tcb)))
+            send_challenge_ack(tcb);
+        return DONE;
+    }
+    switch (tcb->state) {
+    case TCP_SYN_RECV:
+        if (tcb->passive) {
+            /* Passive origin: back to LISTEN, the user is not told. */
+            tcp_stop_rexmit(tcb);
+            tcp_set_state(tcb, TCP_LISTEN);
+            tcp_close_tcb(tcb);
+        } else {
+            tcp_drop(tcb, reset_error(tcb));
+        }
+        return DONE;
+    case TCP_TIME_WAIT:
+        if (p->rfc1337)
+            return DONE; /* RFC 1337 F1: ignore RST in TIME-WAIT */
+        tcp_close_tcb(tcb);
+        return DONE;
+    case TCP_CLOSING:
+    case TCP_LAST_ACK:
+        tcp_close_tcb(tcb);
+        return DONE;
+    default:
+        tcp_drop(tcb, reset_error(tcb));
+        return DONE;
+    }
+}
+
+/* Fourth check: a SYN in a synchronized state (RFC 5961 4.2). */
+static enum verdict step4_syn(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (!(seg->flags & TCP_SYN))
+        return GO_ON;
+    if (tcb->state == TCP_SYN_RECV && tcb->passive) {
+        /* Passive: return to LISTEN. Linux also sends an RFC 793 reset. */
+        if (is_linux(tcb)) {
+            struct tcp_segment rst;
+            memset(&rst, 0, sizeof rst);
+            rst.src_addr = seg->src_addr;
+            rst.dst_addr = seg->dst_addr;
+            rst.src_port = seg->src_port;
+            rst.dst_port = seg->dst_port;
+            rst.seq = seg->seq;
+            rst.flags = TCP_SYN;
+            send_rst_for(tcb->host, &rst);
+        }
+        tcp_stop_rexmit(tcb);
+        tcp_set_state(tcb, TCP_LISTEN);
+        tcp_close_tcb(tcb);
+        return DONE;
+    }
+    if (tcb->state == TCP_SYN_RECV && !tcb->passive && (seg->flags & TCP_ACK) &&
+        seg->seq + 1 == tcb->rcv_nxt && seg->ack == tcb->snd_max) {
+        return GO_ON; /* Linux: the peer's SYN,ACK completes the simultaneous open */
+    }
+    if (tcb_params(tcb)->challenge_ack) {
+        send_challenge_ack(tcb);
+        return DONE;
+    }
+    /* RFC 793: an in-window SYN is an error: reset and abort. */
+    tcp_send_rst(tcb);
+    tcp_drop(tcb, TS_ECONNRESET);
+    return DONE;
+}
+
+static bool our_fin_acked(const struct tcb *tcb)
+{
+    return tcb->fin_sent && tcb->snd_una == tcb->snd_max && tcb->snd_una == tcb->snd_nxt &&
+           tcb->snd_una_off == tcb->snd_written;
+}
+
+/* Accounts newly acknowledged octets: data, then our FIN. */
+static void advance_snd_una(struct tcb *tcb, tcp_seq ack)
+{
+    uint32_t acked = ack - tcb->snd_una;
+    if (!tcb->syn_acked && acked > 0) {
+        acked--; /* the first acknowledged sequence number was our SYN */
+        tcb->syn_acked = true;
+    }
+    uint64_t data_left = tcb->snd_written - tcb->snd_una_off;
+    uint32_t data_acked = acked;
+    if (data_acked > data_left)
+        data_acked = (uint32_t)data_left; /* the rest is our FIN */
+    tcb->snd_una_off += data_acked;
+    tcb->snd_una = ack;
+    if (seq_lt(tcb->snd_nxt, tcb->snd_una))
+        tcb->snd_nxt = tcb->snd_una;
+}
+
+static void update_send_window(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    /* RFC 9293 3.10.7.4 (fifth), ESTABLISHED: SND.WL1/SND.WL2 rule. */
+    if (seq_lt(tcb->snd_wl1, seg->seq) ||
+        (tcb->snd_wl1 == seg->seq && seq_le(tcb->snd_wl2, seg->ack))) {
+        uint32_t old = tcb->snd_wnd;
+        tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
+        tcb->snd_wl1 = seg->seq;
+        tcb->snd_wl2 = seg->ack;
+        if (tcb->snd_wnd > tcb->max_snd_wnd)
+            tcb->max_snd_wnd = tcb->snd_wnd;
+        if (old == 0 && tcb->snd_wnd > 0 && tcb->rtx_is_persist) {
+            /* R-ZWP-06: window re-opened, stop probing and resume. */
+            tcp_stop_rexmit(tcb);
+            tcb->rtx_is_persist = false;
+            tcb->retransmits = 0;
+        }
+    }
+}
+
+static void on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    uint64_t data_before = tcb->snd_una_off;
+    maybe_sample_rtt(tcb, seg->ack);
+    advance_snd_una(tcb, seg->ack);
+    uint32_t acked = (uint32_t)(tcb->snd_una_off - data_before); /* data octets only */
+    tcb->retransmits = 0;
+    tcb->dupacks = 0;
+    if (acked > 0)
+        tcp_cc_on_ack(tcb, acked);
+    if (tcb->snd_una == tcb->snd_max)
+        tcp_stop_rexmit(tcb); /* RFC 6298 (5.2) */
+    else if (!tcb->in_recovery)
+        tcp_arm_rexmit(tcb); /* (5.3) */
+}
+
+static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
+{
+    /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding. */
+    return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
+           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd && tcb->snd_una != tcb->snd_max;
+}
+
+/* Fifth check: the ACK field. */
+static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (!(seg->flags & TCP_ACK))
+        return DONE; /* R-SYNC-06 */
+    if (tcb->state == TCP_SYN_RECV) {
+        if (!(seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_max))) {
+            send_rst_for(tcb->host, seg); /* R-SYNRCVD-18 */
+            return DONE;
+        }
+        tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
+        tcb->max_snd_wnd = tcb->snd_wnd;
+        tcb->snd_wl1 = seg->seq;
+        tcb->snd_wl2 = seg->ack;
+        tcp_set_state(tcb, TCP_ESTABLISHED);
+        tcb->retransmits = 0;
+        if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
+            tcb->rto = SIM_S(3); /* RFC 6298 (5.7) */
+        tcp_cc_init(tcb);
+        tcp_arm_keepalive(tcb);
+        if (tcb->passive) {
+            struct tcb *listener = tcb->parent;
+            if (listener) {
+                listener->syn_queue--;
+                listener->accept_queue++;
+            }
+            tcb->accepted = true;
+            tcp_notify_accepted(tcb);
+        } else {
+            tcp_notify_connected(tcb, TS_OK);
+        }
+        /* continue as ESTABLISHED: the same ACK also acknowledges our SYN */
+    }
+    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+    if (seq_gt(seg->ack, tcb->snd_max) ||
+        seq_lt(seg->ack, tcb->snd_una - (tcb->max_snd_wnd ? tcb->max_snd_wnd : 1))) {
+        tcp_send_ack(tcb);
+        return DONE;
+    }
+    if (seq_gt(seg->ack, tcb->snd_una)) {
+        on_new_ack(tcb, seg);
+    } else if (is_dup_ack(tcb, seg) && tcb->state != TCP_TIME_WAIT) {
+        if (tcb->dupacks < 255)
+            tcb->dupacks++;
+        tcp_cc_on_dupack(tcb);
+    }
+    update_send_window(tcb, seg);
+
+    switch (tcb->state) {
+    case TCP_FIN_WAIT1:
+        if (our_fin_acked(tcb)) {
+            tcp_stop_rexmit(tcb);
+            tcp_set_state(tcb, TCP_FIN_WAIT2);
+            if (tcb->orphan && tcb_params(tcb)->fin_timeout)
+                tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
+            if (tcb->close_pending) {
+                tcb->close_pending = false;
+                engine_cancel(&tcb->host->net->engine, &tcb->linger_timer);
+                tcp_notify_close_done(tcb, TS_OK);
+            }
+        }
+        return GO_ON;
+    case TCP_CLOSING:
+        if (our_fin_acked(tcb))
+            tcp_enter_time_wait(tcb);
+        return DONE;
+    case TCP_LAST_ACK:
+        if (our_fin_acked(tcb)) {
+            if (tcb->close_pending) {
+                tcb->close_pending = false;
+                tcp_notify_close_done(tcb, TS_OK);
+            }
+            tcp_close_tcb(tcb);
+            return DONE;
+        }
+        return GO_ON;
+    default:
+        return GO_ON;
+    }
+}
+
+/* Out-of-order segment kept for later (RFC 9293 3.10.7.4, SHLD-31). */
+static void hold_out_of_order(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (!tcb->ooo) {
+        tcb->ooo = calloc(TCB_MAX_OOO, sizeof *tcb->ooo);
+        if (!tcb->ooo)
+            return;
+    }
+    tcp_seq start = seg->seq, end = seg->seq + seg->len + !!(seg->flags & TCP_FIN);
+    for (uint8_t i = 0; i < tcb->ooo_count; i++) {
+        if (tcb->ooo[i].start == start && seq_ge(tcb->ooo[i].end, end))
+            return; /* already held */
+    }
+    if (tcb->ooo_count == TCB_MAX_OOO)
+        return;
+    struct ooo_range *r = &tcb->ooo[tcb->ooo_count++];
+    r->start = start;
+    r->end = end;
+    r->data_off = seg->data_off;
+    r->fin = seg->flags & TCP_FIN;
+}
+
+static void accept_in_order(struct tcb *tcb, tcp_seq start, uint32_t len, uint64_t data_off)
+{
+    /* start <= RCV.NXT < start+len: take the new part. */
+    uint32_t skip = tcb->rcv_nxt - start;
+    uint32_t n = len - skip;
+    if (data_off + skip != tcb->rcv_off)
+        tcb->rcv_bad += n; /* the bytes are not the stream's: a model bug */
+    tcb->rcv_nxt += n;
+    tcb->rcv_off += n;
+    tcb->rcv_total += n;
+    if (!tcb->rd_shut)
+        tcb->rcv_queued += n;
+}
+
+/* Pulls held segments that became in-order; returns whether a FIN was reached. */
+static bool drain_out_of_order(struct tcb *tcb)
+{
+    bool progress = true, fin = false;
+    while (progress && tcb->ooo_count) {
+        progress = false;
+        for (uint8_t i = 0; i < tcb->ooo_count; i++) {
+            struct ooo_range r = tcb->ooo[i];
+            uint32_t dlen = (r.end - r.start) - (r.fin ? 1 : 0);
+            bool usable = seq_le(r.start, tcb->rcv_nxt) && seq_gt(r.end, tcb->rcv_nxt);
+            bool stale = seq_le(r.end, tcb->rcv_nxt);
+            if (usable) {
+                if (seq_gt(r.start + dlen, tcb->rcv_nxt))
+                    accept_in_order(tcb, r.start, dlen, r.data_off);
+                if (r.fin && r.start + dlen == tcb->rcv_nxt)
+                    fin = true;
+            }
+            if (usable || stale) {
+                tcb->ooo[i] = tcb->ooo[--tcb->ooo_count];
+                progress = true;
+                break;
+            }
+        }
+    }
+    return fin;
+}
+
+/* RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2: ACK at least every second full
+ * segment, else within the delayed-ACK time. */
+static void ack_received_data(struct tcb *tcb, bool immediate)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    if (immediate || !p->delayed_ack) {
+        tcp_send_ack(tcb);
+        return;
+    }
+    if (++tcb->unacked_segs >= 2)
+        tcp_send_ack(tcb);
+    else
+        tcp_arm_delack(tcb);
+}
+
+/* Seventh: segment text; eighth: FIN. Returns DONE if the TCB is gone. */
+static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    enum tcp_state s = (enum tcp_state)tcb->state;
+    bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
+    bool fin_here = false;
+    if (seg->len > 0 && takes_text) {
+        if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread) {
+            /* Data for a socket nobody will read: half-duplex close,
+             * RFC 9293 3.6.1 MAY-1 / SHLD-3; Linux resets. */
+            tcp_send_rst(tcb);
+            tcp_drop(tcb, TS_ECONNRESET);
+            return DONE;
+        }
+        if (seq_le(seg->seq, tcb->rcv_nxt)) {
+            if (seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
+                uint32_t room = rcv_wnd(tcb);
+                uint32_t len = seg->len;
+                uint32_t over = (seg->seq + len) - (tcb->rcv_nxt + room);
+                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room))
+                    len -= over; /* trim to the window */
+                accept_in_order(tcb, seg->seq, len, seg->data_off);
+                fin_here = (seg->flags & TCP_FIN) && len == seg->len;
+                fin_here |= drain_out_of_order(tcb);
+                tcp_notify_readable(tcb);
+                if (!fin_here)
+                    ack_received_data(tcb, tcb->ooo_count > 0);
+            }
+        } else {
+            hold_out_of_order(tcb, seg);
+            tcp_send_ack(tcb); /* MAY-13: immediate (duplicate) ACK */
+            return GO_ON;
+        }
+    } else if (seg->flags & TCP_FIN) {
+        if (seg->seq == tcb->rcv_nxt)
+            fin_here = true;
+        else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
+            hold_out_of_order(tcb, seg);
+            tcp_send_ack(tcb);
+        }
+    }
+    if (!fin_here)
+        return GO_ON;
+
+    /* Eighth: FIN. RCV.NXT advances over it; it is ACKed at once. */
+    if (s == TCP_CLOSE_WAIT || s == TCP_CLOSING || s == TCP_LAST_ACK) {
+        tcp_send_ack(tcb); /* retransmitted FIN: ACK, remain */
+        return GO_ON;
+    }
+    if (s == TCP_TIME_WAIT) {
+        tcp_send_ack(tcb);
+        tcp_stop_aux(tcb);
+        tcp_arm_aux(tcb, AUX_TIMEWAIT, tcp_params_time_wait(tcb_params(tcb)));
+        return GO_ON;
+    }
+    tcb->rcv_nxt += 1;
+    tcb->fin_rcvd = true;
+    tcp_send_ack(tcb);
+    tcp_notify_readable(tcb);
+    switch (s) {
+    case TCP_SYN_RECV:
+    case TCP_ESTABLISHED:
+        tcp_set_state(tcb, TCP_CLOSE_WAIT);
+        return GO_ON;
+    case TCP_FIN_WAIT1:
+        if (our_fin_acked(tcb))
+            tcp_enter_time_wait(tcb); /* Figure 5 note 2 */
+        else
+            tcp_set_state(tcb, TCP_CLOSING);
+        break;
+    case TCP_FIN_WAIT2:
+        tcp_enter_time_wait(tcb);
+        break;
+    default:
+        break;
+    }
+    return DONE;
+}
+
+static void input_synchronized(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (tcb->state == TCP_TIME_WAIT && (seg->flags & TCP_SYN) &&
+        !(seg->flags & (TCP_ACK | TCP_RST)))
+        if (time_wait_syn(tcb, seg) == DONE)
+            return;
+    if (step1_sequence(tcb, seg) == DONE)
+        return;
+    if (step2_rst(tcb, seg) == DONE)
+        return;
+    if (step4_syn(tcb, seg) == DONE)
+        return;
+    /* Timestamps: TS.Recent follows the segment that advances RCV.NXT's
+     * left edge (RFC 7323 4.3). */
+    if (tcb->ts_ok && (seg->opts & TCP_OPT_TS) && seq_le(seg->seq, tcb->rcv_nxt))
+        tcb->ts_recent = seg->tsval;
+    tcb->last_rcv_time = tcp_now(tcb);
+    tcb->ka_probes = 0;
+    if (step5_ack(tcb, seg) == DONE)
+        return;
+    if (step7_text_and_fin(tcb, seg) == DONE)
+        return;
+    tcp_output(tcb);
+}
+
+void tcp_input(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    switch (tcb->state) {
+    case TCP_LISTEN:
+        tcp_input_listen(tcb, seg);
+        break;
+    case TCP_SYN_SENT:
+        input_syn_sent(tcb, seg);
+        break;
+    case TCP_CLOSED:
+        send_rst_for(tcb->host, seg);
+        break;
+    default:
+        input_synchronized(tcb, seg);
+        break;
+    }
+}

@@ -1,0 +1,292 @@
+/* Building and sending segments: SYN and SYN,ACK with options, data and FIN
+ * under the send and congestion windows, ACKs, RSTs and probes. */
+#include <string.h>
+
+#include "tcp_internal.h"
+
+static void seg_init(const struct tcb *tcb, struct tcp_segment *seg)
+{
+    memset(seg, 0, sizeof *seg);
+    seg->src_addr = tcb->host->addr;
+    seg->dst_addr = tcb->remote_addr;
+    seg->src_port = tcb->local_port;
+    seg->dst_port = tcb->remote_port;
+    seg->src_conn = tcb->id;
+}
+
+/* RFC 7323 3: TSval from a 1 ms clock; TSecr echoes TS.Recent. */
+static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
+{
+    if (!tcb->ts_ok && !(seg->flags & TCP_SYN))
+        return;
+    seg->opts |= TCP_OPT_TS;
+    seg->tsval = (uint32_t)(tcp_now(tcb) / SIM_MS(1)) + tcb->iss / 7;
+    seg->tsecr = (seg->flags & TCP_ACK) ? tcb->ts_recent : 0;
+}
+
+/* Free receive space, with receiver-side silly-window avoidance (RFC 9293
+ * 3.8.6.2.2): the right edge only moves by at least min(RCV.BUFF/2, MSS),
+ * and it never moves left (3.8.6). */
+uint32_t tcp_rcv_window(const struct tcb *tcb)
+{
+    uint64_t free_space = tcb->rcvbuf > tcb->rcv_queued ? tcb->rcvbuf - tcb->rcv_queued : 0;
+    tcp_seq edge = tcb->rcv_nxt + (uint32_t)free_space;
+    tcp_seq adv = tcb->rcv_adv;
+    uint32_t step = tcb->rcvbuf / 2 < tcb->mss ? tcb->rcvbuf / 2 : tcb->mss;
+    if (seq_ge(edge, adv + step) || seq_lt(adv, tcb->rcv_nxt))
+        adv = edge;
+    if (seq_lt(adv, tcb->rcv_nxt))
+        return 0;
+    return adv - tcb->rcv_nxt;
+}
+
+static uint16_t window_field(struct tcb *tcb, bool syn)
+{
+    uint32_t wnd = tcp_rcv_window(tcb);
+    tcp_seq edge = tcb->rcv_nxt + wnd;
+    if (seq_gt(edge, tcb->rcv_adv))
+        tcb->rcv_adv = edge;
+    /* RFC 7323 2.2: the window in a SYN is never scaled. */
+    uint32_t field = syn ? wnd : wnd >> tcb->rcv_wscale;
+    return (uint16_t)(field > 65535 ? 65535 : field);
+}
+
+static void transmit(struct tcb *tcb, struct tcp_segment *seg)
+{
+    if (seg->flags & TCP_ACK) {
+        tcb->unacked_segs = 0;
+        tcp_stop_delack(tcb);
+    }
+    host_output(tcb->host, seg, tcb->id);
+}
+
+uint32_t tcp_flight_size(const struct tcb *tcb) { return tcb->snd_nxt - tcb->snd_una; }
+
+/* SYN in SYN_SENT, SYN,ACK in SYN_RECV, with <SEQ=ISS> (RFC 9293 3.10.7.2,
+ * 3.10.7.3) and the options we offer. A SYN,ACK only echoes options the
+ * peer's SYN carried (RFC 7323 1.3, 2.2). */
+void tcp_send_syn(struct tcb *tcb, uint32_t rexmit)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    struct tcp_segment seg;
+    seg_init(tcb, &seg);
+    bool synack = tcb->state == TCP_SYN_RECV;
+    seg.seq = tcb->iss;
+    seg.flags = TCP_SYN;
+    if (synack) {
+        seg.flags |= TCP_ACK;
+        seg.ack = tcb->rcv_nxt;
+    }
+    seg.opts = TCP_OPT_MSS;
+    seg.mss = (uint16_t)p->mss;
+    if (p->window_scaling && (!synack || tcb->snd_wscale != 0xff)) {
+        seg.opts |= TCP_OPT_WSCALE;
+        seg.wscale = tcb->rcv_wscale;
+    }
+    if (p->sack && (!synack || tcb->sack_ok))
+        seg.opts |= TCP_OPT_SACK_PERM;
+    if (p->timestamps && (!synack || tcb->ts_ok))
+        add_timestamps(tcb, &seg);
+    seg.win = window_field(tcb, true);
+    seg.retransmit = rexmit;
+    if (seq_lt(tcb->snd_nxt, tcb->iss + 1))
+        tcb->snd_nxt = tcb->iss + 1;
+    tcb->snd_max = seq_max(tcb->snd_max, tcb->iss + 1);
+    if (!rexmit && !tcb->rtt_timing) {
+        tcb->rtt_timing = true;
+        tcb->rtt_seq = tcb->iss;
+        tcb->rtt_start = tcp_now(tcb);
+    }
+    transmit(tcb, &seg);
+}
+
+/* ACK-reply of RFC 9293: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+void tcp_send_ack(struct tcb *tcb)
+{
+    struct tcp_segment seg;
+    seg_init(tcb, &seg);
+    seg.seq = tcb->snd_nxt;
+    seg.ack = tcb->rcv_nxt;
+    seg.flags = TCP_ACK;
+    add_timestamps(tcb, &seg);
+    seg.win = window_field(tcb, false);
+    transmit(tcb, &seg);
+}
+
+/* ABORT's <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5). Linux also sets ACK
+ * with ACK=RCV.NXT (tcp_send_active_reset). */
+void tcp_send_rst(struct tcb *tcb)
+{
+    struct tcp_segment seg;
+    seg_init(tcb, &seg);
+    seg.seq = tcb->snd_nxt;
+    seg.flags = TCP_RST;
+    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX) {
+        seg.flags |= TCP_ACK;
+        seg.ack = tcb->rcv_nxt;
+    }
+    transmit(tcb, &seg);
+}
+
+/* RFC 1122 4.2.3.6 / RFC 9293 3.8.4 (SHLD-12): SEG.SEQ = SND.NXT - 1, no data. */
+void tcp_send_keepalive(struct tcb *tcb)
+{
+    struct tcp_segment seg;
+    seg_init(tcb, &seg);
+    seg.seq = tcb->snd_nxt - 1;
+    seg.ack = tcb->rcv_nxt;
+    seg.flags = TCP_ACK;
+    add_timestamps(tcb, &seg);
+    seg.win = window_field(tcb, false);
+    seg.retransmit = SEG_PROBE_KEEPALIVE;
+    transmit(tcb, &seg);
+}
+
+/* RFC 9293 3.8.6.1: a zero-window probe carries one octet of new data.
+ * Linux probes with a zero-length segment at SND.UNA - 1 instead. */
+void tcp_send_zero_window_probe(struct tcb *tcb)
+{
+    struct tcp_segment seg;
+    seg_init(tcb, &seg);
+    seg.ack = tcb->rcv_nxt;
+    seg.flags = TCP_ACK;
+    seg.retransmit = SEG_PROBE_ZERO_WINDOW;
+    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX ||
+        tcb->snd_written <= tcb_seq_to_off(tcb, tcb->snd_nxt)) {
+        seg.seq = tcb->snd_una - 1;
+    } else {
+        seg.seq = tcb->snd_nxt;
+        seg.len = 1;
+        seg.data_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
+    }
+    add_timestamps(tcb, &seg);
+    seg.win = window_field(tcb, false);
+    transmit(tcb, &seg);
+}
+
+/* Sequence number of our FIN (valid once the application closed writing). */
+static tcp_seq fin_seq(const struct tcb *tcb)
+{
+    return tcb->snd_una + (uint32_t)(tcb->snd_written - tcb->snd_una_off) +
+           (tcb->syn_acked ? 0 : 1);
+}
+
+static bool can_send_data(enum tcp_state s)
+{
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT1 ||
+           s == TCP_CLOSING || s == TCP_LAST_ACK;
+}
+
+/* Sends one segment starting at SND.NXT if the windows, Nagle (RFC 9293
+ * 3.7.4) and the sender's silly-window rule (3.8.6.2.1) allow; returns
+ * whether it sent. */
+static bool send_one(struct tcb *tcb, uint32_t rexmit_why)
+{
+    uint64_t nxt_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
+    if (tcb->fin_sent && seq_gt(tcb->snd_nxt, fin_seq(tcb)))
+        return false; /* everything including FIN is out */
+    uint64_t unsent = tcb->snd_written > nxt_off ? tcb->snd_written - nxt_off : 0;
+    uint32_t wnd = tcb->snd_wnd < tcb->cwnd ? tcb->snd_wnd : tcb->cwnd;
+    uint32_t flight = tcp_flight_size(tcb);
+    uint32_t usable = wnd > flight ? wnd - flight : 0;
+    uint32_t len = tcb->mss;
+    if (unsent < len)
+        len = (uint32_t)unsent;
+    if (usable < len)
+        len = usable;
+    bool fin = tcb->wr_shut && nxt_off + len == tcb->snd_written;
+    if (len == 0 && !fin)
+        return false;
+    if (len == 0 && fin && usable == 0 && tcb->snd_wnd == 0 && unsent > 0)
+        return false;
+    bool retransmission = seq_lt(tcb->snd_nxt, tcb->snd_max);
+    if (!retransmission && len < tcb->mss && len < unsent)
+        return false; /* SWS: wait for a full segment while more is queued */
+    if (!retransmission && !tcb->nodelay && len < tcb->mss && flight > 0 && !fin)
+        return false; /* Nagle: one small segment in flight at a time */
+
+    struct tcp_segment seg;
+    seg_init(tcb, &seg);
+    seg.seq = tcb->snd_nxt;
+    seg.ack = tcb->rcv_nxt;
+    seg.len = len;
+    seg.data_off = nxt_off;
+    seg.flags = TCP_ACK;
+    if (len > 0 && nxt_off + len == tcb->snd_written)
+        seg.flags |= TCP_PSH;
+    if (fin)
+        seg.flags |= TCP_FIN;
+    seg.retransmit = retransmission ? rexmit_why : SEG_FIRST;
+    add_timestamps(tcb, &seg);
+    seg.win = window_field(tcb, false);
+
+    tcb->snd_nxt += len + (fin ? 1 : 0);
+    if (seq_gt(tcb->snd_nxt, tcb->snd_max))
+        tcb->snd_max = tcb->snd_nxt;
+    if (fin)
+        tcb->fin_sent = true;
+    if (!retransmission && !tcb->rtt_timing) {
+        tcb->rtt_timing = true;
+        tcb->rtt_seq = seg.seq;
+        tcb->rtt_start = tcp_now(tcb);
+    }
+    transmit(tcb, &seg);
+    if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_is_persist)
+        tcp_arm_rexmit(tcb);
+    return true;
+}
+
+void tcp_output(struct tcb *tcb)
+{
+    if (!can_send_data((enum tcp_state)tcb->state))
+        return;
+    while (send_one(tcb, SEG_REXMIT_RTO))
+        ;
+    /* Zero window with data waiting and nothing in flight: persist. */
+    bool waiting = tcb->snd_written > tcb_seq_to_off(tcb, tcb->snd_nxt);
+    if (tcb->snd_wnd == 0 && waiting && tcb->snd_una == tcb->snd_max &&
+        !sim_timer_armed(&tcb->rtx_timer))
+        tcp_arm_persist(tcb);
+}
+
+/* Go back to SND.UNA and send one segment (RTO: cwnd is one segment now;
+ * fast retransmit: exactly the first unacknowledged segment). */
+void tcp_retransmit_first(struct tcb *tcb, uint32_t why)
+{
+    tcb->rtt_timing = false; /* Karn (RFC 6298 3): no sample from it */
+    tcp_seq saved = tcb->snd_nxt;
+    tcb->snd_nxt = tcb->snd_una;
+    uint32_t cwnd = tcb->cwnd, wnd = tcb->snd_wnd;
+    tcb->cwnd = tcb->mss; /* exactly one segment */
+    if (tcb->snd_wnd < tcb->mss)
+        tcb->snd_wnd = tcb->mss; /* a retransmission is not held by the window */
+    send_one(tcb, why);
+    tcb->cwnd = cwnd;
+    tcb->snd_wnd = wnd;
+    if (why == SEG_REXMIT_FAST && seq_gt(saved, tcb->snd_nxt))
+        tcb->snd_nxt = saved; /* fast retransmit resends one hole only */
+}
+
+/* RFC 9293 3.10.7.1: a segment for no connection. If it has ACK,
+ * <SEQ=SEG.ACK><CTL=RST>; else <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
+ * A RST is never answered. */
+void tcp_reply_rst(struct host *host, const struct tcp_segment *in)
+{
+    if (in->flags & TCP_RST)
+        return;
+    struct tcp_segment seg;
+    memset(&seg, 0, sizeof seg);
+    seg.src_addr = in->dst_addr;
+    seg.dst_addr = in->src_addr;
+    seg.src_port = in->dst_port;
+    seg.dst_port = in->src_port;
+    if (in->flags & TCP_ACK) {
+        seg.seq = in->ack;
+        seg.flags = TCP_RST;
+    } else {
+        seg.seq = 0;
+        seg.ack = in->seq + segment_seq_len(in);
+        seg.flags = TCP_RST | TCP_ACK;
+    }
+    host_output(host, &seg, 0);
+}

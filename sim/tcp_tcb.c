@@ -1,0 +1,304 @@
+/* TCB life cycle: creation, the one function that writes the state (and
+ * traces it), deletion, and the deferred notifications to the application. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp_internal.h"
+#include "tcpsim/errors.h"
+
+sim_time_t tcp_now(const struct tcb *tcb) { return tcb->host->net->engine.now; }
+const struct tcp_params *tcb_params(const struct tcb *tcb) { return &tcb->host->params; }
+
+static void notify_fire(struct engine *engine, struct sim_timer *timer);
+
+struct tcb *tcb_new(struct host *host)
+{
+    struct tcb *tcb = calloc(1, sizeof *tcb);
+    if (!tcb)
+        return NULL;
+    const struct tcp_params *p = &host->params;
+    tcb->host = host;
+    tcb->id = ++host->next_conn_id;
+    tcb->state = TCP_CLOSED;
+    tcb->rto = p->rto_initial;
+    tcb->mss = 536; /* RFC 9293 3.7.1: default send MSS without the option */
+    tcb->rcvbuf = p->rcvbuf;
+    tcb->sndbuf = p->sndbuf;
+    tcb->nodelay = p->nodelay;
+    tcb->keepalive_on = p->keepalive;
+    tcb->ka_time = p->keepalive_time;
+    tcb->ka_intvl = p->keepalive_intvl;
+    tcb->ka_probes_max = p->keepalive_probes;
+    tcb->user_timeout = p->user_timeout;
+    tcb->cwnd = (p->initial_cwnd_segments ? p->initial_cwnd_segments : 3) * p->mss;
+    tcb->ssthresh = UINT32_MAX / 2;
+    tcb->last_challenge_ack = -SIM_S(3600);
+    tcp_timers_init(tcb);
+    sim_timer_init(&tcb->notify_timer, notify_fire);
+    tcb->all_next = host->all;
+    if (host->all)
+        host->all->all_prev = tcb;
+    host->all = tcb;
+    return tcb;
+}
+
+void tcb_free(struct tcb *tcb)
+{
+    tcp_timers_cancel_all(tcb);
+    engine_cancel(&tcb->host->net->engine, &tcb->notify_timer);
+    if (tcb->all_prev)
+        tcb->all_prev->all_next = tcb->all_next;
+    else
+        tcb->host->all = tcb->all_next;
+    if (tcb->all_next)
+        tcb->all_next->all_prev = tcb->all_prev;
+    free(tcb->ooo);
+    free(tcb);
+}
+
+/* RFC 9293 Figure 5, plus the arcs every stack has: an active open from a
+ * listening socket, a reset from any state, the Linux passive child that is
+ * born from its listener (LISTEN -> SYN_RECV). */
+bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to)
+{
+    if (to == TCP_CLOSED)
+        return from != TCP_CLOSED;
+    switch (from) {
+    case TCP_CLOSED: return to == TCP_LISTEN || to == TCP_SYN_SENT;
+    case TCP_LISTEN: return to == TCP_SYN_RECV || to == TCP_SYN_SENT;
+    case TCP_SYN_SENT: return to == TCP_SYN_RECV || to == TCP_ESTABLISHED;
+    case TCP_SYN_RECV:
+        return to == TCP_ESTABLISHED || to == TCP_FIN_WAIT1 || to == TCP_LISTEN;
+    case TCP_ESTABLISHED: return to == TCP_FIN_WAIT1 || to == TCP_CLOSE_WAIT;
+    case TCP_FIN_WAIT1:
+        return to == TCP_FIN_WAIT2 || to == TCP_CLOSING || to == TCP_TIME_WAIT;
+    case TCP_FIN_WAIT2: return to == TCP_TIME_WAIT;
+    case TCP_CLOSE_WAIT: return to == TCP_LAST_ACK;
+    case TCP_CLOSING: return to == TCP_TIME_WAIT;
+    case TCP_LAST_ACK: return false;
+    case TCP_TIME_WAIT: return false;
+    default: return false;
+    }
+}
+
+void tcp_set_state(struct tcb *tcb, enum tcp_state to)
+{
+    enum tcp_state from = tcb->state;
+    if (from == to)
+        return;
+    assert(tcp_transition_allowed(from, to) && "transition not in RFC 9293 Figure 5");
+    struct host *host = tcb->host;
+    if (from != TCP_CLOSED)
+        host->state_count[from]--;
+    if (to != TCP_CLOSED)
+        host->state_count[to]++;
+    tcb->state = (uint8_t)to;
+    if (tracer_active(&host->net->tracer)) {
+        struct trace_event ev = {.t = tcp_now(tcb), .kind = TRACE_STATE, .host = host->name,
+                                 .conn = tcb->id};
+        ev.u.state.from = from;
+        ev.u.state.to = to;
+        tracer_emit(&host->net->tracer, &ev);
+    }
+}
+
+/* Leaves the tables and stops every timer; the memory goes when the
+ * application has let go too (orphan), else at its close(). */
+void tcp_close_tcb(struct tcb *tcb)
+{
+    struct host *host = tcb->host;
+    if (tcb->state == TCP_LISTEN)
+        host_remove_listener(host, tcb);
+    else
+        host_remove_conn(host, tcb);
+    tcp_set_state(tcb, TCP_CLOSED);
+    tcp_timers_cancel_all(tcb);
+    if (tcb->parent) {
+        if (tcb->parent->syn_queue && !tcb->accepted)
+            tcb->parent->syn_queue--;
+        tcb->parent = NULL;
+        tcb->orphan = !tcb->accepted;
+    }
+    if (tcb->orphan) {
+        if (host->app.released)
+            host->app.released(host->app.ctx, tcb);
+        tcb_free(tcb);
+    }
+}
+
+void tcp_drop(struct tcb *tcb, int err)
+{
+    tcp_notify_failed(tcb, err);
+    tcp_close_tcb(tcb);
+}
+
+/* True when an application holds this socket and should hear about it. */
+static bool app_holds(const struct tcb *tcb)
+{
+    return !tcb->orphan && (tcb->parent == NULL || tcb->accepted);
+}
+
+static void notify_post(struct tcb *tcb, uint8_t what)
+{
+    tcb->notify_pending |= what;
+    if (!sim_timer_armed(&tcb->notify_timer))
+        engine_arm(&tcb->host->net->engine, &tcb->notify_timer, tcp_now(tcb));
+}
+
+void tcp_notify_connected(struct tcb *tcb, int err)
+{
+    if (!tcb->connect_pending)
+        return;
+    tcb->connect_pending = false;
+    tcb->notify_err = err;
+    notify_post(tcb, NOTIFY_CONNECTED);
+}
+
+void tcp_notify_accepted(struct tcb *child) { notify_post(child, NOTIFY_ACCEPTED); }
+
+void tcp_notify_readable(struct tcb *tcb)
+{
+    if (app_holds(tcb))
+        notify_post(tcb, NOTIFY_READABLE);
+}
+
+void tcp_notify_failed(struct tcb *tcb, int err)
+{
+    if (tcb->connect_pending) {
+        tcp_notify_connected(tcb, err);
+        return;
+    }
+    if (tcb->close_pending) {
+        tcb->close_pending = false;
+        tcp_notify_close_done(tcb, err);
+    }
+    if (!app_holds(tcb))
+        return;
+    tcb->so_error = err;
+    notify_post(tcb, NOTIFY_FAILED);
+}
+
+void tcp_notify_close_done(struct tcb *tcb, int err)
+{
+    tcb->notify_err = err;
+    notify_post(tcb, NOTIFY_CLOSE_DONE);
+}
+
+/* Delivers one pending notification per event, highest priority first; the
+ * rest are re-posted before the callback runs, because the callback may close
+ * (and so free) the socket. */
+static void notify_fire(struct engine *engine, struct sim_timer *timer)
+{
+    struct tcb *tcb = container_of(timer, struct tcb, notify_timer);
+    const struct app_ops *app = &tcb->host->app;
+    static const uint8_t order[] = {NOTIFY_CONNECTED, NOTIFY_ACCEPTED, NOTIFY_READABLE,
+                                    NOTIFY_FAILED, NOTIFY_CLOSE_DONE};
+    uint8_t what = 0;
+    for (size_t i = 0; i < sizeof order; i++) {
+        if (tcb->notify_pending & order[i]) {
+            what = order[i];
+            break;
+        }
+    }
+    tcb->notify_pending &= (uint8_t)~what;
+    if (tcb->notify_pending)
+        engine_arm(engine, &tcb->notify_timer, engine->now);
+
+    switch (what) {
+    case NOTIFY_CONNECTED:
+        tcp_trace_app(tcb, "connect", tcb->notify_err, 0);
+        if (app->connected)
+            app->connected(app->ctx, tcb, tcb->notify_err);
+        break;
+    case NOTIFY_ACCEPTED: {
+        struct tcb *listener = tcb->parent;
+        tcb->parent = NULL;
+        if (listener && listener->accept_queue)
+            listener->accept_queue--;
+        tcp_trace_app(tcb, "accept", TS_OK, 0);
+        if (app->accepted)
+            app->accepted(app->ctx, listener, tcb);
+        break;
+    }
+    case NOTIFY_READABLE:
+        if (app->readable)
+            app->readable(app->ctx, tcb);
+        break;
+    case NOTIFY_FAILED:
+        if (app->failed)
+            app->failed(app->ctx, tcb, tcb->so_error);
+        break;
+    case NOTIFY_CLOSE_DONE:
+        tcp_trace_app(tcb, "close", tcb->notify_err, 0);
+        if (app->close_done)
+            app->close_done(app->ctx, tcb, tcb->notify_err);
+        break;
+    default:
+        break;
+    }
+}
+
+static void trace_common(struct tcb *tcb, struct trace_event *ev, enum trace_kind kind)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->t = tcp_now(tcb);
+    ev->kind = kind;
+    ev->host = tcb->host->name;
+    ev->conn = tcb->id;
+}
+
+void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer,
+                     enum trace_timer_action action, sim_time_t expires)
+{
+    if (!tracer_active(&tcb->host->net->tracer))
+        return;
+    struct trace_event ev;
+    trace_common(tcb, &ev, TRACE_TIMER);
+    ev.u.timer.timer = timer;
+    ev.u.timer.action = action;
+    ev.u.timer.expires = expires;
+    ev.u.timer.backoff = tcb->retransmits;
+    tracer_emit(&tcb->host->net->tracer, &ev);
+}
+
+void tcp_trace_note(struct tcb *tcb, const char *text)
+{
+    if (!tracer_active(&tcb->host->net->tracer))
+        return;
+    struct trace_event ev;
+    trace_common(tcb, &ev, TRACE_NOTE);
+    ev.u.note.text = text;
+    tracer_emit(&tcb->host->net->tracer, &ev);
+}
+
+void tcp_trace_app(struct tcb *tcb, const char *call, int ret, int64_t value)
+{
+    if (!tracer_active(&tcb->host->net->tracer))
+        return;
+    struct trace_event ev;
+    trace_common(tcb, &ev, TRACE_APP);
+    ev.u.app.call = call;
+    ev.u.app.ret = ret;
+    ev.u.app.value = value;
+    tracer_emit(&tcb->host->net->tracer, &ev);
+}
+
+void tcp_trace_cc(struct tcb *tcb)
+{
+    if (!tracer_active(&tcb->host->net->tracer))
+        return;
+    struct trace_event ev;
+    trace_common(tcb, &ev, TRACE_CC);
+    ev.u.cc.cwnd = tcb->cwnd;
+    ev.u.cc.ssthresh = tcb->ssthresh;
+    ev.u.cc.flight = tcp_flight_size(tcb);
+    ev.u.cc.srtt = tcb->srtt;
+    ev.u.cc.rto = tcb->rto;
+    tracer_emit(&tcb->host->net->tracer, &ev);
+}
+
+/* RFC 9293 3.4.1 asks for a clock-driven ISN made unpredictable (RFC 6528);
+ * a seeded per-host stream gives the unpredictability and keeps runs
+ * reproducible. */
+tcp_seq tcp_new_isn(struct host *host) { return (tcp_seq)rng_next(&host->isn_rng); }

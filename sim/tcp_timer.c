@@ -1,0 +1,293 @@
+/* The TCB's timers (RFC 9293 3.8, 3.10.8; RFC 6298 5; RFC 1122 4.2.3.6).
+ *
+ * rtx_timer    retransmission of SYN, SYN,ACK, data and FIN; also the persist
+ *              timer while the peer's window is zero (never both at once).
+ * delack_timer delayed acknowledgement (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2).
+ * aux_timer    whichever of keep-alive, FIN_WAIT2 timeout and TIME_WAIT's 2MSL
+ *              applies in the current state (they never overlap).
+ * linger_timer the deadline of a close() blocked by SO_LINGER {on, N}. */
+#include "tcp_internal.h"
+#include "tcpsim/errors.h"
+
+static struct engine *engine_of(struct tcb *tcb) { return &tcb->host->net->engine; }
+
+static void rtx_fire(struct engine *engine, struct sim_timer *timer);
+static void delack_fire(struct engine *engine, struct sim_timer *timer);
+static void aux_fire(struct engine *engine, struct sim_timer *timer);
+static void linger_fire(struct engine *engine, struct sim_timer *timer);
+
+void tcp_timers_init(struct tcb *tcb)
+{
+    sim_timer_init(&tcb->rtx_timer, rtx_fire);
+    sim_timer_init(&tcb->delack_timer, delack_fire);
+    sim_timer_init(&tcb->aux_timer, aux_fire);
+    sim_timer_init(&tcb->linger_timer, linger_fire);
+}
+
+void tcp_timers_cancel_all(struct tcb *tcb)
+{
+    struct engine *e = engine_of(tcb);
+    engine_cancel(e, &tcb->rtx_timer);
+    engine_cancel(e, &tcb->delack_timer);
+    engine_cancel(e, &tcb->aux_timer);
+    engine_cancel(e, &tcb->linger_timer);
+    tcb->aux = AUX_NONE;
+}
+
+static enum trace_timer_kind aux_trace_kind(enum tcb_aux_timer aux)
+{
+    switch (aux) {
+    case AUX_FINWAIT2: return TRACE_TIMER_FINWAIT2;
+    case AUX_TIMEWAIT: return TRACE_TIMER_TIMEWAIT;
+    default: return TRACE_TIMER_KEEPALIVE;
+    }
+}
+
+static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
+{
+    return tcb->rtx_is_persist ? TRACE_TIMER_PERSIST : TRACE_TIMER_REXMIT;
+}
+
+/* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
+void tcp_arm_rexmit(struct tcb *tcb)
+{
+    tcb->rtx_is_persist = false;
+    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, tcb->rto);
+    tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+}
+
+/* RFC 6298 (5.2): stop the timer when all outstanding data is acknowledged. */
+void tcp_stop_rexmit(struct tcb *tcb)
+{
+    if (!sim_timer_armed(&tcb->rtx_timer))
+        return;
+    engine_cancel(engine_of(tcb), &tcb->rtx_timer);
+    tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
+}
+
+/* RFC 9293 3.8.6.1: probe a zero window after one RTO, backing off. */
+void tcp_arm_persist(struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    sim_time_t t = tcb->rto < p->persist_min ? p->persist_min : tcb->rto;
+    t = tcp_rto_backoff(t, tcb->retransmits, p->persist_max);
+    tcb->rtx_is_persist = true;
+    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, t);
+    tcp_trace_timer(tcb, TRACE_TIMER_PERSIST, TRACE_TIMER_SET, tcb->rtx_timer.when);
+}
+
+void tcp_arm_delack(struct tcb *tcb)
+{
+    if (sim_timer_armed(&tcb->delack_timer))
+        return;
+    engine_arm_after(engine_of(tcb), &tcb->delack_timer, tcb_params(tcb)->delack_time);
+}
+
+void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->delack_timer); }
+
+void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after)
+{
+    tcb->aux = (uint8_t)kind;
+    engine_arm_after(engine_of(tcb), &tcb->aux_timer, after);
+    tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_SET, tcb->aux_timer.when);
+}
+
+void tcp_stop_aux(struct tcb *tcb)
+{
+    if (sim_timer_armed(&tcb->aux_timer)) {
+        engine_cancel(engine_of(tcb), &tcb->aux_timer);
+        tcp_trace_timer(tcb, aux_trace_kind(tcb->aux), TRACE_TIMER_CANCEL, 0);
+    }
+    tcb->aux = AUX_NONE;
+}
+
+/* RFC 1122 4.2.3.6: the first probe after keepalive_time of silence. */
+void tcp_arm_keepalive(struct tcb *tcb)
+{
+    if (!tcb->keepalive_on)
+        return;
+    if (tcb->state != TCP_ESTABLISHED && tcb->state != TCP_CLOSE_WAIT)
+        return;
+    tcp_arm_aux(tcb, AUX_KEEPALIVE, tcb->ka_time);
+}
+
+/* RFC 9293 3.10.7.4 (eighth): enter TIME-WAIT, start the time-wait timer,
+ * turn off the other timers. Linux fixes the length at 60 s; the RFC uses
+ * 2*MSL. max_tw_buckets: beyond it Linux destroys the socket at once. */
+void tcp_enter_time_wait(struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    tcp_stop_rexmit(tcb);
+    tcp_stop_delack(tcb);
+    engine_cancel(engine_of(tcb), &tcb->linger_timer);
+    if (tcb->aux != AUX_NONE)
+        tcp_stop_aux(tcb);
+    if (p->max_tw_buckets && tcb->host->state_count[TCP_TIME_WAIT] >= p->max_tw_buckets) {
+        tcb->host->tw_overflow++;
+        tcp_trace_note(tcb, "TCP: time wait bucket table overflow");
+        tcp_close_tcb(tcb);
+        return;
+    }
+    tcp_set_state(tcb, TCP_TIME_WAIT);
+    tcp_arm_aux(tcb, AUX_TIMEWAIT, tcp_params_time_wait(p));
+}
+
+/* RFC 9293 3.8.3: R2 for data (retries2, or orphan_retries for an orphan);
+ * Linux measures R2 as the time the backed-off RTOs from a 200 ms base
+ * would take (tcp_retransmits_timed_out), not as a count. */
+static bool data_retries_exhausted(struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    uint32_t limit = p->retries2;
+    if (tcb->orphan)
+        limit = p->orphan_retries ? p->orphan_retries : 8;
+    if (p->profile != TCP_PROFILE_LINUX)
+        return tcb->retransmits > limit;
+    /* Linux: timeout = ((2 << min(limit, thresh)) - 1) * rto_base
+     *                  + max(0, limit - thresh) * rto_max,
+     * thresh = ilog2(rto_max / rto_base), counted from the first retransmission. */
+    sim_time_t base = SIM_MS(200);
+    uint32_t thresh = 0;
+    while ((base << (thresh + 1)) <= p->rto_max)
+        thresh++;
+    sim_time_t timeout;
+    if (limit <= thresh)
+        timeout = ((SIM_NS(2) << limit) - 1) * base;
+    else
+        timeout = ((SIM_NS(2) << thresh) - 1) * base + (sim_time_t)(limit - thresh) * p->rto_max;
+    return tcp_now(tcb) - tcb->first_rexmit_at >= timeout;
+}
+
+static bool user_timeout_expired(struct tcb *tcb)
+{
+    return tcb->user_timeout > 0 && tcb->retransmits > 0 &&
+           tcp_now(tcb) - tcb->first_rexmit_at >= tcb->user_timeout;
+}
+
+static void syn_timeout(struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    bool passive_child = tcb->state == TCP_SYN_RECV && tcb->passive;
+    uint32_t limit = passive_child ? p->synack_retries : p->syn_retries;
+    if (tcb->retransmits >= limit || user_timeout_expired(tcb)) {
+        /* RFC 9293 3.8.3 (MUST-23): give up the open attempt. A passive
+         * embryonic connection is dropped without telling anyone. */
+        tcp_drop(tcb, TS_ETIMEDOUT);
+        return;
+    }
+    tcb->retransmits++;
+    tcb->syn_timed_out = true;
+    tcb->rtt_timing = false; /* Karn: no sample from a retransmitted SYN */
+    tcb->rto = tcp_syn_rto(p, tcb->rto, tcb->retransmits);
+    tcp_send_syn(tcb, SEG_REXMIT_RTO);
+    tcp_arm_rexmit(tcb);
+}
+
+static void persist_timeout(struct tcb *tcb)
+{
+    tcp_send_zero_window_probe(tcb);
+    if (tcb->retransmits < 30)
+        tcb->retransmits++;
+    tcp_arm_persist(tcb);
+}
+
+/* RFC 6298 (5.4)-(5.6) and RFC 9293 3.10.8 RETRANSMISSION TIMEOUT. */
+static void rtx_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    struct tcb *tcb = container_of(timer, struct tcb, rtx_timer);
+    tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_FIRE, 0);
+    if (tcb->rtx_is_persist) {
+        persist_timeout(tcb);
+        return;
+    }
+    if (tcb->state == TCP_SYN_SENT || tcb->state == TCP_SYN_RECV) {
+        if (tcb->retransmits == 0)
+            tcb->first_rexmit_at = tcp_now(tcb);
+        syn_timeout(tcb);
+        return;
+    }
+    if (tcb->retransmits == 0)
+        tcb->first_rexmit_at = tcp_now(tcb) - tcb->rto;
+    if (data_retries_exhausted(tcb) || user_timeout_expired(tcb)) {
+        /* Linux sends no RST here (tcp_write_err); neither does the RFC. */
+        tcp_drop(tcb, TS_ETIMEDOUT);
+        return;
+    }
+    tcb->retransmits++;
+    tcb->rto = tcp_rto_backoff(tcb->rto, 1, tcb_params(tcb)->rto_max); /* (5.5) */
+    tcp_cc_on_timeout(tcb);
+    tcp_retransmit_first(tcb, SEG_REXMIT_RTO); /* (5.4) */
+    tcp_arm_rexmit(tcb);                       /* (5.6) */
+}
+
+static void delack_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    struct tcb *tcb = container_of(timer, struct tcb, delack_timer);
+    tcp_trace_timer(tcb, TRACE_TIMER_DELACK, TRACE_TIMER_FIRE, 0);
+    tcp_send_ack(tcb);
+}
+
+/* RFC 1122 4.2.3.6 / RFC 9293 3.8.4: probe only an idle connection with no
+ * data outstanding (MUST-26); any segment from the peer resets the count
+ * (input clears ka_probes and stamps last_rcv_time); after ka_probes_max
+ * unanswered probes the connection is dead (MUST-29: never after one). */
+static void keepalive_timeout(struct tcb *tcb)
+{
+    sim_time_t now = tcp_now(tcb);
+    sim_time_t idle = now - tcb->last_rcv_time;
+    if (tcb->snd_una != tcb->snd_max || tcb->snd_written > tcb->snd_una_off) {
+        tcp_arm_aux(tcb, AUX_KEEPALIVE, tcb->ka_time);
+        return;
+    }
+    if (tcb->ka_probes == 0 && idle < tcb->ka_time) {
+        tcp_arm_aux(tcb, AUX_KEEPALIVE, tcb->ka_time - idle);
+        return;
+    }
+    if (tcb->ka_probes >= tcb->ka_probes_max) {
+        /* Linux sends RST,ACK when it gives up (tcp_keepalive_timer). */
+        if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX)
+            tcp_send_rst(tcb);
+        tcp_drop(tcb, TS_ETIMEDOUT);
+        return;
+    }
+    tcp_send_keepalive(tcb);
+    tcb->ka_probes++;
+    tcp_arm_aux(tcb, AUX_KEEPALIVE, tcb->ka_intvl);
+}
+
+static void aux_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    struct tcb *tcb = container_of(timer, struct tcb, aux_timer);
+    enum tcb_aux_timer kind = (enum tcb_aux_timer)tcb->aux;
+    tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_FIRE, 0);
+    tcb->aux = AUX_NONE;
+    switch (kind) {
+    case AUX_KEEPALIVE:
+        keepalive_timeout(tcb);
+        break;
+    case AUX_FINWAIT2: /* Linux: the orphaned FIN_WAIT2 is simply discarded */
+    case AUX_TIMEWAIT: /* RFC 9293 3.10.8 TIME-WAIT TIMEOUT: delete the TCB */
+        tcp_close_tcb(tcb);
+        break;
+    default:
+        break;
+    }
+}
+
+/* SO_LINGER {on, N}: close() returns after N even if the FIN is unacked.
+ * Linux's close() then returns 0 and the socket finishes as an orphan; the
+ * BSD lineage (our rfc9293 profile) returns EWOULDBLOCK. */
+static void linger_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    struct tcb *tcb = container_of(timer, struct tcb, linger_timer);
+    tcp_trace_timer(tcb, TRACE_TIMER_LINGER, TRACE_TIMER_FIRE, 0);
+    if (!tcb->close_pending)
+        return;
+    tcb->close_pending = false;
+    bool linux_profile = tcb_params(tcb)->profile == TCP_PROFILE_LINUX;
+    tcp_notify_close_done(tcb, linux_profile ? TS_OK : TS_EAGAIN);
+}
