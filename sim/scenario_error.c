@@ -4,6 +4,7 @@
 #include "scenario_internal.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -122,6 +123,22 @@ static size_t scn_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+/* Same letters in another order ("mls" and "msl"), ignoring case. */
+static bool scn_anagram(const char *a, const char *b)
+{
+    int count[256] = {0};
+    if (strlen(a) != strlen(b))
+        return false;
+    for (; *a; a++, b++) {
+        count[tolower((unsigned char)*a)]++;
+        count[tolower((unsigned char)*b)]--;
+    }
+    for (int i = 0; i < 256; i++)
+        if (count[i])
+            return false;
+    return true;
+}
+
 const char *scn_nearest(const char *word, const char *const *cands, size_t n)
 {
     /* Two edits for real words; one for very short ones, where two edits
@@ -131,7 +148,9 @@ const char *scn_nearest(const char *word, const char *const *cands, size_t n)
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
         size_t dist = scn_distance(word, cands[i]);
-        if (dist < best_d && dist < strlen(cands[i])) {
+        bool better = dist < best_d || (dist == best_d && best && !scn_anagram(word, best) &&
+                                        scn_anagram(word, cands[i]));
+        if (better && dist < strlen(cands[i])) {
             best = cands[i];
             best_d = dist;
         }

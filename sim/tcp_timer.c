@@ -169,6 +169,9 @@ static void syn_timeout(struct tcb *tcb)
     const struct tcp_params *p = tcb_params(tcb);
     bool passive_child = tcb->state == TCP_SYN_RECV && tcb->passive;
     uint32_t limit = passive_child ? p->synack_retries : p->syn_retries;
+    /* Linux tcp_write_timeout: the linear retries come on top of syn_retries. */
+    if (tcb->state == TCP_SYN_SENT)
+        limit += p->syn_linear_timeouts;
     if (tcb->retransmits >= limit || user_timeout_expired(tcb)) {
         /* RFC 9293 3.8.3 (MUST-23): give up the open attempt. A passive
          * embryonic connection is dropped without telling anyone. */
