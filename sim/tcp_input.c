@@ -500,14 +500,18 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
     case TCP_FIN_WAIT1:
         if (our_fin_acked(tcb)) {
             tcp_stop_rexmit(tcb);
-            tcp_set_state(tcb, TCP_FIN_WAIT2);
-            if (tcb->orphan && tcb_params(tcb)->fin_timeout)
-                tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
             if (tcb->close_pending) {
                 tcb->close_pending = false;
                 engine_cancel(&tcb->host->net->engine, &tcb->linger_timer);
                 tcp_notify_close_done(tcb, TS_OK);
             }
+            /* Figure 5 note 2: a FIN riding on this ACK takes FIN-WAIT-1
+             * straight to TIME-WAIT in the eighth step. */
+            if ((seg->flags & TCP_FIN) && seq_le(seg->seq, tcb->rcv_nxt))
+                return GO_ON;
+            tcp_set_state(tcb, TCP_FIN_WAIT2);
+            if (tcb->orphan && tcb_params(tcb)->fin_timeout)
+                tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
         }
         return GO_ON;
     case TCP_CLOSING:
@@ -664,20 +668,29 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     }
     tcb->rcv_nxt += 1;
     tcb->fin_rcvd = true;
-    tcp_send_ack(tcb);
     tcp_notify_readable(tcb);
     switch (s) {
     case TCP_SYN_RECV:
     case TCP_ESTABLISHED:
+        /* The ACK of a FIN that moves us to CLOSE-WAIT may be delayed
+         * (RFC 1122 4.2.3.2; Linux enters pingpong mode in tcp_fin), so an
+         * application that closes at once sends one FIN,ACK: the
+         * three-segment close seen in most real captures. */
+        if (tcb_params(tcb)->delayed_ack)
+            tcp_arm_delack(tcb);
+        else
+            tcp_send_ack(tcb);
         tcp_set_state(tcb, TCP_CLOSE_WAIT);
         return GO_ON;
     case TCP_FIN_WAIT1:
+        tcp_send_ack(tcb);
         if (our_fin_acked(tcb))
             tcp_enter_time_wait(tcb); /* Figure 5 note 2 */
         else
             tcp_set_state(tcb, TCP_CLOSING);
         break;
     case TCP_FIN_WAIT2:
+        tcp_send_ack(tcb);
         tcp_enter_time_wait(tcb);
         break;
     default:
