@@ -40,10 +40,12 @@ tcpsim: build/rel/main.o $(REL_OBJ)
 	$(CC) -o $@ $^ $(YAML_LIBS) -lm
 
 build/rel/%.o: sim/%.c $(HEADERS) | build/rel
-	$(CC) $(REL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(REL_CFLAGS) -c -o $@ $<
 
 build/test/%.o: sim/%.c $(HEADERS) | build/test
-	$(CC) $(TEST_CFLAGS) -c -o $@ $<
+	@echo "  CC/test $<"
+	@$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
 build/test/tcpsim: build/test/main.o $(TEST_OBJ)
 	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(YAML_LIBS) -lm

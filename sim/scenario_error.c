@@ -63,8 +63,8 @@ static void scn_quote(const struct scn_ctx *ctx, int line, int col, char *out, s
     }
 }
 
-int scn_error_at(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
-                 const char *fmt, ...)
+int scn_error_at(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset, const char *fmt,
+                 ...)
 {
     char msg[SCENARIO_ERROR_MAX];
     char quote[SCN_QUOTE_MAX * 2 + 16] = "";
@@ -81,9 +81,9 @@ int scn_error_at(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offs
     } else if (!node || node->line == 0) {
         snprintf(ctx->error, ctx->error_size, "%s: %s", ctx->file, msg);
     } else {
-        int col = node->col + scn_chars(node->text, byte_offset);
-        if (node->quoted && byte_offset > 0)
-            col++; /* past the opening quote */
+        int col = node->col;
+        if (byte_offset != SCN_WHOLE)
+            col += scn_chars(node->text, byte_offset) + (node->quoted ? 1 : 0); /* the quote */
         scn_quote(ctx, node->line, col, quote, sizeof quote);
         snprintf(ctx->error, ctx->error_size, "%s:%d:%d: %s%s", ctx->file, node->line, col, msg,
                  quote);
@@ -170,9 +170,8 @@ void scn_join(char *out, size_t size, const char *const *cands, size_t n)
     }
 }
 
-int scn_unknown(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
-                const char *what, const char *where, const char *word,
-                const char *const *cands, size_t n)
+int scn_unknown(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset, const char *what,
+                const char *where, const char *word, const char *const *cands, size_t n)
 {
     char in[128] = "", list[512];
     const char *near = scn_nearest(word, cands, n);
@@ -187,8 +186,8 @@ int scn_unknown(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offse
                         word, in, what, list);
 }
 
-int scn_check_keys(struct scn_ctx *ctx, const struct ynode *map, const char *const *keys,
-                   size_t n, const char *where)
+int scn_check_keys(struct scn_ctx *ctx, const struct ynode *map, const char *const *keys, size_t n,
+                   const char *where)
 {
     for (size_t i = 0; i < ydoc_pairs(map); i++) {
         const struct ynode *key = ydoc_key(map, i);
@@ -196,7 +195,7 @@ int scn_check_keys(struct scn_ctx *ctx, const struct ynode *map, const char *con
         while (k < n && strcmp(key->text, keys[k]) != 0)
             k++;
         if (k == n)
-            return scn_unknown(ctx, key, 0, "key", where, key->text, keys, n);
+            return scn_unknown(ctx, key, SCN_WHOLE, "key", where, key->text, keys, n);
     }
     return 0;
 }

@@ -29,16 +29,22 @@ struct scn_line {
     const char *tok[SCN_TOKENS_MAX];
     size_t off[SCN_TOKENS_MAX]; /* byte offset of each word in the text */
     size_t n, i;
-    size_t end;                 /* offset just past the last word */
+    size_t end; /* offset just past the last word */
 };
 
 static const char *const scn_ops[] = {"==", "!=", "<", "<=", ">", ">="}; /* enum expect_op */
 static const char *const scn_dirs[] = {"tx", "rx", "drop"};              /* enum trace_seg_dir */
 static const char *const scn_ret_calls[] = {"listen",   "connect", "accept", "send",      "recv",
-                                        "shutdown", "close",   "abort",  "setsockopt"};
+                                            "shutdown", "close",   "abort",  "setsockopt"};
 
-static const char *scn_peek(const struct scn_line *l) { return l->i < l->n ? l->tok[l->i] : NULL; }
-static size_t scn_here(const struct scn_line *l) { return l->i < l->n ? l->off[l->i] : l->end; }
+static const char *scn_peek(const struct scn_line *l)
+{
+    return l->i < l->n ? l->tok[l->i] : NULL;
+}
+static size_t scn_here(const struct scn_line *l)
+{
+    return l->i < l->n ? l->off[l->i] : l->end;
+}
 
 /* "cannot read expectation: expected WHAT after AFTER, got 'WORD'". */
 static int scn_expected(struct scn_line *l, const char *what, const char *after)
@@ -75,8 +81,7 @@ static int scn_state(struct scn_line *l, const char *after, enum tcp_state *out)
     if (s < 0) {
         for (int i = 0; i < TCP_STATE_COUNT; i++)
             names[i] = tcp_state_name((enum tcp_state)i);
-        return scn_unknown(l->ctx, l->node, scn_here(l), "state", NULL, t, names,
-                           TCP_STATE_COUNT);
+        return scn_unknown(l->ctx, l->node, scn_here(l), "state", NULL, t, names, TCP_STATE_COUNT);
     }
     *out = (enum tcp_state)s;
     l->i++;
@@ -253,8 +258,7 @@ static int scn_predicate(struct scn_line *l, struct expectation *e)
         e->kind = EXPECT_STATE_AT;
         l->i++;
         return scn_word(l, "at", "'state'") < 0 || scn_time(l, "'state at'", &e->at) < 0 ||
-                       scn_word(l, "is", "state at TIME") < 0 ||
-                       scn_state(l, "'is'", &e->state) < 0
+                       scn_word(l, "is", "state at TIME") < 0 || scn_state(l, "'is'", &e->state) < 0
                    ? -1
                    : 0;
     }
@@ -270,7 +274,8 @@ static int scn_predicate(struct scn_line *l, struct expectation *e)
         e->kind = EXPECT_TIME_IN;
         l->i++;
         return scn_state(l, "'in'", &e->state) < 0 || scn_word(l, "for", "in STATE") < 0 ||
-                       scn_op(l, "'for'", &e->op) < 0 || scn_time(l, "the comparison", &e->value) < 0
+                       scn_op(l, "'for'", &e->op) < 0 ||
+                       scn_time(l, "the comparison", &e->value) < 0
                    ? -1
                    : 0;
     }
@@ -328,8 +333,9 @@ static int scn_load_expect(struct scn_ctx *ctx, const struct ynode *node, struct
     e->from = 0;
     e->to = SIM_TIME_NEVER;
     if (node->kind != YNODE_SCALAR)
-        return scn_error(ctx, node, "an expectation is one line of text, like "
-                                    "'client final state is CLOSED' (is there a ': ' in it?)");
+        return scn_error(ctx, node,
+                         "an expectation is one line of text, like "
+                         "'client final state is CLOSED' (is there a ': ' in it?)");
     e->text = strdup(node->text);
     if (!e->text)
         return scn_error(ctx, node, "out of memory");
@@ -346,8 +352,7 @@ static int scn_load_expect(struct scn_ctx *ctx, const struct ynode *node, struct
     }
     if (scn_peek(&l))
         return scn_error_at(ctx, node, scn_here(&l),
-                            "cannot read expectation: unexpected '%.40s' at the end",
-                            scn_peek(&l));
+                            "cannot read expectation: unexpected '%.40s' at the end", scn_peek(&l));
     return 0;
 }
 

@@ -13,10 +13,10 @@
 
 /* One load in progress. */
 struct scn_ctx {
-    const char *file;  /* path, as given, for messages */
-    const char *src;   /* the file's bytes, for quoting the bad line */
+    const char *file; /* path, as given, for messages */
+    const char *src;  /* the file's bytes, for quoting the bad line */
     size_t src_len;
-    char *error;       /* caller's buffer */
+    char *error; /* caller's buffer */
     size_t error_size;
     struct scenario *sc;
 };
@@ -25,11 +25,13 @@ struct scn_ctx {
 
 /* Writes "file:line:col: message", the source line and a caret (or, for a
  * node made from --set, "--set KEY=VALUE: message") and returns -1.
- * `byte_offset` moves the caret right within a scalar (expectations point at
- * the word at fault). `node` may be NULL for an error about the whole file. */
-int scn_error_at(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
-                 const char *fmt, ...) SCN_PRINTF(4, 5);
-#define scn_error(ctx, node, ...) scn_error_at((ctx), (node), 0, __VA_ARGS__)
+ * `byte_offset` moves the caret right within a scalar (expectations point
+ * at the word at fault); SCN_WHOLE points at the node itself. `node` may be
+ * NULL for an error about the whole file. */
+int scn_error_at(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset, const char *fmt,
+                 ...) SCN_PRINTF(4, 5);
+#define SCN_WHOLE ((size_t)-1) /* byte_offset: point at the node itself */
+#define scn_error(ctx, node, ...) scn_error_at((ctx), (node), SCN_WHOLE, __VA_ARGS__)
 
 /* The candidate nearest to `word` by edit distance, if it is close enough to
  * be a plausible typo; else NULL. */
@@ -37,12 +39,11 @@ const char *scn_nearest(const char *word, const char *const *cands, size_t n);
 /* "a, b, c" into out. */
 void scn_join(char *out, size_t size, const char *const *cands, size_t n);
 /* "unknown WHAT 'word' in WHERE; did you mean 'x'?" or "...; valid WHATs are: ..." */
-int scn_unknown(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
-                const char *what, const char *where, const char *word,
-                const char *const *cands, size_t n);
+int scn_unknown(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset, const char *what,
+                const char *where, const char *word, const char *const *cands, size_t n);
 /* Rejects any key of `map` not in `keys` (the unknown-key message). */
-int scn_check_keys(struct scn_ctx *ctx, const struct ynode *map, const char *const *keys,
-                   size_t n, const char *where);
+int scn_check_keys(struct scn_ctx *ctx, const struct ynode *map, const char *const *keys, size_t n,
+                   const char *where);
 
 /* Typed reads: each returns 0, or -1 with the error written. `key` names the
  * value in messages. */
@@ -56,8 +57,7 @@ int scn_get_u32(struct scn_ctx *ctx, const struct ynode *node, const char *key, 
                 uint32_t max, uint32_t *out);
 int scn_get_duration(struct scn_ctx *ctx, const struct ynode *node, const char *key,
                      sim_time_t *out);
-int scn_get_percent(struct scn_ctx *ctx, const struct ynode *node, const char *key,
-                    uint32_t *ppm);
+int scn_get_percent(struct scn_ctx *ctx, const struct ynode *node, const char *key, uint32_t *ppm);
 int scn_get_rate(struct scn_ctx *ctx, const struct ynode *node, const char *key, uint64_t *bps);
 int scn_get_addr(struct scn_ctx *ctx, const struct ynode *node, const char *key, uint32_t *out);
 /* A host name written in a scalar (or part of one, at `byte_offset`). */
@@ -67,8 +67,8 @@ int scn_host_ref(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offs
 bool scn_valid_name(const char *name);
 /* Segment flags: "SA" exactly S and A; "SA*" at least S and A; "*" any. */
 #define SCN_ALL_FLAGS 0x3F
-int scn_flags(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
-              const char *text, uint8_t *set, uint8_t *mask);
+int scn_flags(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset, const char *text,
+              uint8_t *set, uint8_t *mask);
 /* "A->B" -> (index of A, index of B). */
 int scn_direction(struct scn_ctx *ctx, const struct ynode *node, int *from, int *to);
 

@@ -90,9 +90,9 @@
 
 #define SCN_FILE_MAX (16u << 20) /* a scenario is text; refuse anything huge */
 
-static const char *const scn_root_keys[] = {"name",  "description", "seed",   "stop",
-                                            "profile", "tcp",       "link",   "hosts",
-                                            "faults", "steps",      "expect"};
+static const char *const scn_root_keys[] = {"name",    "description", "seed",  "stop",
+                                            "profile", "tcp",         "link",  "hosts",
+                                            "faults",  "steps",       "expect"};
 #define SCN_ROOT_KEYS (sizeof scn_root_keys / sizeof scn_root_keys[0])
 
 static int scn_read_file(struct scn_ctx *ctx, char **text, size_t *len)
@@ -173,7 +173,7 @@ static int scn_load_top(struct scn_ctx *ctx, const struct ynode *root)
         static const char *const profiles[] = {"rfc9293", "linux"};
         int p = v->kind == YNODE_SCALAR ? tcp_profile_from_name(v->text) : -1;
         if (p < 0)
-            return scn_unknown(ctx, v, 0, "profile", NULL, v->text, profiles, 2);
+            return scn_unknown(ctx, v, SCN_WHOLE, "profile", NULL, v->text, profiles, 2);
         sc->profile = (enum tcp_profile)p;
     }
     return 0;

@@ -20,9 +20,18 @@ struct scn_tcp_field {
     uint32_t min, max; /* SCN_U32 only */
 };
 
-#define SCN_U32(f, lo, hi) {#f, SCN_U32, offsetof(struct tcp_params, f), lo, hi}
-#define SCN_BOOL(f) {#f, SCN_BOOL, offsetof(struct tcp_params, f), 0, 0}
-#define SCN_DUR(f) {#f, SCN_DURATION, offsetof(struct tcp_params, f), 0, 0}
+#define SCN_U32(f, lo, hi)                                                                         \
+    {                                                                                              \
+#f, SCN_U32, offsetof(struct tcp_params, f), lo, hi                                        \
+    }
+#define SCN_BOOL(f)                                                                                \
+    {                                                                                              \
+#f, SCN_BOOL, offsetof(struct tcp_params, f), 0, 0                                         \
+    }
+#define SCN_DUR(f)                                                                                 \
+    {                                                                                              \
+#f, SCN_DURATION, offsetof(struct tcp_params, f), 0, 0                                     \
+    }
 
 static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(mss, 64, 65535),
@@ -102,7 +111,8 @@ int scn_load_tcp(struct scn_ctx *ctx, const struct ynode *map, const char *where
         while (f < SCN_TCP_FIELD_COUNT && strcmp(key->text, names[f]) != 0)
             f++;
         if (f == SCN_TCP_FIELD_COUNT)
-            return scn_unknown(ctx, key, 0, "key", where, key->text, names, SCN_TCP_FIELD_COUNT);
+            return scn_unknown(ctx, key, SCN_WHOLE, "key", where, key->text, names,
+                               SCN_TCP_FIELD_COUNT);
         if (scn_tcp_field(ctx, &scn_tcp_fields[f], ydoc_value(map, i), params) < 0)
             return -1;
     }
@@ -213,8 +223,8 @@ int scn_load_hosts(struct scn_ctx *ctx, const struct ynode *root)
 
 /* ---- link: ---- */
 
-static const char *const scn_link_keys[] = {"delay", "jitter", "loss", "dup",
-                                            "rate", "queue", "loss_data_only", "directions"};
+static const char *const scn_link_keys[] = {"delay", "jitter", "loss",           "dup",
+                                            "rate",  "queue",  "loss_data_only", "directions"};
 #define SCN_LINK_KEYS 7 /* without "directions", which only the top level has */
 
 static int scn_link_key(struct scn_ctx *ctx, const char *name, const struct ynode *v,
@@ -240,7 +250,8 @@ static int scn_link_key(struct scn_ctx *ctx, const char *name, const struct ynod
 static int scn_link_map(struct scn_ctx *ctx, const struct ynode *map, size_t nkeys,
                         const char *where, struct link_params *p)
 {
-    if (scn_want_map(ctx, map, where) < 0 || scn_check_keys(ctx, map, scn_link_keys, nkeys, where) < 0)
+    if (scn_want_map(ctx, map, where) < 0 ||
+        scn_check_keys(ctx, map, scn_link_keys, nkeys, where) < 0)
         return -1;
     for (size_t i = 0; i < ydoc_pairs(map); i++)
         if (scn_link_key(ctx, ydoc_key(map, i)->text, ydoc_value(map, i), p) < 0)
@@ -260,7 +271,8 @@ int scn_load_link(struct scn_ctx *ctx, const struct ynode *root)
         return -1;
     sc->link[0] = both;
     sc->link[1] = both;
-    const struct ynode *dirs = link && link->kind == YNODE_MAP ? ydoc_get(link, "directions") : NULL;
+    const struct ynode *dirs =
+        link && link->kind == YNODE_MAP ? ydoc_get(link, "directions") : NULL;
     if (!dirs || ydoc_is_null(dirs))
         return 0;
     if (scn_want_map(ctx, dirs, "directions") < 0)

@@ -49,8 +49,7 @@ static int scn_set_path(struct scn_ctx *ctx, struct ynode *map, char **segs, siz
 
 /* Writes a copy of `value` at p0.p1.p2.last. */
 static int scn_set_also(struct scn_ctx *ctx, struct ynode *root, const char *p0, const char *p1,
-                        const char *p2, const char *last, const struct ynode *value,
-                        const char *ov)
+                        const char *p2, const char *last, const struct ynode *value, const char *ov)
 {
     char *segs[4] = {(char *)p0, (char *)p1, (char *)p2, (char *)last};
     struct ynode *copy = ydoc_copy(value);

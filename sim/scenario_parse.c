@@ -26,13 +26,16 @@ static const struct scn_unit scn_time_units[] = {
 
 /* Bit rates; case-insensitive because "mbit" (tc) and "Mbit" both mean 10^6. */
 static const struct scn_unit scn_rate_units[] = {
-    {"bit", 1},           {"bps", 1},           {"kbit", 1000},          {"kbps", 1000},
-    {"mbit", 1000000},    {"mbps", 1000000},    {"gbit", 1000000000},    {"gbps", 1000000000},
+    {"bit", 1},        {"bps", 1},        {"kbit", 1000},       {"kbps", 1000},
+    {"mbit", 1000000}, {"mbps", 1000000}, {"gbit", 1000000000}, {"gbps", 1000000000},
 };
 
 #define SCN_PPM_PER_PERCENT 10000 /* 1% = 10000 parts per million */
 
-static bool scn_is_digit(char c) { return c >= '0' && c <= '9'; }
+static bool scn_is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 /* Reads "I" or "I.F" at *p: the digits as one integer and how many of them
  * follow the point. Leaves *p after the number. */
@@ -121,7 +124,7 @@ enum scn_parse scn_parse_duration(const char *text, sim_time_t *out)
 {
     uint64_t v;
     if (text && text[0] == '-')
-        return scn_negative(scn_parse_duration(text + 1, out));
+        return scn_negative(scn_parse_duration(text + 1, &(sim_time_t){0}));
     enum scn_parse rc = scn_with_unit(text, scn_time_units,
                                       sizeof scn_time_units / sizeof scn_time_units[0], false, &v);
     if (rc != SCN_PARSE_OK)
@@ -139,7 +142,7 @@ enum scn_parse scn_parse_percent(const char *text, uint32_t *ppm)
     const char *p = text;
 
     if (text && text[0] == '-')
-        return scn_negative(scn_parse_percent(text + 1, ppm));
+        return scn_negative(scn_parse_percent(text + 1, &(uint32_t){0}));
     if (text && strcmp(text, "0") == 0) {
         *ppm = 0;
         return SCN_PARSE_OK;
@@ -158,7 +161,7 @@ enum scn_parse scn_parse_percent(const char *text, uint32_t *ppm)
 enum scn_parse scn_parse_rate(const char *text, uint64_t *bps)
 {
     if (text && text[0] == '-')
-        return scn_negative(scn_parse_rate(text + 1, bps));
+        return scn_negative(scn_parse_rate(text + 1, &(uint64_t){0}));
     return scn_with_unit(text, scn_rate_units, sizeof scn_rate_units / sizeof scn_rate_units[0],
                          true, bps);
 }
@@ -170,7 +173,7 @@ enum scn_parse scn_parse_uint(const char *text, uint64_t *out)
     if (!text || !*text)
         return SCN_PARSE_BAD;
     if (text[0] == '-')
-        return scn_negative(scn_parse_uint(text + 1, out));
+        return scn_negative(scn_parse_uint(text + 1, &(uint64_t){0}));
     for (const char *p = text; *p; p++) {
         if (!scn_is_digit(*p))
             return SCN_PARSE_BAD;

@@ -9,16 +9,15 @@
 /* ---- steps: ---- */
 
 struct scn_call {
-    const char *keys[4];   /* keys of this call besides at, host, call */
-    bool sockopts;         /* also accepts socket option keys */
-    const char *sock;      /* default socket name; NULL: the call has none */
-    const char *sock_key;  /* the key that names the socket */
+    const char *keys[4];  /* keys of this call besides at, host, call */
+    bool sockopts;        /* also accepts socket option keys */
+    const char *sock;     /* default socket name; NULL: the call has none */
+    const char *sock_key; /* the key that names the socket */
 };
 
 /* Indexed by enum step_call. */
-static const char *const scn_call_names[] = {"listen", "connect",    "send",  "recv",
-                                             "shutdown", "close",    "abort", "setsockopt",
-                                             "crash",  "reboot"};
+static const char *const scn_call_names[] = {"listen", "connect", "send",       "recv",  "shutdown",
+                                             "close",  "abort",   "setsockopt", "crash", "reboot"};
 static const struct scn_call scn_calls[] = {
     [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
     [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
@@ -33,10 +32,9 @@ static const struct scn_call scn_calls[] = {
 };
 #define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
 
-static const char *const scn_sockopt_keys[] = {"linger",  "keepalive",    "keepidle",
-                                               "keepintvl", "keepcnt",    "nodelay",
-                                               "user_timeout", "autoread", "rcvbuf",
-                                               "sndbuf"};
+static const char *const scn_sockopt_keys[] = {"linger",  "keepalive", "keepidle",     "keepintvl",
+                                               "keepcnt", "nodelay",   "user_timeout", "autoread",
+                                               "rcvbuf",  "sndbuf"};
 #define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
 
 /* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
@@ -51,16 +49,35 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
         if (o->linger_on)
             rc = scn_get_duration(ctx, v, name, &o->linger);
         break;
-    case SOCKOPT_KEEPALIVE: rc = scn_get_bool(ctx, v, name, &o->keepalive); break;
-    case SOCKOPT_KEEPIDLE: rc = scn_get_duration(ctx, v, name, &o->keepidle); break;
-    case SOCKOPT_KEEPINTVL: rc = scn_get_duration(ctx, v, name, &o->keepintvl); break;
-    case SOCKOPT_KEEPCNT: rc = scn_get_u32(ctx, v, name, 1, 255, &o->keepcnt); break;
-    case SOCKOPT_NODELAY: rc = scn_get_bool(ctx, v, name, &o->nodelay); break;
-    case SOCKOPT_USER_TIMEOUT: rc = scn_get_duration(ctx, v, name, &o->user_timeout); break;
-    case SOCKOPT_AUTOREAD: rc = scn_get_bool(ctx, v, name, &o->autoread); break;
-    case SOCKOPT_RCVBUF: rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->rcvbuf); break;
-    case SOCKOPT_SNDBUF: rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->sndbuf); break;
-    default: break;
+    case SOCKOPT_KEEPALIVE:
+        rc = scn_get_bool(ctx, v, name, &o->keepalive);
+        break;
+    case SOCKOPT_KEEPIDLE:
+        rc = scn_get_duration(ctx, v, name, &o->keepidle);
+        break;
+    case SOCKOPT_KEEPINTVL:
+        rc = scn_get_duration(ctx, v, name, &o->keepintvl);
+        break;
+    case SOCKOPT_KEEPCNT:
+        rc = scn_get_u32(ctx, v, name, 1, 255, &o->keepcnt);
+        break;
+    case SOCKOPT_NODELAY:
+        rc = scn_get_bool(ctx, v, name, &o->nodelay);
+        break;
+    case SOCKOPT_USER_TIMEOUT:
+        rc = scn_get_duration(ctx, v, name, &o->user_timeout);
+        break;
+    case SOCKOPT_AUTOREAD:
+        rc = scn_get_bool(ctx, v, name, &o->autoread);
+        break;
+    case SOCKOPT_RCVBUF:
+        rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->rcvbuf);
+        break;
+    case SOCKOPT_SNDBUF:
+        rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->sndbuf);
+        break;
+    default:
+        break;
     }
     return rc;
 }
@@ -116,7 +133,7 @@ static int scn_connect_to(struct scn_ctx *ctx, const struct ynode *stepnode,
     } else if (scn_port(ctx, port, "port", &st->port) < 0) {
         return -1;
     }
-    if (scn_host_ref(ctx, to, 0, name, &st->peer) < 0)
+    if (scn_host_ref(ctx, to, SCN_WHOLE, name, &st->peer) < 0)
         return -1;
     if (st->peer == st->host)
         return scn_error(ctx, to, "a host cannot connect to itself");
@@ -214,16 +231,18 @@ static int scn_load_step(struct scn_ctx *ctx, const struct ynode *node, struct s
     if (!(call = ydoc_get(node, "call")))
         return scn_error(ctx, node, "step needs 'call'");
     size_t c = 0;
-    while (call->kind == YNODE_SCALAR && c < SCN_CALL_COUNT && strcmp(call->text, scn_call_names[c]))
+    while (call->kind == YNODE_SCALAR && c < SCN_CALL_COUNT &&
+           strcmp(call->text, scn_call_names[c]))
         c++;
     if (call->kind != YNODE_SCALAR || c == SCN_CALL_COUNT)
-        return scn_unknown(ctx, call, 0, "call", NULL, call->text, scn_call_names, SCN_CALL_COUNT);
+        return scn_unknown(ctx, call, SCN_WHOLE, "call", NULL, call->text, scn_call_names,
+                           SCN_CALL_COUNT);
     st->call = (enum step_call)c;
     if (scn_step_keys(ctx, node, st->call) < 0 || scn_get_duration(ctx, at, "at", &st->at) < 0)
         return -1;
     if (host->kind != YNODE_SCALAR)
         return scn_error(ctx, host, "expected a host name for 'host'");
-    if (scn_host_ref(ctx, host, 0, host->text, &st->host) < 0)
+    if (scn_host_ref(ctx, host, SCN_WHOLE, host->text, &st->host) < 0)
         return -1;
     return scn_step_args(ctx, node, st) < 0 || scn_step_sock(ctx, node, st) < 0 ||
                    scn_step_opts(ctx, node, st) < 0
@@ -262,7 +281,7 @@ int scn_load_steps(struct scn_ctx *ctx, const struct ynode *root)
 /* ---- faults: ---- */
 
 static const char *const scn_fault_names[] = {"drop", "partition"};
-static const char *const scn_drop_keys[] = {"from", "flags", "nth", "count",
+static const char *const scn_drop_keys[] = {"from",  "flags",  "nth",    "count",
                                             "after", "before", "min_len"};
 static const char *const scn_partition_keys[] = {"from", "to", "direction"};
 
@@ -278,7 +297,7 @@ static int scn_load_drop(struct scn_ctx *ctx, const struct ynode *m, struct scen
     if ((v = ydoc_get(m, "from"))) {
         if (v->kind != YNODE_SCALAR)
             return scn_error(ctx, v, "expected a host name for 'from'");
-        if (scn_host_ref(ctx, v, 0, v->text, &f->from_host) < 0)
+        if (scn_host_ref(ctx, v, SCN_WHOLE, v->text, &f->from_host) < 0)
             return -1;
     }
     if ((v = ydoc_get(m, "flags"))) {
@@ -295,7 +314,8 @@ static int scn_load_drop(struct scn_ctx *ctx, const struct ynode *m, struct scen
         r->nth = 1; /* "count: 3" alone: the first three matches */
     if (r->nth > 0 && r->count == 0)
         r->count = 1;
-    if ((v = ydoc_get(m, "min_len")) && scn_get_u32(ctx, v, "min_len", 0, UINT32_MAX, &r->min_len) < 0)
+    if ((v = ydoc_get(m, "min_len")) &&
+        scn_get_u32(ctx, v, "min_len", 0, UINT32_MAX, &r->min_len) < 0)
         return -1;
     if ((v = ydoc_get(m, "after")) && scn_get_duration(ctx, v, "after", &r->from) < 0)
         return -1;
@@ -308,8 +328,7 @@ static int scn_load_drop(struct scn_ctx *ctx, const struct ynode *m, struct scen
     return 0;
 }
 
-static int scn_load_partition(struct scn_ctx *ctx, const struct ynode *m,
-                              struct scenario_fault *f)
+static int scn_load_partition(struct scn_ctx *ctx, const struct ynode *m, struct scenario_fault *f)
 {
     const struct ynode *v;
     int to_host;
@@ -361,7 +380,7 @@ int scn_load_faults(struct scn_ctx *ctx, const struct ynode *root)
             if (scn_load_partition(ctx, ydoc_value(item, 0), f) < 0)
                 return -1;
         } else {
-            return scn_unknown(ctx, key, 0, "fault", NULL, key->text, scn_fault_names, 2);
+            return scn_unknown(ctx, key, SCN_WHOLE, "fault", NULL, key->text, scn_fault_names, 2);
         }
     }
     return 0;

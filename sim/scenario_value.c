@@ -103,8 +103,7 @@ int scn_get_duration(struct scn_ctx *ctx, const struct ynode *node, const char *
     return scn_error(ctx, node, SCN_DURATION_HELP ", got '%.80s'", node->text);
 }
 
-int scn_get_percent(struct scn_ctx *ctx, const struct ynode *node, const char *key,
-                    uint32_t *ppm)
+int scn_get_percent(struct scn_ctx *ctx, const struct ynode *node, const char *key, uint32_t *ppm)
 {
     if (scn_want_scalar(ctx, node, "a percentage", key) < 0)
         return -1;
@@ -193,7 +192,8 @@ int scn_direction(struct scn_ctx *ctx, const struct ynode *node, int *from, int 
         b_name++;
         b_off++;
     }
-    if (scn_host_ref(ctx, node, 0, buf, from) < 0 || scn_host_ref(ctx, node, b_off, b_name, to) < 0)
+    if (scn_host_ref(ctx, node, SCN_WHOLE, buf, from) < 0 ||
+        scn_host_ref(ctx, node, b_off, b_name, to) < 0)
         return -1;
     if (*from == *to)
         return scn_error(ctx, node, "a direction needs two different hosts, got '%.80s'",
@@ -215,8 +215,8 @@ bool scn_valid_name(const char *name)
     return true;
 }
 
-int scn_flags(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
-              const char *text, uint8_t *set, uint8_t *mask)
+int scn_flags(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset, const char *text,
+              uint8_t *set, uint8_t *mask)
 {
     char letters[16];
     size_t len = strlen(text);

@@ -322,9 +322,7 @@ static enum verdict step2_rst(struct tcb *tcb, const struct tcp_segment *seg)
     case TCP_SYN_RECV:
         if (tcb->passive) {
             /* Passive origin: back to LISTEN, the user is not told. */
-            tcp_stop_rexmit(tcb);
-            tcp_set_state(tcb, TCP_LISTEN);
-            tcp_close_tcb(tcb);
+            tcp_return_to_listen(tcb);
         } else {
             tcp_drop(tcb, reset_error(tcb));
         }
@@ -362,9 +360,7 @@ static enum verdict step4_syn(struct tcb *tcb, const struct tcp_segment *seg)
             rst.flags = TCP_SYN;
             send_rst_for(tcb->host, &rst);
         }
-        tcp_stop_rexmit(tcb);
-        tcp_set_state(tcb, TCP_LISTEN);
-        tcp_close_tcb(tcb);
+        tcp_return_to_listen(tcb);
         return DONE;
     }
     if (tcb->state == TCP_SYN_RECV && !tcb->passive && (seg->flags & TCP_ACK) &&

@@ -168,6 +168,10 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to);
 bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to);
 /* Enters CLOSED and releases the TCB (after telling the application). */
 void tcp_close_tcb(struct tcb *tcb);
+/* A passive SYN-RECEIVED connection goes back to LISTEN (RFC 9293 Figure 5
+ * note 1): traced as SYN_RECV -> LISTEN, then the embryonic TCB vanishes
+ * (its listener, which never left LISTEN, carries on). */
+void tcp_return_to_listen(struct tcb *tcb);
 /* Reports `err` to the application and deletes the TCB. */
 void tcp_drop(struct tcb *tcb, int err);
 sim_time_t tcp_now(const struct tcb *tcb);

@@ -7,54 +7,54 @@
 
 static void tcp_params_rfc9293(struct tcp_params *p)
 {
-    p->mss = 1460;        /* RFC 9293 3.7.1: MTU 1500 - 40 octets of IP and TCP header */
-    p->sndbuf = 65536;    /* no RFC value; one unscaled window's worth */
-    p->rcvbuf = 65535;    /* RFC 9293 3.1: largest window without RFC 7323 scaling */
+    p->mss = 1460;             /* RFC 9293 3.7.1: MTU 1500 - 40 octets of IP and TCP header */
+    p->sndbuf = 65536;         /* no RFC value; one unscaled window's worth */
+    p->rcvbuf = 65535;         /* RFC 9293 3.1: largest window without RFC 7323 scaling */
     p->window_scaling = false; /* RFC 7323 2: optional, off unless configured */
     p->timestamps = false;     /* RFC 7323 3: optional */
     p->sack = false;           /* RFC 2018: optional */
     p->nodelay = false;        /* RFC 9293 3.7.4 (SHLD-7): Nagle on by default */
 
-    p->rto_initial = SIM_S(1);       /* RFC 6298 (2.1): initial RTO 1 s */
-    p->rto_min = SIM_S(1);           /* RFC 6298 (2.4): RTO rounded up to 1 s */
-    p->rto_max = SIM_S(60);          /* RFC 6298 (2.5): a maximum of at least 60 s */
+    p->rto_initial = SIM_S(1);        /* RFC 6298 (2.1): initial RTO 1 s */
+    p->rto_min = SIM_S(1);            /* RFC 6298 (2.4): RTO rounded up to 1 s */
+    p->rto_max = SIM_S(60);           /* RFC 6298 (2.5): a maximum of at least 60 s */
     p->clock_granularity = SIM_MS(1); /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
 
     /* RFC 9293 3.8.3 (MUST-23): a SYN's R2 at least 3 min. With RTOs of
      * 1, 2, 4, ... capped at 60 s, 7 retransmissions give up after 183 s. */
     p->syn_retries = 7;
-    p->syn_linear_timeouts = 0;  /* RFC: exponential backoff from the first (RFC 6298 5.5) */
-    p->synack_retries = 5;       /* no RFC value; the Linux one */
-    p->retries1 = 3;             /* RFC 9293 3.8.3 (SHLD-10): R1 at least 3 retransmissions */
-    p->retries2 = 15;            /* RFC 9293 3.8.3 (SHLD-10): R2 at least 100 s; 15 is far past */
-    p->orphan_retries = 8;       /* no RFC value; what Linux uses for its 0 */
-    p->user_timeout = 0;         /* RFC 5482 / RFC 9293 3.8.3: off unless the app sets it */
+    p->syn_linear_timeouts = 0; /* RFC: exponential backoff from the first (RFC 6298 5.5) */
+    p->synack_retries = 5;      /* no RFC value; the Linux one */
+    p->retries1 = 3;            /* RFC 9293 3.8.3 (SHLD-10): R1 at least 3 retransmissions */
+    p->retries2 = 15;           /* RFC 9293 3.8.3 (SHLD-10): R2 at least 100 s; 15 is far past */
+    p->orphan_retries = 8;      /* no RFC value; what Linux uses for its 0 */
+    p->user_timeout = 0;        /* RFC 5482 / RFC 9293 3.8.3: off unless the app sets it */
 
-    p->msl = SIM_S(120);         /* RFC 9293 3.4.2: MSL is 2 minutes */
-    p->time_wait = 0;            /* RFC 9293 3.3.2/3.6: TIME-WAIT lasts 2 MSL */
-    p->fin_timeout = 0;          /* RFC 9293: FIN-WAIT-2 has no timer; waits forever */
+    p->msl = SIM_S(120);           /* RFC 9293 3.4.2: MSL is 2 minutes */
+    p->time_wait = 0;              /* RFC 9293 3.3.2/3.6: TIME-WAIT lasts 2 MSL */
+    p->fin_timeout = 0;            /* RFC 9293: FIN-WAIT-2 has no timer; waits forever */
     p->rst_on_close_unread = true; /* RFC 9293 3.6.1 (MAY-1, SHLD-2), RFC 2525 2.17 */
     p->rfc1337 = false;            /* RFC 1337 F1 fix: not part of RFC 9293 */
 
-    p->challenge_ack = true;          /* RFC 5961 3.2/4.2, as RFC 9293 3.10.7.4 advises */
-    p->challenge_ack_interval = 0;    /* RFC 5961 7: rate limit left to the implementer */
+    p->challenge_ack = true;       /* RFC 5961 3.2/4.2, as RFC 9293 3.10.7.4 advises */
+    p->challenge_ack_interval = 0; /* RFC 5961 7: rate limit left to the implementer */
 
-    p->keepalive = false;             /* RFC 9293 3.8.4 (MUST-25): off by default */
-    p->keepalive_time = SIM_S(7200);  /* RFC 9293 3.8.4 (MUST-27): at least two hours */
-    p->keepalive_intvl = SIM_S(75);   /* no RFC value; the BSD/Linux 75 s */
-    p->keepalive_probes = 9;          /* no RFC value; the BSD/Linux 9 */
+    p->keepalive = false;            /* RFC 9293 3.8.4 (MUST-25): off by default */
+    p->keepalive_time = SIM_S(7200); /* RFC 9293 3.8.4 (MUST-27): at least two hours */
+    p->keepalive_intvl = SIM_S(75);  /* no RFC value; the BSD/Linux 75 s */
+    p->keepalive_probes = 9;         /* no RFC value; the BSD/Linux 9 */
 
-    p->delayed_ack = true;            /* RFC 9293 3.8.6.3 (SHLD-18): SHOULD delay ACKs */
-    p->delack_time = SIM_MS(200);     /* RFC 9293 3.8.6.3 (MUST-40): under 0.5 s; 200 ms typical */
+    p->delayed_ack = true;        /* RFC 9293 3.8.6.3 (SHLD-18): SHOULD delay ACKs */
+    p->delack_time = SIM_MS(200); /* RFC 9293 3.8.6.3 (MUST-40): under 0.5 s; 200 ms typical */
 
     /* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)) = 4380 for SMSS 1460,
      * i.e. 3 segments. */
     p->initial_cwnd_segments = 3;
-    p->persist_min = SIM_S(1);        /* RFC 9293 3.8.6.1: probe after one RTO (initial 1 s) */
-    p->persist_max = SIM_S(60);       /* same cap as the RTO (RFC 6298 (2.5)) */
+    p->persist_min = SIM_S(1);  /* RFC 9293 3.8.6.1: probe after one RTO (initial 1 s) */
+    p->persist_max = SIM_S(60); /* same cap as the RTO (RFC 6298 (2.5)) */
 
     p->tw_reuse = false;
-    p->max_tw_buckets = 0;            /* unlimited */
+    p->max_tw_buckets = 0; /* unlimited */
     /* Same as Linux so ephemeral ports agree between profiles (RFC 6056
      * allows any range; RFC 6335 8.1.2 suggests 49152-65535). */
     p->port_range_lo = 32768;
@@ -62,63 +62,63 @@ static void tcp_params_rfc9293(struct tcp_params *p)
 
     p->somaxconn = 4096;
     p->max_syn_backlog = 4096;
-    p->syncookies = false;            /* RFC 4987 3.6: a mitigation, not protocol */
+    p->syncookies = false; /* RFC 4987 3.6: a mitigation, not protocol */
     p->abort_on_overflow = false;
 }
 
 static void tcp_params_linux(struct tcp_params *p)
 {
-    p->mss = 1460;                /* Ethernet MTU 1500 */
-    p->sndbuf = 262144;           /* tcp_wmem starts at 16384 and autotunes; a settled value */
-    p->rcvbuf = 131072;           /* tcp_rmem default 131072 */
-    p->window_scaling = true;     /* tcp_window_scaling = 1 */
-    p->timestamps = true;         /* tcp_timestamps = 1 */
-    p->sack = true;               /* tcp_sack = 1 */
-    p->nodelay = false;           /* Nagle on unless TCP_NODELAY */
+    p->mss = 1460;            /* Ethernet MTU 1500 */
+    p->sndbuf = 262144;       /* tcp_wmem starts at 16384 and autotunes; a settled value */
+    p->rcvbuf = 131072;       /* tcp_rmem default 131072 */
+    p->window_scaling = true; /* tcp_window_scaling = 1 */
+    p->timestamps = true;     /* tcp_timestamps = 1 */
+    p->sack = true;           /* tcp_sack = 1 */
+    p->nodelay = false;       /* Nagle on unless TCP_NODELAY */
 
     p->rto_initial = SIM_S(1);        /* TCP_TIMEOUT_INIT (RFC 6298) */
     p->rto_min = SIM_MS(200);         /* TCP_RTO_MIN */
     p->rto_max = SIM_S(120);          /* TCP_RTO_MAX */
     p->clock_granularity = SIM_MS(1); /* one jiffy at HZ=1000 */
 
-    p->syn_retries = 6;           /* tcp_syn_retries */
-    p->syn_linear_timeouts = 4;   /* tcp_syn_linear_timeouts */
-    p->synack_retries = 5;        /* tcp_synack_retries */
-    p->retries1 = 3;              /* tcp_retries1 */
-    p->retries2 = 15;             /* tcp_retries2 */
-    p->orphan_retries = 0;        /* tcp_orphan_retries (0 means 8) */
-    p->user_timeout = 0;          /* TCP_USER_TIMEOUT unset */
+    p->syn_retries = 6;         /* tcp_syn_retries */
+    p->syn_linear_timeouts = 4; /* tcp_syn_linear_timeouts */
+    p->synack_retries = 5;      /* tcp_synack_retries */
+    p->retries1 = 3;            /* tcp_retries1 */
+    p->retries2 = 15;           /* tcp_retries2 */
+    p->orphan_retries = 0;      /* tcp_orphan_retries (0 means 8) */
+    p->user_timeout = 0;        /* TCP_USER_TIMEOUT unset */
 
-    p->msl = SIM_S(30);           /* no MSL knob; half of TCP_TIMEWAIT_LEN */
-    p->time_wait = SIM_S(60);     /* TCP_TIMEWAIT_LEN, fixed */
-    p->fin_timeout = SIM_S(60);   /* tcp_fin_timeout (TCP_FIN_TIMEOUT) */
+    p->msl = SIM_S(30);            /* no MSL knob; half of TCP_TIMEWAIT_LEN */
+    p->time_wait = SIM_S(60);      /* TCP_TIMEWAIT_LEN, fixed */
+    p->fin_timeout = SIM_S(60);    /* tcp_fin_timeout (TCP_FIN_TIMEOUT) */
     p->rst_on_close_unread = true; /* tcp_close(): unread data -> RST */
-    p->rfc1337 = false;           /* tcp_rfc1337 = 0 */
+    p->rfc1337 = false;            /* tcp_rfc1337 = 0 */
 
     p->challenge_ack = true;                 /* RFC 5961, always on */
     p->challenge_ack_interval = SIM_MS(500); /* tcp_invalid_ratelimit */
 
-    p->keepalive = false;             /* SO_KEEPALIVE off */
-    p->keepalive_time = SIM_S(7200);  /* tcp_keepalive_time */
-    p->keepalive_intvl = SIM_S(75);   /* tcp_keepalive_intvl */
-    p->keepalive_probes = 9;          /* tcp_keepalive_probes */
+    p->keepalive = false;            /* SO_KEEPALIVE off */
+    p->keepalive_time = SIM_S(7200); /* tcp_keepalive_time */
+    p->keepalive_intvl = SIM_S(75);  /* tcp_keepalive_intvl */
+    p->keepalive_probes = 9;         /* tcp_keepalive_probes */
 
     p->delayed_ack = true;
-    p->delack_time = SIM_MS(40);      /* TCP_DELACK_MIN */
+    p->delack_time = SIM_MS(40); /* TCP_DELACK_MIN */
 
-    p->initial_cwnd_segments = 10;    /* TCP_INIT_CWND (RFC 6928) */
-    p->persist_min = SIM_MS(200);     /* TCP_RTO_MIN */
-    p->persist_max = SIM_S(120);      /* TCP_RTO_MAX */
+    p->initial_cwnd_segments = 10; /* TCP_INIT_CWND (RFC 6928) */
+    p->persist_min = SIM_MS(200);  /* TCP_RTO_MIN */
+    p->persist_max = SIM_S(120);   /* TCP_RTO_MAX */
 
-    p->tw_reuse = false;              /* tcp_tw_reuse = 2 (loopback only): off here */
-    p->max_tw_buckets = 262144;       /* tcp_max_tw_buckets */
-    p->port_range_lo = 32768;         /* ip_local_port_range */
+    p->tw_reuse = false;        /* tcp_tw_reuse = 2 (loopback only): off here */
+    p->max_tw_buckets = 262144; /* tcp_max_tw_buckets */
+    p->port_range_lo = 32768;   /* ip_local_port_range */
     p->port_range_hi = 60999;
 
-    p->somaxconn = 4096;              /* net.core.somaxconn */
-    p->max_syn_backlog = 1024;        /* tcp_max_syn_backlog (memory-scaled, at least 128) */
-    p->syncookies = true;             /* tcp_syncookies = 1: only when the queue overflows */
-    p->abort_on_overflow = false;     /* tcp_abort_on_overflow = 0 */
+    p->somaxconn = 4096;          /* net.core.somaxconn */
+    p->max_syn_backlog = 1024;    /* tcp_max_syn_backlog (memory-scaled, at least 128) */
+    p->syncookies = true;         /* tcp_syncookies = 1: only when the queue overflows */
+    p->abort_on_overflow = false; /* tcp_abort_on_overflow = 0 */
 }
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)

@@ -127,6 +127,20 @@ void tcp_close_tcb(struct tcb *tcb)
     }
 }
 
+void tcp_return_to_listen(struct tcb *tcb)
+{
+    struct host *host = tcb->host;
+    tcp_set_state(tcb, TCP_LISTEN);
+    host_remove_conn(host, tcb);
+    host->state_count[TCP_LISTEN]--;
+    tcb->state = TCP_CLOSED; /* not traced: it never existed for the user */
+    if (tcb->parent && tcb->parent->syn_queue)
+        tcb->parent->syn_queue--;
+    if (host->app.released)
+        host->app.released(host->app.ctx, tcb);
+    tcb_free(tcb);
+}
+
 void tcp_drop(struct tcb *tcb, int err)
 {
     tcp_notify_failed(tcb, err);

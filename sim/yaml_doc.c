@@ -110,8 +110,7 @@ bool ydoc_is_null(const struct ynode *node)
     if (!node || node->kind != YNODE_SCALAR || !node->plain)
         return false;
     const char *t = node->text;
-    return !*t || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") ||
-           !strcmp(t, "NULL");
+    return !*t || !strcmp(t, "~") || !strcmp(t, "null") || !strcmp(t, "Null") || !strcmp(t, "NULL");
 }
 
 /* ---- building the tree from events ---- */
@@ -278,7 +277,8 @@ static int ydoc_event(struct ydoc_builder *b, const yaml_event_t *ev)
                              "only one YAML document per file (remove this '---')");
         return 0;
     case YAML_ALIAS_EVENT:
-        return ydoc_fail(b, ev->start_mark, "aliases (*name) are not supported; write the value out");
+        return ydoc_fail(b, ev->start_mark,
+                         "aliases (*name) are not supported; write the value out");
     case YAML_SCALAR_EVENT:
         return ydoc_scalar(b, ev);
     case YAML_SEQUENCE_START_EVENT:

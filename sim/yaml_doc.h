@@ -22,7 +22,7 @@ struct ynode {
     struct ynode **kids; /* map: key, value, key, value, ...; seq: the items */
     size_t count;        /* entries used in kids (a map holds count / 2 pairs) */
     size_t cap;
-    const char *origin;  /* NULL: from the file; else the --set text that made it */
+    const char *origin; /* NULL: from the file; else the --set text that made it */
 };
 
 struct ydoc_error {
@@ -45,8 +45,14 @@ int ydoc_append(struct ynode *parent, struct ynode *child);
 
 /* Map access: the value for `key`, or NULL. */
 struct ynode *ydoc_get(const struct ynode *map, const char *key);
-static inline size_t ydoc_pairs(const struct ynode *map) { return map->count / 2; }
-static inline struct ynode *ydoc_key(const struct ynode *map, size_t i) { return map->kids[2 * i]; }
+static inline size_t ydoc_pairs(const struct ynode *map)
+{
+    return map->count / 2;
+}
+static inline struct ynode *ydoc_key(const struct ynode *map, size_t i)
+{
+    return map->kids[2 * i];
+}
 static inline struct ynode *ydoc_value(const struct ynode *map, size_t i)
 {
     return map->kids[2 * i + 1];

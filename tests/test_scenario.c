@@ -42,7 +42,10 @@ static void load_with(struct loaded *l, const char *yaml, const char *const *set
     unlink(l->path);
 }
 
-static void load(struct loaded *l, const char *yaml) { load_with(l, yaml, NULL, 0); }
+static void load(struct loaded *l, const char *yaml)
+{
+    load_with(l, yaml, NULL, 0);
+}
 
 /* Asserts the load failed and the first line of the error is
  * "<path>:<where_msg>" (where_msg = "L:C: message"), or exactly `where_msg`
@@ -86,10 +89,18 @@ static void test_duration_accepts_integers_decimals_and_every_unit(void **state)
         const char *text;
         sim_time_t ns;
     } ok[] = {
-        {"0", 0},           {"7ns", 7},           {"3us", SIM_US(3)},
-        {"200ms", SIM_MS(200)}, {"2s", SIM_S(2)}, {"1.5s", SIM_MS(1500)},
-        {"1.1s", SIM_MS(1100)}, {"0.5ms", SIM_US(500)}, {"4min", SIM_S(240)},
-        {"2h", SIM_S(7200)}, {"1.25h", SIM_S(4500)}, {"0s", 0},
+        {"0", 0},
+        {"7ns", 7},
+        {"3us", SIM_US(3)},
+        {"200ms", SIM_MS(200)},
+        {"2s", SIM_S(2)},
+        {"1.5s", SIM_MS(1500)},
+        {"1.1s", SIM_MS(1100)},
+        {"0.5ms", SIM_US(500)},
+        {"4min", SIM_S(240)},
+        {"2h", SIM_S(7200)},
+        {"1.25h", SIM_S(4500)},
+        {"0s", 0},
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         sim_time_t t = -1;
@@ -101,8 +112,8 @@ static void test_duration_accepts_integers_decimals_and_every_unit(void **state)
 static void test_duration_rejects_missing_units_signs_and_junk(void **state)
 {
     (void)state;
-    static const char *const bad[] = {"fast", "200",  "1.5",   "-5ms", "+5ms",  "1.s",
-                                      ".5s",  "1 s",  "",      "5m",   "5sec",  "1.5.0s",
+    static const char *const bad[] = {"fast",  "200",          "1.5",  "-5ms", "+5ms", "1.s",
+                                      ".5s",   "1 s",          "",     "5m",   "5sec", "1.5.0s",
                                       "0.1ns", "99999999999h", "1e3ms"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sim_time_t t = 123;
@@ -299,7 +310,8 @@ static const char full_yaml[] =
     "  - partition: {from: 20s}\n"
     "steps:\n"
     "  - {at: 0s, host: server, call: listen, port: 80, backlog: 5}\n"
-    "  - {at: 100ms, host: client, call: connect, to: server:80, local_port: 40000, nodelay: true}\n"
+    "  - {at: 100ms, host: client, call: connect, to: server:80, local_port: 40000, nodelay: "
+    "true}\n"
     "  - {at: 1s, host: client, call: send, bytes: 1000}\n"
     "  - {at: 1s, host: server, call: recv, bytes: 100}\n"
     "  - {at: 2s, host: client, call: shutdown, how: wr}\n"
@@ -367,11 +379,11 @@ static void test_complete_scenario_hosts_get_profile_then_tcp_then_host_tcp(void
     /* linux profile, although profile: is written after tcp: */
     assert_int_equal(c->tcp.profile, TCP_PROFILE_LINUX);
     assert_int_equal(c->tcp.rto_min, SIM_MS(200));
-    assert_int_equal(c->tcp.msl, SIM_S(30));      /* top-level tcp: */
-    assert_int_equal(c->tcp.syn_retries, 2);      /* top-level tcp: */
+    assert_int_equal(c->tcp.msl, SIM_S(30)); /* top-level tcp: */
+    assert_int_equal(c->tcp.syn_retries, 2); /* top-level tcp: */
     assert_false(c->tcp.keepalive);
     assert_int_equal(s->tcp.msl, SIM_S(30));
-    assert_int_equal(s->tcp.syn_retries, 3);      /* the host's own tcp: wins */
+    assert_int_equal(s->tcp.syn_retries, 3); /* the host's own tcp: wins */
     assert_true(s->tcp.keepalive);
     assert_int_equal(s->tcp.keepalive_time, SIM_S(10));
     assert_true(c->autoread);
@@ -481,9 +493,8 @@ static void test_complete_scenario_expectations(void **state)
     assert_int_equal(e[0].state_count, 7);
     assert_int_equal(e[0].states[0], TCP_CLOSED);
     assert_int_equal(e[0].states[5], TCP_TIME_WAIT);
-    assert_string_equal(e[0].text,
-                        "client states CLOSED SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 "
-                        "TIME_WAIT CLOSED");
+    assert_string_equal(e[0].text, "client states CLOSED SYN_SENT ESTABLISHED FIN_WAIT1 FIN_WAIT2 "
+                                   "TIME_WAIT CLOSED");
     assert_int_equal(e[0].pos.line, 45);
     assert_int_equal(e[0].pos.col, 5);
     assert_int_equal(e[1].kind, EXPECT_STATE_AT);
@@ -575,14 +586,14 @@ static void test_linger_off_clears_linger(void **state)
 
 /* ---- --set ---- */
 
-#define SET_YAML                      \
-    "tcp: {msl: 10s}\n"               \
-    "link:\n"                         \
-    "  loss: 1%\n"                    \
-    "  directions:\n"                 \
-    "    client->server: {loss: 5%}\n" \
-    "hosts:\n"                        \
-    "  client:\n"                     \
+#define SET_YAML                                                                                   \
+    "tcp: {msl: 10s}\n"                                                                            \
+    "link:\n"                                                                                      \
+    "  loss: 1%\n"                                                                                 \
+    "  directions:\n"                                                                              \
+    "    client->server: {loss: 5%}\n"                                                             \
+    "hosts:\n"                                                                                     \
+    "  client:\n"                                                                                  \
     "  server: {tcp: {msl: 20s}}\n"
 static const char set_yaml[] = SET_YAML;
 
@@ -785,13 +796,12 @@ static void test_error_expectation_grammar_points_at_the_word(void **state)
 static void test_error_missing_required_keys(void **state)
 {
     (void)state;
-    expect_error(HOSTS "steps:\n  - {at: 0s, call: listen, port: 80}\n",
-                 "5:5: step needs 'host'");
+    expect_error(HOSTS "steps:\n  - {at: 0s, call: listen, port: 80}\n", "5:5: step needs 'host'");
     expect_error("name: x\nseed: 1\n", "1:1: scenario needs 'hosts'");
     expect_error(HOSTS "steps:\n  - {at: 0s, host: server, call: listen}\n",
                  "5:5: listen needs 'port'");
     expect_error(HOSTS "steps:\n  - {at: 0s, host: client, call: connect, to: server}\n",
-                 "5:44: connect needs a port: write 'to: server:80' or add 'port: 80'");
+                 "5:47: connect needs a port: write 'to: server:80' or add 'port: 80'");
 }
 
 static void test_error_duplicate_key(void **state)
@@ -822,8 +832,7 @@ static void test_error_aliases_and_second_documents_are_rejected(void **state)
     (void)state;
     expect_error("hosts:\n  a: &x {addr: 10.0.0.1}\n  b: *x\n",
                  "3:6: aliases (*name) are not supported; write the value out");
-    expect_error(HOSTS "---\n" HOSTS,
-                 "4:1: only one YAML document per file (remove this '---')");
+    expect_error(HOSTS "---\n" HOSTS, "4:1: only one YAML document per file (remove this '---')");
 }
 
 static void test_error_unknown_call_and_fault(void **state)
@@ -858,8 +867,8 @@ static void test_bad_corpus_each_file_fails_with_its_expected_message(void **sta
     for (size_t i = 0; i < g.gl_pathc; i++) {
         char expect_path[512], want[SCENARIO_ERROR_MAX] = "", err[SCENARIO_ERROR_MAX];
         struct scenario sc;
-        snprintf(expect_path, sizeof expect_path, "%.*s.expect",
-                 (int)(strlen(g.gl_pathv[i]) - 5), g.gl_pathv[i]);
+        snprintf(expect_path, sizeof expect_path, "%.*s.expect", (int)(strlen(g.gl_pathv[i]) - 5),
+                 g.gl_pathv[i]);
         FILE *f = fopen(expect_path, "r");
         assert_non_null(f);
         assert_non_null(fgets(want, sizeof want, f));
