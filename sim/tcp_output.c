@@ -20,7 +20,11 @@ static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
     if (!tcb->ts_ok && !(seg->flags & TCP_SYN))
         return;
     seg->opts |= TCP_OPT_TS;
-    seg->tsval = (uint32_t)(tcp_now(tcb) / SIM_MS(1)) + tcb->iss / 7;
+    /* Linux offsets TSval per address pair (secure_tcp_ts_off), so
+     * successive connections between two hosts see increasing values, which
+     * RFC 6191 TIME-WAIT reuse relies on. */
+    uint32_t pair_offset = (tcb->host->addr * 2654435761u) ^ (tcb->remote_addr * 40503u);
+    seg->tsval = (uint32_t)(tcp_now(tcb) / SIM_MS(1)) + pair_offset;
     seg->tsecr = (seg->flags & TCP_ACK) ? tcb->ts_recent : 0;
 }
 

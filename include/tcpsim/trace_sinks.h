@@ -36,4 +36,34 @@ struct trace_pcap *trace_pcap_new(FILE *out, const char *capture_host);
 struct trace_sink trace_pcap_sink(struct trace_pcap *pcap);
 void trace_pcap_free(struct trace_pcap *pcap);
 
+/* Gnuplot data for `tcpsim plot` (plots/*.gp read it): a ladder diagram,
+ * state bars, sequence/time, congestion control and state counts. Events are
+ * kept in memory; trace_plotdata_write lays them out and writes the files
+ * once the run is over. Every FILE is the caller's. */
+struct trace_plotdata_files {
+    FILE *ladder; /* ladder.dat: segments, state labels, breaks, axis pieces */
+    FILE *states; /* states.dat: [t_from, t_to, state] per host+conn */
+    FILE *seq;    /* seq.dat: the main sender's segments and the acks it got */
+    FILE *cc;     /* cc.dat: cwnd, ssthresh, srtt, rto per host+conn */
+    FILE *counts; /* counts.dat: connections per state over time, per host */
+    FILE *meta;   /* meta.gp: gnuplot variables describing the files */
+};
+struct trace_plotdata_options {
+    const char *scenario;      /* name, for titles */
+    const char *host_name[2];  /* hosts[0] is drawn on the left */
+    uint32_t host_addr[2];
+    sim_time_t delay_hint;     /* one-way delay to assume when none was seen */
+    sim_time_t from, to;       /* window; to = SIM_TIME_NEVER for all */
+    bool window_set;           /* from/to were given: no default ladder cut */
+    size_t ladder_max_segments;/* default ladder cut (0 = no cut) */
+};
+struct trace_plotdata;
+struct trace_plotdata *trace_plotdata_new(const struct trace_plotdata_files *files,
+                                          const struct trace_plotdata_options *options);
+struct trace_sink trace_plotdata_sink(struct trace_plotdata *pd);
+/* Writes every file; `end` is when the run stopped (open intervals end
+ * there). Returns 0, or TS_ENOMEM if an event could not be recorded. */
+int trace_plotdata_write(struct trace_plotdata *pd, sim_time_t end);
+void trace_plotdata_free(struct trace_plotdata *pd);
+
 #endif
