@@ -54,6 +54,11 @@ build/test/test_%: tests/test_%.c $(TEST_OBJ) $(HEADERS) | build/test
 	$(CC) $(TEST_CFLAGS) $(CMOCKA_CFLAGS) -Itests -o $@ $< $(TEST_OBJ) \
 	    $(TEST_LDFLAGS) $(CMOCKA_LIBS) $(YAML_LIBS) -lm
 
+# TCP state-machine tests also link their harness (the shorter stem wins).
+build/test/test_tcp_%: tests/test_tcp_%.c tests/tcp_harness.c $(TEST_OBJ) $(HEADERS) | build/test
+	$(CC) $(TEST_CFLAGS) $(CMOCKA_CFLAGS) -Itests -o $@ $< tests/tcp_harness.c $(TEST_OBJ) \
+	    $(TEST_LDFLAGS) $(CMOCKA_LIBS) $(YAML_LIBS) -lm
+
 build/bench/%: tests/bench/%.c $(REL_OBJ) $(HEADERS) | build/bench
 	$(CC) $(REL_CFLAGS) -o $@ $< $(REL_OBJ) $(YAML_LIBS) -lm
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "plot_cli.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
@@ -374,5 +375,7 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "plot") == 0)
+        return plot_cli_main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }

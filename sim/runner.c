@@ -83,8 +83,11 @@ static void read_all(struct runner *r, struct tcb *tcb)
     int host = sock_host(tcb)->index;
     uint64_t got;
     bool eof;
-    int err = sock_recv(tcb, 0, &got, &eof);
-    if (err == TS_EAGAIN || (err == TS_OK && got > 0))
+    int err;
+    do
+        err = sock_recv(tcb, 0, &got, &eof);
+    while (err == TS_OK && got > 0);
+    if (err == TS_EAGAIN)
         return;
     trace_app_call(r, host, sock_id(tcb), "recv", err, 0);
     if (err == TS_OK && eof && r->scenario->hosts[host].close_on_eof)
@@ -170,6 +173,26 @@ static void apply_sockopts(struct tcb *tcb, const struct sockopts *o)
         sock_set_bufs(tcb, o->rcvbuf, o->sndbuf);
 }
 
+/* A forged segment on the socket's 4-tuple, as a blind attacker that knows
+ * the addresses and ports (RFC 5961 1) would send it: it leaves through the
+ * host's interface but the TCB does not know about it. */
+static void inject(struct tcb *tcb, const struct scenario_step *st)
+{
+    struct tcp_segment seg;
+    memset(&seg, 0, sizeof seg);
+    seg.src_addr = tcb->host->addr;
+    seg.dst_addr = tcb->remote_addr;
+    seg.src_port = tcb->local_port;
+    seg.dst_port = tcb->remote_port;
+    seg.seq = tcb->snd_nxt + (uint32_t)st->seq_offset;
+    seg.flags = st->inject_flags;
+    if (seg.flags & TCP_ACK)
+        seg.ack = tcb->rcv_nxt;
+    seg.len = (uint32_t)st->bytes;
+    seg.win = 1024;
+    host_output(tcb->host, &seg, 0);
+}
+
 static void run_step(struct runner *r, const struct scenario_step *st)
 {
     struct host *host = r->net.hosts[st->host];
@@ -209,8 +232,9 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     }
     tcb = named_socket(r, st->host, sock);
     if (!tcb) {
-        static const char *const names[] = {"listen", "connect", "send", "recv", "shutdown",
-                                            "close", "abort", "setsockopt"};
+        static const char *const names[] = {"listen", "connect", "send",  "recv",  "shutdown",
+                                            "close",  "abort",   "setsockopt", "crash", "reboot",
+                                            "inject"};
         trace_app_call(r, st->host, 0, names[st->call], TS_EBADF, 0);
         return;
     }
@@ -236,6 +260,9 @@ static void run_step(struct runner *r, const struct scenario_step *st)
         break;
     case STEP_SETSOCKOPT:
         apply_sockopts(tcb, &st->opts);
+        break;
+    case STEP_INJECT:
+        inject(tcb, st);
         break;
     default:
         break;

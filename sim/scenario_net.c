@@ -196,6 +196,8 @@ int scn_load_hosts(struct scn_ctx *ctx, const struct ynode *root)
             return scn_error(ctx, key,
                              "host name '%.80s' may only contain letters, digits, '-' and '_'",
                              key->text);
+        if (strcmp(key->text, "count") == 0) /* would read as a count expectation */
+            return scn_error(ctx, key, "'count' cannot be a host name");
         if (scn_get_string(ctx, key, "host name", &host->name) < 0)
             return -1;
         host->pos = (struct src_pos){key->line, key->col};

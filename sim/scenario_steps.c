@@ -1,6 +1,7 @@
 /* What happens in a scenario: `steps:` (the applications' socket calls, at
  * absolute times, in order) and `faults:` (scripted drops and partitions). */
 #include "scenario_internal.h"
+#include "tcpsim/segment.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,8 @@ struct scn_call {
 
 /* Indexed by enum step_call. */
 static const char *const scn_call_names[] = {"listen", "connect", "send",       "recv",  "shutdown",
-                                             "close",  "abort",   "setsockopt", "crash", "reboot"};
+                                             "close",  "abort",   "setsockopt", "crash", "reboot",
+                                             "inject"};
 static const struct scn_call scn_calls[] = {
     [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
     [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
@@ -29,6 +31,7 @@ static const struct scn_call scn_calls[] = {
     [STEP_SETSOCKOPT] = {{"sock"}, true, "conn", "sock"},
     [STEP_CRASH] = {{NULL}, false, NULL, NULL},
     [STEP_REBOOT] = {{NULL}, false, NULL, NULL},
+    [STEP_INJECT] = {{"sock", "flags", "seq_offset", "bytes"}, false, "conn", "sock"},
 };
 #define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
 
@@ -140,6 +143,30 @@ static int scn_connect_to(struct scn_ctx *ctx, const struct ynode *stepnode,
     return 0;
 }
 
+/* inject: flags (letters, required), seq_offset (signed integer, default 0),
+ * bytes (payload length, default 0). */
+static int scn_inject_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    const struct ynode *v = ydoc_get(node, "flags");
+    if (!v || v->kind != YNODE_SCALAR)
+        return scn_error(ctx, v ? v : node, "inject needs 'flags', e.g. flags: R");
+    int flags = segment_parse_flags(v->text);
+    if (flags < 0)
+        return scn_error(ctx, v, "expected flag letters from S F R P A U for 'flags', got '%.80s'",
+                         v->text);
+    st->inject_flags = (uint8_t)flags;
+    if ((v = ydoc_get(node, "seq_offset"))) {
+        char *end = NULL;
+        long long off = v->kind == YNODE_SCALAR ? strtoll(v->text, &end, 10) : 0;
+        if (!end || *end != '\0' || end == v->text || off < -2147483647LL || off > 2147483647LL)
+            return scn_error(ctx, v, "expected an integer for 'seq_offset', got '%.80s'",
+                             v->kind == YNODE_SCALAR ? v->text : "a collection");
+        st->seq_offset = off;
+    }
+    v = ydoc_get(node, "bytes");
+    return v ? scn_get_uint(ctx, v, "bytes", 0, 65535, &st->bytes) : 0;
+}
+
 static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
 {
     const struct ynode *v;
@@ -175,6 +202,8 @@ static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct s
         else
             return scn_error(ctx, v, "expected rd, wr or rdwr for 'how', got '%.80s'", v->text);
         return 0;
+    case STEP_INJECT:
+        return scn_inject_args(ctx, node, st);
     default:
         return 0;
     }

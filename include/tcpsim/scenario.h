@@ -38,6 +38,7 @@ enum step_call {
     STEP_SETSOCKOPT,
     STEP_CRASH,   /* host stops sending/receiving (silently) */
     STEP_REBOOT,  /* crashed host comes back with no connections */
+    STEP_INJECT,  /* a forged segment on a socket's 4-tuple (blind attacker) */
 };
 
 enum shutdown_how { SHUT_HOW_RD = 1, SHUT_HOW_WR = 2, SHUT_HOW_RDWR = 3 };
@@ -81,6 +82,8 @@ struct scenario_step {
     enum shutdown_how how;
     uint32_t backlog;     /* listen backlog (0 = somaxconn) */
     struct sockopts opts; /* setsockopt, or options applied at connect/listen */
+    uint8_t inject_flags; /* inject: control bits of the forged segment */
+    int64_t seq_offset;   /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
     struct src_pos pos;
 };
 

@@ -36,7 +36,7 @@ struct trace_pcap *trace_pcap_new(FILE *out, const char *capture_host);
 struct trace_sink trace_pcap_sink(struct trace_pcap *pcap);
 void trace_pcap_free(struct trace_pcap *pcap);
 
-/* Gnuplot data for `tcpsim plot` (plots/*.gp read it): a ladder diagram,
+/* Gnuplot data for `tcpsim plot` (the scripts in plots/ read it): a ladder diagram,
  * state bars, sequence/time, congestion control and state counts. Events are
  * kept in memory; trace_plotdata_write lays them out and writes the files
  * once the run is over. Every FILE is the caller's. */

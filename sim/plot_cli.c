@@ -1,0 +1,296 @@
+/* `tcpsim plot FILE.yaml --out DIR`: runs the scenario with the plot-data
+ * sink, writes its data files into DIR, then renders each picture by running
+ * the external gnuplot program on the scripts in plots/. Part of the command
+ * line (it prints, reads the environment and starts programs); the model
+ * never calls it. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plot_cli.h"
+#include "tcpsim/errors.h"
+#include "tcpsim/runner.h"
+#include "tcpsim/scenario.h"
+#include "tcpsim/trace_sinks.h"
+
+#define PLOT_EXIT_FAILED 1
+#define PLOT_EXIT_BAD_INPUT 2
+#define PLOT_MAX_SETS 64
+#define PLOT_LADDER_MAX_SEGMENTS 60
+
+static const char *const plot_scripts[] = {"ladder", "states", "seqtime", "cc", "counts"};
+
+struct plot_args {
+    const char *file, *out_dir, *scripts, *formats;
+    const char *sets[PLOT_MAX_SETS];
+    size_t set_count;
+    sim_time_t from, to;
+    bool window_set, data_only;
+    char seed_set[64];
+};
+
+static int plot_usage(const char *what, const char *arg)
+{
+    fprintf(stderr, "tcpsim plot: %s%s\n"
+                    "usage: tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N]\n"
+                    "                  [--set KEY=VALUE]... [--format png,svg] [--data-only]\n"
+                    "                  [--scripts DIR]\n",
+            what, arg);
+    return PLOT_EXIT_BAD_INPUT;
+}
+
+static int plot_parse(int argc, char **argv, struct plot_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->to = SIM_TIME_NEVER;
+    a->formats = "png,svg";
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = !strcmp(arg, "--out") || !strcmp(arg, "--from") || !strcmp(arg, "--to") ||
+                     !strcmp(arg, "--set") || !strcmp(arg, "--seed") ||
+                     !strcmp(arg, "--format") || !strcmp(arg, "--scripts");
+        if (takes && !val)
+            return plot_usage("missing value for ", arg);
+        if (takes)
+            i++;
+        if (!strcmp(arg, "--out")) {
+            a->out_dir = val;
+        } else if (!strcmp(arg, "--from") || !strcmp(arg, "--to")) {
+            sim_time_t *t = arg[2] == 'f' ? &a->from : &a->to;
+            if (scenario_parse_duration(val, t) != 0)
+                return plot_usage("not a time (e.g. 1.5s, 200ms): ", val);
+            a->window_set = true;
+        } else if (!strcmp(arg, "--set") || !strcmp(arg, "--seed")) {
+            if (a->set_count >= PLOT_MAX_SETS)
+                return plot_usage("too many --set options", "");
+            if (arg[2] == 's' && arg[3] == 'e' && arg[4] == 'e') {
+                snprintf(a->seed_set, sizeof a->seed_set, "seed=%s", val);
+                val = a->seed_set;
+            }
+            a->sets[a->set_count++] = val;
+        } else if (!strcmp(arg, "--format")) {
+            a->formats = val;
+        } else if (!strcmp(arg, "--scripts")) {
+            a->scripts = val;
+        } else if (!strcmp(arg, "--data-only")) {
+            a->data_only = true;
+        } else if (arg[0] == '-' && arg[1]) {
+            return plot_usage("unknown option ", arg);
+        } else if (!a->file) {
+            a->file = arg;
+        } else {
+            return plot_usage("unexpected argument ", arg);
+        }
+    }
+    if (!a->file)
+        return plot_usage("missing scenario file", "");
+    if (!a->out_dir)
+        return plot_usage("--out DIR is required", "");
+    if (a->to <= a->from)
+        return plot_usage("--to must be later than --from", "");
+    return 0;
+}
+
+static bool plot_is_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Where the gnuplot scripts are: --scripts, $TCPSIM_PLOTS_DIR, plots/ beside
+ * the binary, or plots/ in the current directory. */
+static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char *out,
+                             size_t size)
+{
+    const char *env = getenv("TCPSIM_PLOTS_DIR");
+    char probe[4096];
+    if (a->scripts) {
+        snprintf(out, size, "%s", a->scripts);
+        return;
+    }
+    if (env && *env) {
+        snprintf(out, size, "%s", env);
+        return;
+    }
+    const char *slash = strrchr(argv0, '/');
+    if (slash) {
+        snprintf(out, size, "%.*s/plots", (int)(slash - argv0), argv0);
+        int n = snprintf(probe, sizeof probe, "%s/ladder.gp", out);
+        if (n > 0 && (size_t)n < sizeof probe && plot_is_file(probe))
+            return;
+    }
+    snprintf(out, size, "plots");
+}
+
+/* Runs argv[] and waits; stdout goes to /dev/null when `quiet`. Returns the
+ * exit status, or 127 when the program could not be started. */
+static int plot_spawn(char *const argv[], bool quiet)
+{
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid < 0)
+        return 127;
+    if (pid == 0) {
+        if (quiet && !freopen("/dev/null", "w", stdout))
+            _exit(127);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 127;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Appends `s` to `out` as a gnuplot single-quoted string. */
+static void plot_squote(char *out, size_t size, const char *s)
+{
+    size_t n = strlen(out);
+    if (n + 1 < size)
+        out[n++] = '\'';
+    for (; *s && n + 3 < size; s++) {
+        if (*s == '\'')
+            out[n++] = '\'';
+        out[n++] = *s;
+    }
+    out[n++] = '\'';
+    out[n] = '\0';
+}
+
+static int plot_render(const char *scripts, const char *dir, const char *name, const char *fmt)
+{
+    char script[4096], out[4096], expr[8192] = "datadir=";
+    int n = snprintf(script, sizeof script, "%s/%s.gp", scripts, name);
+    int m = snprintf(out, sizeof out, "%s/%s.%s", dir, name, fmt);
+    if (n < 0 || (size_t)n >= sizeof script || m < 0 || (size_t)m >= sizeof out)
+        return 1;
+    plot_squote(expr, sizeof expr, dir);
+    strncat(expr, "; out=", sizeof expr - strlen(expr) - 1);
+    plot_squote(expr, sizeof expr, out);
+    strncat(expr, "; fmt=", sizeof expr - strlen(expr) - 1);
+    plot_squote(expr, sizeof expr, fmt);
+    char *argv[] = {"gnuplot", "-e", expr, script, NULL};
+    int rc = plot_spawn(argv, false);
+    if (rc != 0)
+        fprintf(stderr, "tcpsim plot: gnuplot failed on %s (exit %d)\n", script, rc);
+    return rc;
+}
+
+static FILE *plot_open(const char *dir, const char *name, const char *ext)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+    FILE *f = n > 0 && (size_t)n < sizeof path ? fopen(path, "w") : NULL;
+    if (!f)
+        fprintf(stderr, "tcpsim plot: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+/* Runs the scenario with the plot-data and JSONL sinks; 0 when the files
+ * were written. */
+static int plot_run(const struct plot_args *a, const struct scenario *sc)
+{
+    FILE *f[6] = {0}, *jsonl_file = NULL;
+    static const char *const ext[6] = {".dat", ".dat", ".dat", ".dat", ".dat", ".gp"};
+    static const char *const base[6] = {"ladder", "states", "seq", "cc", "counts", "meta"};
+    int rc = PLOT_EXIT_BAD_INPUT;
+    struct runner *runner = NULL;
+    struct trace_plotdata *pd = NULL;
+    struct trace_jsonl *jsonl = NULL;
+    for (int i = 0; i < 6; i++)
+        if (!(f[i] = plot_open(a->out_dir, base[i], ext[i])))
+            goto out;
+    if (!(jsonl_file = plot_open(a->out_dir, sc->name, ".jsonl")))
+        goto out;
+    rc = PLOT_EXIT_FAILED;
+    struct trace_plotdata_files files = {f[0], f[1], f[2], f[3], f[4], f[5]};
+    struct trace_plotdata_options opt = {
+        .scenario = sc->name,
+        .host_name = {sc->hosts[0].name, sc->hosts[1].name},
+        .host_addr = {sc->hosts[0].addr, sc->hosts[1].addr},
+        .delay_hint = sc->link[0].delay,
+        .from = a->from,
+        .to = a->to,
+        .window_set = a->window_set,
+        .ladder_max_segments = PLOT_LADDER_MAX_SEGMENTS,
+    };
+    if (runner_create(sc, &runner) != TS_OK || !(pd = trace_plotdata_new(&files, &opt)) ||
+        !(jsonl = trace_jsonl_new(jsonl_file))) {
+        fprintf(stderr, "tcpsim plot: out of memory\n");
+        goto out;
+    }
+    tracer_add(&runner_net(runner)->tracer, trace_plotdata_sink(pd));
+    tracer_add(&runner_net(runner)->tracer, trace_jsonl_sink(jsonl));
+    runner_run(runner);
+    if (trace_plotdata_write(pd, runner_end_time(runner)) != TS_OK)
+        fprintf(stderr, "tcpsim plot: out of memory writing the data files\n");
+    else
+        rc = 0;
+out:
+    runner_free(runner);
+    trace_plotdata_free(pd);
+    trace_jsonl_free(jsonl);
+    for (int i = 0; i < 6; i++)
+        if (f[i] && fclose(f[i]) != 0)
+            rc = PLOT_EXIT_FAILED;
+    if (jsonl_file && fclose(jsonl_file) != 0)
+        rc = PLOT_EXIT_FAILED;
+    return rc;
+}
+
+static int plot_pictures(const struct plot_args *a, const char *argv0)
+{
+    char scripts[4096];
+    plot_scripts_dir(a, argv0, scripts, sizeof scripts);
+    char *version[] = {"gnuplot", "--version", NULL};
+    if (plot_spawn(version, true) != 0) {
+        fprintf(stderr, "tcpsim plot: gnuplot is not installed: wrote the data files only\n");
+        return 0;
+    }
+    int failed = 0;
+    for (size_t i = 0; i < sizeof plot_scripts / sizeof *plot_scripts; i++) {
+        for (const char *fmt = a->formats; *fmt;) {
+            size_t n = strcspn(fmt, ",");
+            char one[16];
+            snprintf(one, sizeof one, "%.*s", (int)(n < 15 ? n : 15), fmt);
+            if (strcmp(one, "png") && strcmp(one, "svg")) {
+                fprintf(stderr, "tcpsim plot: --format takes png and/or svg, not '%s'\n", one);
+                return PLOT_EXIT_BAD_INPUT;
+            }
+            failed += plot_render(scripts, a->out_dir, plot_scripts[i], one) != 0;
+            fmt += n + (fmt[n] == ',');
+        }
+    }
+    return failed ? PLOT_EXIT_FAILED : 0;
+}
+
+int plot_cli_main(const char *argv0, int argc, char **argv)
+{
+    struct plot_args a;
+    int rc = plot_parse(argc, argv, &a);
+    if (rc)
+        return rc;
+    struct scenario sc;
+    char error[SCENARIO_ERROR_MAX];
+    if (scenario_load(a.file, a.sets, a.set_count, &sc, error, sizeof error) != 0) {
+        fprintf(stderr, "%s\n", error);
+        return PLOT_EXIT_BAD_INPUT;
+    }
+    if (mkdir(a.out_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "tcpsim plot: cannot create %s: %s\n", a.out_dir, strerror(errno));
+        scenario_free(&sc);
+        return PLOT_EXIT_BAD_INPUT;
+    }
+    rc = plot_run(&a, &sc);
+    scenario_free(&sc);
+    if (rc == 0 && !a.data_only)
+        rc = plot_pictures(&a, argv0);
+    return rc;
+}

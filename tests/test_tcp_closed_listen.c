@@ -1,0 +1,224 @@
+/* RFC 9293 3.10.1-3.10.7.2: a segment for no connection (CLOSED) and the
+ * LISTEN state; checklist sections 1 and 2 (R-CLOSED-*, R-LISTEN-*). */
+#include "cmocka_wrap.h"
+#include "tcp_harness.h"
+
+/* A port nobody listens on. */
+static void h_closed_port(struct harness *h)
+{
+    h->lport = 81;
+    h->rport = 50000;
+}
+
+/* ---- CLOSED ------------------------------------------------------------ */
+
+/* R-CLOSED-01 */
+static void test_closed_listen_enters_listen_silently(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_LISTEN), 1);
+    h_expect_none(h);
+}
+
+/* R-CLOSED-02 */
+static void test_closed_connect_sends_syn_with_iss_and_enters_syn_sent(void **state)
+{
+    struct harness *h = *state;
+    h_syn_sent(h);
+    assert_int_equal(h->segs[0].flags, TCP_SYN);
+    assert_int_equal(h->segs[0].len, 0);
+    /* SND.UNA = ISS, SND.NXT = ISS+1: an ACK of ISS+1 is acceptable. */
+    h_inject(h, H_SA, H_IRS, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+}
+
+/* R-CLOSED-10 */
+static void test_closed_rst_draws_no_reply(void **state)
+{
+    struct harness *h = *state;
+    h_closed_port(h);
+    h_inject(h, H_R, 100, 0, 0, H_WIN);
+    h_inject(h, H_RA, 100, 200, 0, H_WIN);
+    h_expect_none(h);
+}
+
+/* R-CLOSED-11 */
+static void test_closed_syn_draws_rst_ack_seq_zero_ack_seg_seq_plus_one(void **state)
+{
+    struct harness *h = *state;
+    h_closed_port(h);
+    h_inject(h, H_S, 100, 0, 0, H_WIN);
+    h_expect(h, H_RA, 0, 101);
+}
+
+/* R-CLOSED-11: SEG.LEN counts the FIN as well as the text. */
+static void test_closed_fin_with_text_draws_rst_ack_covering_fin(void **state)
+{
+    struct harness *h = *state;
+    h_closed_port(h);
+    h_inject(h, TCP_FIN | TCP_PSH, 100, 0, 10, H_WIN);
+    h_expect(h, H_RA, 0, 111);
+}
+
+/* R-CLOSED-12, R-CLOSED-13, R-PATH-06 */
+static void test_closed_ack_draws_rst_from_seg_ack_without_ack_bit(void **state)
+{
+    struct harness *h = *state;
+    h_closed_port(h);
+    h_inject(h, H_PA, 100, 777, 10, H_WIN);
+    const struct tcp_segment *rst = h_expect(h, H_R, 777, 0);
+    assert_int_equal(rst->len, 0);
+    h_expect_none(h);
+}
+
+/* R-CLOSED-05, R-CLOSED-06: calls on a connection that no longer exists. */
+static void test_closed_socket_send_and_recv_fail(void **state)
+{
+    struct harness *h = *state;
+    h_syn_sent(h);
+    h_inject(h, H_RA, 0, h->iss + 1, 0, 0);
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(sock_send(h->sock, 10), TS_EPIPE);
+    uint64_t got;
+    bool eof;
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_ENOTCONN);
+    h_expect_none(h);
+}
+
+/* ---- LISTEN ------------------------------------------------------------ */
+
+/* R-LISTEN-09 */
+static void test_listen_rst_is_ignored(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    h_inject(h, H_R, 100, 0, 0, H_WIN);
+    h_inject(h, H_RA, 100, 1, 0, H_WIN);
+    h_inject(h, TCP_RST | TCP_SYN, 100, 0, 0, H_WIN);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_LISTEN);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+}
+
+/* R-LISTEN-10 */
+static void test_listen_ack_draws_rst_from_seg_ack(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    h_inject(h, H_A, 100, 4242, 0, H_WIN);
+    h_expect(h, H_R, 4242, 0);
+    assert_int_equal(h_state(h), TCP_LISTEN);
+}
+
+/* R-LISTEN-10, R-PATH-07: a SYN,ACK is answered the same way. */
+static void test_listen_syn_ack_draws_rst_from_seg_ack(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    h_inject(h, H_SA, 100, 4242, 0, H_WIN);
+    h_expect(h, H_R, 4242, 0);
+    h_expect_none(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+}
+
+/* R-LISTEN-12 */
+static void test_listen_syn_sends_syn_ack_and_child_enters_syn_recv(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    assert_true(h->sock != h->listener);
+    assert_int_equal(sock_state(h->listener), TCP_LISTEN);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 1);
+    assert_int_equal(h->accepted_count, 0);
+}
+
+/* R-LISTEN-12: without TFO the SYN,ACK acknowledges only the SYN. */
+static void test_listen_syn_with_text_acks_only_the_syn(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    h_inject(h, H_S, H_IRS, 0, 20, H_WIN);
+    const struct tcp_segment *sa = h_expect(h, H_SA, h->segs[0].seq, H_IRS + 1);
+    assert_int_equal(sa->len, 0);
+}
+
+/* R-LISTEN-12 (Linux column): SYN+FIN is silently dropped. */
+static void test_listen_syn_fin_dropped_on_linux(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    h_inject(h, TCP_SYN | TCP_FIN, H_IRS, 0, 0, H_WIN);
+    h_expect_none(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+}
+
+/* R-LISTEN-13, R-LISTEN-14 */
+static void test_listen_segment_without_syn_ack_rst_is_dropped(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    h_inject(h, TCP_PSH, 100, 0, 10, H_WIN);
+    h_inject(h, TCP_FIN, 100, 0, 0, H_WIN);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_LISTEN);
+}
+
+/* R-LISTEN-04, R-LISTEN-05 */
+static void test_listen_send_and_recv_fail(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    assert_int_equal(sock_send(h->sock, 10), TS_ENOTCONN);
+    uint64_t got;
+    bool eof;
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_ENOTCONN);
+    h_expect_none(h);
+}
+
+/* R-LISTEN-06: CLOSE deletes the TCB; the port then answers like CLOSED. */
+static void test_listen_close_deletes_tcb_and_port_then_resets(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    assert_null(h->listener);
+    assert_int_equal(host_count_in_state(h->local, TCP_LISTEN), 0);
+    h_expect_none(h);
+    h_inject(h, H_S, 100, 0, 0, H_WIN);
+    h_expect(h, H_RA, 0, 101);
+}
+
+/* R-LISTEN-07 */
+static void test_listen_abort_sends_nothing(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    assert_int_equal(sock_abort(h->sock), TS_OK);
+    assert_null(h->listener);
+    h_expect_none(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        H_TEST_BOTH(test_closed_listen_enters_listen_silently),
+        H_TEST_BOTH(test_closed_connect_sends_syn_with_iss_and_enters_syn_sent),
+        H_TEST_BOTH(test_closed_rst_draws_no_reply),
+        H_TEST_BOTH(test_closed_syn_draws_rst_ack_seq_zero_ack_seg_seq_plus_one),
+        H_TEST_BOTH(test_closed_fin_with_text_draws_rst_ack_covering_fin),
+        H_TEST_BOTH(test_closed_ack_draws_rst_from_seg_ack_without_ack_bit),
+        H_TEST_BOTH(test_closed_socket_send_and_recv_fail),
+        H_TEST_BOTH(test_listen_rst_is_ignored),
+        H_TEST_BOTH(test_listen_ack_draws_rst_from_seg_ack),
+        H_TEST_BOTH(test_listen_syn_ack_draws_rst_from_seg_ack),
+        H_TEST_BOTH(test_listen_syn_sends_syn_ack_and_child_enters_syn_recv),
+        H_TEST_BOTH(test_listen_syn_with_text_acks_only_the_syn),
+        H_TEST_LINUX(test_listen_syn_fin_dropped_on_linux),
+        H_TEST_BOTH(test_listen_segment_without_syn_ack_rst_is_dropped),
+        H_TEST_BOTH(test_listen_send_and_recv_fail),
+        H_TEST_BOTH(test_listen_close_deletes_tcb_and_port_then_resets),
+        H_TEST_BOTH(test_listen_abort_sends_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
