@@ -292,6 +292,14 @@ static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *se
         tcp_send_syn(tcb, SEG_REXMIT_RTO);
         return DONE;
     }
+    if (tcb->state == TCP_SYN_RECV && !tcb->passive && is_linux(tcb) &&
+        (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK) &&
+        seg->seq == tcb->irs && seg->ack == tcb->snd_max && seg->len == 0) {
+        /* R-SYNRCVD-15 (Linux): the peer's SYN,ACK in a simultaneous open
+         * (RFC 9293 Figure 7) is ACKed and, in the fifth step, completes it. */
+        tcp_send_ack(tcb);
+        return GO_ON;
+    }
     if (!(seg->flags & TCP_RST))
         tcp_send_ack(tcb); /* R-SEQ-05: ACK-reply, then drop */
     return DONE;

@@ -74,7 +74,7 @@ void tcp_send_syn(struct tcb *tcb, uint32_t rexmit)
     const struct tcp_params *p = tcb_params(tcb);
     struct tcp_segment seg;
     seg_init(tcb, &seg);
-    bool synack = tcb->state == TCP_SYN_RECV;
+    bool synack = tcb->state != TCP_SYN_SENT; /* SYN-RECEIVED, or closed from it */
     seg.seq = tcb->iss;
     seg.flags = TCP_SYN;
     if (synack) {

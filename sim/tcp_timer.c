@@ -181,7 +181,12 @@ static void syn_timeout(struct tcb *tcb)
     tcb->retransmits++;
     tcb->syn_timed_out = true;
     tcb->rtt_timing = false; /* Karn: no sample from a retransmitted SYN */
-    tcb->rto = tcp_syn_rto(p, tcb->rto, tcb->retransmits);
+    /* RFC 6298 (5.5) backoff; Linux's linear timeouts apply to SYN-SENT
+     * only (tcp_retransmit_timer), a SYN,ACK always backs off. */
+    if (tcb->state == TCP_SYN_SENT)
+        tcb->rto = tcp_syn_rto(p, tcb->rto, tcb->retransmits);
+    else
+        tcb->rto = tcp_rto_backoff(tcb->rto, 1, p->rto_max);
     tcp_send_syn(tcb, SEG_REXMIT_RTO);
     tcp_arm_rexmit(tcb);
 }
@@ -204,7 +209,9 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
         persist_timeout(tcb);
         return;
     }
-    if (tcb->state == TCP_SYN_SENT || tcb->state == TCP_SYN_RECV) {
+    /* Our SYN unacknowledged, even after a CLOSE in SYN-RECEIVED moved us to
+     * FIN-WAIT-1: the SYN,ACK is what must go again (RFC 9293 3.10.4). */
+    if (tcb->state == TCP_SYN_SENT || tcb->state == TCP_SYN_RECV || !tcb->syn_acked) {
         if (tcb->retransmits == 0)
             tcb->first_rexmit_at = tcp_now(tcb);
         syn_timeout(tcb);

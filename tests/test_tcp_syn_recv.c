@@ -1,0 +1,270 @@
+/* RFC 9293 3.10.7.4 in SYN-RECEIVED, for both origins (passive: from
+ * LISTEN; active: simultaneous open); checklist section 4 (R-SYNRCVD-*). */
+#include "cmocka_wrap.h"
+#include "tcp_harness.h"
+
+/* R-SYNRCVD-02 */
+static void test_syn_recv_send_is_queued_until_established(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_send(h->sock, 50), TS_OK);
+    h_expect_none(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    const struct tcp_segment *d = h_expect(h, H_PA, h->iss + 1, H_IRS + 1);
+    assert_int_equal(d->len, 50);
+}
+
+/* R-SYNRCVD-04: CLOSE sends a FIN at once; the SYN,ACK is still
+ * retransmitted until it is acknowledged. */
+static void test_syn_recv_close_sends_fin_and_keeps_retransmitting_syn_ack(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT1);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    assert_int_equal(h_run_until_tx(h, SIM_S(5)), SIM_S(1));
+    h_expect(h, H_SA, h->iss, H_IRS + 1);
+}
+
+/* R-SYNRCVD-06 */
+static void test_syn_recv_abort_sends_rst_from_snd_nxt(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_abort(h->sock), TS_OK);
+    if (h_linux(h))
+        h_expect(h, H_RA, h->iss + 1, H_IRS + 1);
+    else
+        h_expect(h, H_R, h->iss + 1, 0);
+    h_expect_none(h);
+}
+
+/* R-SYNRCVD-07 */
+static void test_syn_recv_status_reports_syn_recv(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    assert_int_equal(sock_state(h->sock), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-08 */
+static void test_syn_recv_unacceptable_seq_draws_ack_reply(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_PA, H_IRS + 1 + 1000000, h->iss + 1, 10, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-09 */
+static void test_syn_recv_rst_outside_window_is_dropped(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_R, H_IRS + 1 + 1000000, 0, 0, 0);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-10 */
+static void test_syn_recv_rst_in_window_not_exact_draws_challenge_ack(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_R, H_IRS + 10, 0, 0, 0);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED); /* the connection survives */
+}
+
+/* R-SYNRCVD-11, R-PATH-11: passive origin returns to LISTEN, untold. */
+static void test_syn_recv_passive_rst_returns_to_listen(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_R, H_IRS + 1, 0, 0, 0);
+    assert_null(h->sock);
+    assert_int_equal(sock_state(h->listener), TCP_LISTEN);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+    assert_int_equal(h->failed_count + h->accepted_count, 0);
+    h_expect_none(h);
+    /* The listener takes the next SYN from the same port. */
+    h_inject(h, H_S, H_IRS + 100, 0, 0, H_WIN);
+    assert_int_equal(h_pending(h), 1);
+    assert_int_equal(h->segs[h->cursor].flags, H_SA);
+    assert_int_equal(h->segs[h->cursor].ack, H_IRS + 101);
+}
+
+/* R-SYNRCVD-12: active origin: "connection refused" (Linux: ECONNRESET). */
+static void test_syn_recv_active_rst_refuses_connection(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    h_inject(h, H_R, H_IRS + 1, 0, 0, 0);
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, h_linux(h) ? TS_ECONNRESET : TS_ECONNREFUSED);
+    h_expect_none(h);
+}
+
+/* R-SYNRCVD-14: a SYN (new ISN, in window) sends a passive SYN-RECEIVED
+ * back to LISTEN; Linux also answers <SEQ=0><ACK=SEG.SEQ+1><CTL=RST,ACK>. */
+static void test_syn_recv_passive_new_syn_returns_to_listen(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_S, H_IRS + 10, 0, 0, H_WIN);
+    assert_null(h->sock);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+    if (h_linux(h))
+        h_expect(h, H_RA, 0, H_IRS + 11);
+    h_expect_none(h);
+}
+
+/* R-SYNRCVD-14 (Linux column): an exact duplicate of the first SYN is a
+ * retransmission: the SYN,ACK is sent again and the state kept. */
+static void test_syn_recv_linux_duplicate_syn_resends_syn_ack(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_S, H_IRS, 0, 0, H_WIN);
+    h_expect(h, H_SA, h->iss, H_IRS + 1);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-15: active origin, a SYN in window draws a challenge ACK. */
+static void test_syn_recv_active_syn_draws_challenge_ack(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    h_inject(h, H_S, H_IRS + 10, 0, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-15 (Linux column), R-PATH-03: the peer's own SYN,ACK completes
+ * a simultaneous open and is answered with an ACK. */
+static void test_syn_recv_linux_peer_syn_ack_completes_simultaneous_open(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    h_inject(h, H_SA, H_IRS, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->connected_err, TS_OK);
+}
+
+/* R-SYNRCVD-16 */
+static void test_syn_recv_segment_without_ack_is_dropped(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, TCP_PSH, H_IRS + 1, 0, 10, H_WIN);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-17, R-PATH-02: passive open completes. */
+static void test_syn_recv_passive_acceptable_ack_establishes_and_accepts(void **state)
+{
+    struct harness *h = *state;
+    h->passive = true;
+    h_established(h);
+    assert_int_equal(h->accepted_count, 1);
+    h_run_for(h, SIM_S(5));
+    h_expect_none(h); /* SYN,ACK acknowledged: not retransmitted */
+}
+
+/* R-SYNRCVD-17, R-PATH-03 (RFC Figure 7): active origin completes. */
+static void test_syn_recv_active_acceptable_ack_completes_open(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, TS_OK);
+    h_expect_none(h);
+}
+
+/* R-SYNRCVD-18 */
+static void test_syn_recv_unacceptable_ack_draws_rst_from_seg_ack(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 5, 0, H_WIN);
+    h_expect(h, H_R, h->iss + 5, 0);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-19 */
+static void test_syn_recv_fin_after_ack_enters_close_wait(void **state)
+{
+    struct harness *h = *state;
+    h->passive = true;
+    h_syn_recv_passive(h);
+    h_inject(h, H_FA, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_CLOSE_WAIT);
+    h_run_for(h, SIM_S(1));
+    h_expect(h, H_A, h->iss + 1, H_IRS + 2);
+    uint64_t got;
+    bool eof;
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_OK);
+    assert_true(eof);
+}
+
+/* R-SYNRCVD-20, R-RTO-01: SYN,ACK retransmitted at 1 s, then with
+ * exponential backoff (Linux too: the linear SYN timeouts are for SYN-SENT
+ * only); after synack_retries the embryonic connection is dropped. */
+static void test_syn_recv_syn_ack_retransmitted_with_backoff(void **state)
+{
+    struct harness *h = *state;
+    static const int at[] = {1, 3, 7, 15, 31};
+    h_syn_recv_passive(h);
+    assert_int_equal(h->local->params.synack_retries, 5);
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        assert_int_equal(h_run_until_tx(h, SIM_S(100)), SIM_S(at[i]));
+        h_expect(h, H_SA, h->iss, H_IRS + 1);
+    }
+    assert_int_equal(h_run_until_tx(h, SIM_S(100)), -1);
+    assert_null(h->sock);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+    assert_int_equal(h->failed_count, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        H_TEST_BOTH(test_syn_recv_send_is_queued_until_established),
+        H_TEST_BOTH(test_syn_recv_close_sends_fin_and_keeps_retransmitting_syn_ack),
+        H_TEST_BOTH(test_syn_recv_abort_sends_rst_from_snd_nxt),
+        H_TEST_BOTH(test_syn_recv_status_reports_syn_recv),
+        H_TEST_BOTH(test_syn_recv_unacceptable_seq_draws_ack_reply),
+        H_TEST_BOTH(test_syn_recv_rst_outside_window_is_dropped),
+        H_TEST_BOTH(test_syn_recv_rst_in_window_not_exact_draws_challenge_ack),
+        H_TEST_BOTH(test_syn_recv_passive_rst_returns_to_listen),
+        H_TEST_BOTH(test_syn_recv_active_rst_refuses_connection),
+        H_TEST_BOTH(test_syn_recv_passive_new_syn_returns_to_listen),
+        H_TEST_LINUX(test_syn_recv_linux_duplicate_syn_resends_syn_ack),
+        H_TEST_RFC(test_syn_recv_active_syn_draws_challenge_ack),
+        H_TEST_LINUX(test_syn_recv_linux_peer_syn_ack_completes_simultaneous_open),
+        H_TEST_BOTH(test_syn_recv_segment_without_ack_is_dropped),
+        H_TEST_BOTH(test_syn_recv_passive_acceptable_ack_establishes_and_accepts),
+        H_TEST_BOTH(test_syn_recv_active_acceptable_ack_completes_open),
+        H_TEST_BOTH(test_syn_recv_unacceptable_ack_draws_rst_from_seg_ack),
+        H_TEST_BOTH(test_syn_recv_fin_after_ack_enters_close_wait),
+        H_TEST_BOTH(test_syn_recv_syn_ack_retransmitted_with_backoff),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
