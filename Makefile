@@ -37,7 +37,8 @@ deps:
 	@scripts/install-deps.sh
 
 tcpsim: build/rel/main.o $(REL_OBJ)
-	$(CC) -o $@ $^ $(YAML_LIBS) -lm
+	@echo "  LD      $@"
+	@$(CC) -o $@ $^ $(YAML_LIBS) -lm
 
 build/rel/%.o: sim/%.c $(HEADERS) | build/rel
 	@echo "  CC      $<"
@@ -48,7 +49,8 @@ build/test/%.o: sim/%.c $(HEADERS) | build/test
 	@$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
 build/test/tcpsim: build/test/main.o $(TEST_OBJ)
-	$(CC) $(TEST_LDFLAGS) -o $@ $^ $(YAML_LIBS) -lm
+	@echo "  LD/test $@"
+	@$(CC) $(TEST_LDFLAGS) -o $@ $^ $(YAML_LIBS) -lm
 
 build/test/test_%: tests/test_%.c $(TEST_OBJ) $(HEADERS) | build/test
 	$(CC) $(TEST_CFLAGS) $(CMOCKA_CFLAGS) -Itests -o $@ $< $(TEST_OBJ) \

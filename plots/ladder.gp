@@ -11,7 +11,7 @@ i = strlen(ARG0)
 while (i > 0 && ARG0[i:i] ne '/') { i = i - 1 }
 scriptdir = i > 0 ? ARG0[1:i] : './'
 
-W = 1200
+W = 1300
 H = int(230 + (ladder_ymax + 8) * 16)
 H = H < 600 ? 600 : (H > 16000 ? 16000 : H)
 load scriptdir.'style.gp'
@@ -21,7 +21,7 @@ blue = 0x1f4e9c; red = 0xc62828; grey = 0x666666; green = 0x1b7a34
 
 unset border; unset xtics; unset ytics; unset key
 set lmargin 1; set rmargin 1; set tmargin 5; set bmargin 2
-set xrange [-0.64:1.36]
+set xrange [-0.66:1.5]
 set yrange [ladder_ymax + 3 : -5]
 set title scenario font "Sans Bold,20"
 set label 1 host_a."\n".addr_a at 0, -3.2 center font "Sans Bold,17"

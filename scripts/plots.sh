@@ -46,7 +46,7 @@ else
     best=""; most=0
     for meta in "$outdir"/*/meta.gp; do
         [ -e "$meta" ] || continue
-        n=$(sed -n 's/^n_seq_tx = //p' "$meta")
+        n=$(sed -n "s/^seq_ymax = //p" "$meta")
         if [ "${n:-0}" -gt "$most" ]; then most=$n; best=$(basename "$(dirname "$meta")"); fi
     done
     if [ -n "$best" ]; then

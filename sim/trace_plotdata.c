@@ -387,6 +387,7 @@ struct pd_point {
     sim_time_t t;
     uint64_t ord;
     double *y;
+    bool virtual_end; /* where a line that did not arrive stops: no time label */
 };
 
 struct pd_break {
@@ -456,15 +457,15 @@ static int pd_ladder_points(struct trace_plotdata *pd, struct pd_ladder *l)
         return TS_ENOMEM;
     for (size_t i = l->seg_first; i < l->seg_last; i++) {
         struct pd_seg *g = &pd->segs[i];
-        l->points[l->count++] = (struct pd_point){g->t_send, g->ord_send, &g->y_send};
-        l->points[l->count++] =
-            (struct pd_point){pd_virtual_end(g, l->delay), g->ord_end, &g->y_end};
+        l->points[l->count++] = (struct pd_point){g->t_send, g->ord_send, &g->y_send, false};
+        l->points[l->count++] = (struct pd_point){pd_virtual_end(g, l->delay), g->ord_end,
+                                                  &g->y_end, pd_virtual_end(g, 0) != g->t_end};
     }
     for (size_t i = 0; i < pd->states_count; i++) {
         struct pd_state *st = &pd->states[i];
         st->y = PD_OFFSCREEN;
         if (st->t >= pd->opt.from && st->t <= l->to)
-            l->points[l->count++] = (struct pd_point){st->t, st->ord, &st->y};
+            l->points[l->count++] = (struct pd_point){st->t, st->ord, &st->y, false};
     }
     qsort(l->points, l->count, sizeof *l->points, pd_point_cmp);
     return 0;
@@ -598,7 +599,7 @@ static void pd_write_ladder_times(const struct pd_ladder *l, FILE *out)
     fputs("# time labels: tag y text\n", out);
     double last_y = -100;
     for (size_t i = 0; i < l->count; i++) {
-        if (i > 0 && l->points[i].t == l->points[i - 1].t)
+        if ((i > 0 && l->points[i].t == l->points[i - 1].t) || l->points[i].virtual_end)
             continue;
         if (*l->points[i].y - last_y < 0.9)
             continue; /* would overprint the previous label */

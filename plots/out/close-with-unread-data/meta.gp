@@ -1,0 +1,26 @@
+# written by tcpsim plot: what the .dat files beside it hold
+scenario = 'close-with-unread-data'
+host_a = 'client'
+host_b = 'server'
+addr_a = '10.0.0.1'
+addr_b = '10.0.0.2'
+t_from = 0.000000000
+t_to = 1.010000000
+ladder_ymax = 57.000
+ladder_segments = 6
+ladder_total = 6
+ladder_note = ''
+ladder_delay = '10 ms'
+n_state_rows = 3
+state_present = "0 1 1 1 1 0 0 0 0 0 0"
+count_present = "0 1 1 1 1 0 0 0 0 0 0"
+seq_title = 'server 10.0.0.2:80 > 10.0.0.1:40000'
+n_seq_tx = 2
+n_seq_ack = 3
+seq_t0 = 0.010000000
+seq_t1 = 1.010000000
+seq_ymax = 501
+cc_index = 1
+n_cc = 2
+cc_t0 = 0.030000000
+cc_t1 = 0.560000000

@@ -1,0 +1,26 @@
+# written by tcpsim plot: what the .dat files beside it hold
+scenario = 'connect-timeout'
+host_a = 'client'
+host_b = 'server'
+addr_a = '10.0.0.1'
+addr_b = '10.0.0.2'
+t_from = 0.000000000
+t_to = 184.000000000
+ladder_ymax = 69.000
+ladder_segments = 8
+ladder_total = 8
+ladder_note = ''
+ladder_delay = '10 ms'
+n_state_rows = 2
+state_present = "0 1 1 0 0 0 0 0 0 0 0"
+count_present = "0 1 1 0 0 0 0 0 0 0 0"
+seq_title = 'client 10.0.0.1:57388 > 10.0.0.2:80'
+n_seq_tx = 8
+n_seq_ack = 0
+seq_t0 = 1.000000000
+seq_t1 = 124.000000000
+seq_ymax = 1
+cc_index = -1
+n_cc = 0
+cc_t0 = 0.000000000
+cc_t1 = 0.000000000

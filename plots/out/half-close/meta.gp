@@ -1,0 +1,26 @@
+# written by tcpsim plot: what the .dat files beside it hold
+scenario = 'half-close'
+host_a = 'client'
+host_b = 'server'
+addr_a = '10.0.0.1'
+addr_b = '10.0.0.2'
+t_from = 0.000000000
+t_to = 64.010000000
+ladder_ymax = 114.000
+ladder_segments = 14
+ladder_total = 14
+ladder_note = ''
+ladder_delay = '10 ms'
+n_state_rows = 3
+state_present = "0 1 1 1 1 1 1 0 1 1 1"
+count_present = "0 1 1 1 1 1 1 0 1 1 1"
+seq_title = 'server 10.0.0.2:80 > 10.0.0.1:40000'
+n_seq_tx = 6
+n_seq_ack = 7
+seq_t0 = 0.010000000
+seq_t1 = 4.020000000
+seq_ymax = 3002
+cc_index = 1
+n_cc = 4
+cc_t0 = 0.030000000
+cc_t1 = 3.220000000

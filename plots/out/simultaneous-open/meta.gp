@@ -1,0 +1,26 @@
+# written by tcpsim plot: what the .dat files beside it hold
+scenario = 'simultaneous-open'
+host_a = 'alice'
+host_b = 'bob'
+addr_a = '10.0.0.1'
+addr_b = '10.0.0.2'
+t_from = 0.000000000
+t_to = 1.010000000
+ladder_ymax = 38.000
+ladder_segments = 8
+ladder_total = 8
+ladder_note = ''
+ladder_delay = '10 ms'
+n_state_rows = 2
+state_present = "0 0 1 1 1 0 0 0 0 0 0"
+count_present = "0 0 1 1 1 0 0 0 0 0 0"
+seq_title = 'alice 10.0.0.1:5000 > 10.0.0.2:6000'
+n_seq_tx = 4
+n_seq_ack = 2
+seq_t0 = 0.000000000
+seq_t1 = 1.000000000
+seq_ymax = 1
+cc_index = 1
+n_cc = 1
+cc_t0 = 0.030000000
+cc_t1 = 0.030000000

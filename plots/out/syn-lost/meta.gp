@@ -1,0 +1,26 @@
+# written by tcpsim plot: what the .dat files beside it hold
+scenario = 'syn-lost'
+host_a = 'client'
+host_b = 'server'
+addr_a = '10.0.0.1'
+addr_b = '10.0.0.2'
+t_from = 0.000000000
+t_to = 3.020000000
+ladder_ymax = 43.000
+ladder_segments = 7
+ladder_total = 7
+ladder_note = ''
+ladder_delay = '10 ms'
+n_state_rows = 3
+state_present = "0 1 1 1 1 0 1 0 0 0 0"
+count_present = "0 1 1 1 1 0 1 0 0 0 0"
+seq_title = 'client 10.0.0.1:40000 > 10.0.0.2:80'
+n_seq_tx = 5
+n_seq_ack = 2
+seq_t0 = 0.000000000
+seq_t1 = 3.010000000
+seq_ymax = 1
+cc_index = 0
+n_cc = 1
+cc_t0 = 1.020000000
+cc_t1 = 1.020000000

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# End-to-end checks of the command line contract: determinism, exit codes,
+# failure messages, --set, --help/--version. Run by scripts/run-tests.sh with
+# TCPSIM pointing at the binary.
+set -u
+tcpsim=${TCPSIM:-./tcpsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if eval "$2"; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi; }
+
+# Same scenario + same seed = byte-identical output; another seed with loss differs.
+"$tcpsim" run scenarios/handshake-and-close.yaml --format jsonl --set link.loss=20% > "$tmp/a.jsonl"
+"$tcpsim" run scenarios/handshake-and-close.yaml --format jsonl --set link.loss=20% > "$tmp/b.jsonl"
+"$tcpsim" run scenarios/handshake-and-close.yaml --format jsonl --set link.loss=20% --seed 2 > "$tmp/c.jsonl"
+check "same seed gives byte-identical JSONL" 'cmp -s "$tmp/a.jsonl" "$tmp/b.jsonl"'
+check "a different seed with loss gives a different JSONL" '! cmp -s "$tmp/a.jsonl" "$tmp/c.jsonl"'
+check "every JSONL line has integer t and ev" \
+    '! grep -vE "^\{\"t\":[0-9]+,\"ev\":\"(seg|state|timer|app|cc|note)\"" "$tmp/a.jsonl" | grep -q .'
+"$tcpsim" run scenarios/handshake-and-close.yaml --format csv > "$tmp/a.csv"
+check "CSV starts with its header" 'head -1 "$tmp/a.csv" | grep -q "^t_ns,ev,host,conn"'
+
+# check: 0 when all hold, 1 when one fails (with expected vs actual), 2 on bad input.
+"$tcpsim" check scenarios/handshake-and-close.yaml > /dev/null
+check "check exits 0 when every expectation holds" '[ $? -eq 0 ]'
+sed 's/client in TIME_WAIT for == 60s/client in TIME_WAIT for == 59s/' \
+    scenarios/handshake-and-close.yaml > "$tmp/wrong.yaml"
+"$tcpsim" check "$tmp/wrong.yaml" > "$tmp/wrong.out" 2>&1
+rc=$?
+check "check exits 1 when an expectation fails" '[ $rc -eq 1 ]'
+check "the failure names the line and expected vs actual" \
+    'grep -q "wrong.yaml:[0-9]*:[0-9]*: expectation failed: client in TIME_WAIT for == 59s" "$tmp/wrong.out" && grep -q "expected time in TIME_WAIT == 59s, got 60s" "$tmp/wrong.out"'
+"$tcpsim" check tests/bad/unknown-key.yaml > /dev/null 2>&1
+check "check exits 2 on bad input" '[ $? -eq 2 ]'
+"$tcpsim" run scenarios/handshake-and-close.yaml --set link.loss=200% > /dev/null 2> "$tmp/set.err"
+rc=$?
+check "--set with a bad value exits 2 and says why" '[ $rc -eq 2 ] && grep -q "100%" "$tmp/set.err"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --set tcp.msl=10s --format jsonl > "$tmp/msl.jsonl"
+check "--set tcp.msl changes TIME_WAIT to 2*MSL" \
+    'grep "\"timer\":\"timewait\",\"action\":\"set\"" "$tmp/msl.jsonl" | grep -q "\"expires\":"'
+"$tcpsim" --version | grep -q "^tcpsim "
+check "--version" '[ $? -eq 0 ]'
+"$tcpsim" --help | grep -q "tcpsim check"
+check "--help" '[ $? -eq 0 ]'
+"$tcpsim" frobnicate > /dev/null 2>&1
+check "an unknown command exits 2" '[ $? -eq 2 ]'
+exit $fail
