@@ -709,6 +709,18 @@ static void input_synchronized(struct tcb *tcb, const struct tcp_segment *seg)
         !(seg->flags & (TCP_ACK | TCP_RST)))
         if (time_wait_syn(tcb, seg) == DONE)
             return;
+    struct tcp_segment ack_only;
+    if (rcv_wnd(tcb) == 0 && seg->len > 0 && seg->seq == tcb->rcv_nxt &&
+        (seg->flags & (TCP_ACK | TCP_SYN | TCP_RST)) == TCP_ACK) {
+        /* RFC 9293 3.10.7.4 (R-SEQ-03): at zero window no text is
+         * acceptable, but a valid ACK must still be processed: answer the
+         * text with an ACK-reply and go on with the ACK fields alone. */
+        tcp_send_ack(tcb);
+        ack_only = *seg;
+        ack_only.len = 0;
+        ack_only.flags &= (uint8_t)~(TCP_FIN | TCP_PSH);
+        seg = &ack_only;
+    }
     if (step1_sequence(tcb, seg) == DONE)
         return;
     if (step2_rst(tcb, seg) == DONE)
