@@ -25,8 +25,9 @@ for yaml in scenarios/*.yaml; do
 done
 echo "plots: $count scenarios rendered into $outdir/<name>/{ladder,states,seqtime,cc,counts}.{png,svg}"
 
-# README pictures: a ladder and, when a scenario moves real data under
+# README pictures (replacing the ones an earlier run chose): a ladder and, when a scenario moves real data under
 # loss, its congestion window (the first scenario whose name says so).
+rm -f plots/readme/cc-*.png plots/readme/seqtime-*.png
 if [ -d "$outdir/handshake-and-close" ]; then
     cp "$outdir/handshake-and-close/ladder.png" plots/readme/ladder-handshake-and-close.png
 fi

@@ -255,12 +255,18 @@ static bool seq_acceptable(const struct tcb *tcb, const struct tcp_segment *seg)
  * and satisfying RFC 9293 3.6.1 MAY-2). */
 static enum verdict time_wait_syn(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    bool newer = (tcb->ts_ok && (seg->opts & TCP_OPT_TS)) ? seq_gt(seg->tsval, tcb->ts_recent)
-                                                         : seq_gt(seg->seq, tcb->rcv_nxt);
-    if (!tcb->ts_ok && (seg->opts & TCP_OPT_TS))
-        newer = true; /* RFC 6191 B.1 */
-    if (!tcb->ts_ok && !(seg->opts & TCP_OPT_TS))
-        newer = seq_gt(seg->seq, tcb->rcv_nxt); /* B.2 / A.3 */
+    /* RFC 6191 2: "if TCP Timestamps would be enabled for the new
+     * incarnation", i.e. the SYN offers them and so do we. */
+    bool ts_new = tcb_params(tcb)->timestamps && (seg->opts & TCP_OPT_TS);
+    bool seq_newer = seq_gt(seg->seq, tcb->rcv_nxt);
+    bool newer;
+    if (tcb->ts_ok && ts_new) /* A.1 newer TSval; A.2 equal TSval, higher SEQ */
+        newer = seq_gt(seg->tsval, tcb->ts_recent) ||
+                (seg->tsval == tcb->ts_recent && seq_newer);
+    else if (ts_new)
+        newer = true; /* B.1 */
+    else
+        newer = seq_newer; /* A.3 / B.2 */
     struct host *host = tcb->host;
     struct tcb *listener = host_find_listener(host, tcb->local_port);
     if (!newer || !listener) {

@@ -142,7 +142,7 @@ static bool data_retries_exhausted(struct tcb *tcb)
     if (tcb->orphan)
         limit = p->orphan_retries ? p->orphan_retries : 8;
     if (p->profile != TCP_PROFILE_LINUX)
-        return tcb->retransmits > limit;
+        return tcb->retransmits >= limit; /* `limit` retransmissions, then R2 */
     /* Linux: timeout = ((2 << min(limit, thresh)) - 1) * rto_base
      *                  + max(0, limit - thresh) * rto_max,
      * thresh = ilog2(rto_max / rto_base), counted from the first retransmission. */
