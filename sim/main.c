@@ -42,6 +42,7 @@ struct run_args {
     const char *sets[MAX_SETS + 1];
     size_t set_count;
     struct trace_text_options text;
+    char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
 };
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -56,7 +57,6 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->format = "text";
-    static char seed_set[64];
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -77,8 +77,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             else if (a->set_count >= MAX_SETS)
                 return bad_usage("too many --set/--seed options%s", "");
             else if (strcmp(arg, "--seed") == 0) {
-                snprintf(seed_set, sizeof seed_set, "seed=%s", val);
-                a->sets[a->set_count++] = seed_set;
+                snprintf(a->seed_set, sizeof a->seed_set, "seed=%s", val);
+                a->sets[a->set_count++] = a->seed_set;
             } else
                 a->sets[a->set_count++] = val;
         } else if (strcmp(arg, "-S") == 0 || strcmp(arg, "--absolute") == 0) {
