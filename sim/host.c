@@ -6,11 +6,17 @@
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 
-#define TOMBSTONE ((struct tcb *)1)
+#define REF_EMPTY ((uintptr_t)0)
+#define REF_TOMB ((uintptr_t)1)
+#define REF_TW_BIT ((uintptr_t)1)
 
-static uint32_t tuple_hash(uint16_t lport, uint32_t raddr, uint16_t rport)
+static uint64_t tuple_key(uint16_t lport, uint32_t raddr, uint16_t rport)
 {
-    uint64_t k = ((uint64_t)raddr << 32) | ((uint64_t)rport << 16) | lport;
+    return ((uint64_t)raddr << 32) | ((uint64_t)rport << 16) | lport;
+}
+
+static uint32_t key_hash(uint64_t k)
+{
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
@@ -19,24 +25,23 @@ static uint32_t tuple_hash(uint16_t lport, uint32_t raddr, uint16_t rport)
     return (uint32_t)k;
 }
 
-static bool tcb_matches(const struct tcb *t, uint16_t lport, uint32_t raddr, uint16_t rport)
-{
-    return t->local_port == lport && t->remote_addr == raddr && t->remote_port == rport;
-}
+static bool slot_live(const struct conn_slot *s) { return s->ref > REF_TOMB; }
+static bool slot_is_tw(const struct conn_slot *s) { return slot_live(s) && (s->ref & REF_TW_BIT); }
+static void *slot_obj(const struct conn_slot *s) { return (void *)(s->ref & ~REF_TW_BIT); }
 
 static int table_resize(struct tcb_table *table, uint32_t capacity)
 {
-    struct tcb **slots = calloc(capacity, sizeof *slots);
+    struct conn_slot *slots = calloc(capacity, sizeof *slots);
     if (!slots)
         return TS_ENOMEM;
     for (uint32_t i = 0; i < table->capacity; i++) {
-        struct tcb *t = table->slots[i];
-        if (!t || t == TOMBSTONE)
+        const struct conn_slot *s = &table->slots[i];
+        if (!slot_live(s))
             continue;
-        uint32_t j = tuple_hash(t->local_port, t->remote_addr, t->remote_port) & (capacity - 1);
-        while (slots[j])
+        uint32_t j = key_hash(s->key) & (capacity - 1);
+        while (slots[j].ref != REF_EMPTY)
             j = (j + 1) & (capacity - 1);
-        slots[j] = t;
+        slots[j] = *s;
     }
     free(table->slots);
     table->slots = slots;
@@ -45,9 +50,8 @@ static int table_resize(struct tcb_table *table, uint32_t capacity)
     return TS_OK;
 }
 
-int host_insert_conn(struct host *host, struct tcb *tcb)
+static int table_insert(struct tcb_table *table, uint64_t key, uintptr_t ref)
 {
-    struct tcb_table *table = &host->conns;
     if ((table->used + table->tombs + 1) * 4 >= table->capacity * 3) {
         uint32_t cap = table->capacity ? table->capacity : 64;
         while ((table->used + 1) * 2 >= cap)
@@ -56,53 +60,81 @@ int host_insert_conn(struct host *host, struct tcb *tcb)
             return TS_ENOMEM;
     }
     uint32_t mask = table->capacity - 1;
-    uint32_t j = tuple_hash(tcb->local_port, tcb->remote_addr, tcb->remote_port) & mask;
-    while (table->slots[j] && table->slots[j] != TOMBSTONE)
+    uint32_t j = key_hash(key) & mask;
+    while (slot_live(&table->slots[j]))
         j = (j + 1) & mask;
-    if (table->slots[j] == TOMBSTONE)
+    if (table->slots[j].ref == REF_TOMB)
         table->tombs--;
-    table->slots[j] = tcb;
+    table->slots[j] = (struct conn_slot){.key = key, .ref = ref};
     table->used++;
     return TS_OK;
 }
 
-static uint32_t *find_slot(struct tcb_table *table, uint16_t lport, uint32_t raddr,
-                           uint16_t rport, uint32_t *out)
+static struct conn_slot *table_find(const struct tcb_table *table, uint64_t key)
 {
     if (!table->capacity)
         return NULL;
     uint32_t mask = table->capacity - 1;
-    uint32_t j = tuple_hash(lport, raddr, rport) & mask;
-    while (table->slots[j]) {
-        struct tcb *t = table->slots[j];
-        if (t != TOMBSTONE && tcb_matches(t, lport, raddr, rport)) {
-            *out = j;
-            return out;
-        }
+    uint32_t j = key_hash(key) & mask;
+    while (table->slots[j].ref != REF_EMPTY) {
+        if (table->slots[j].key == key && slot_live(&table->slots[j]))
+            return &table->slots[j];
         j = (j + 1) & mask;
     }
     return NULL;
 }
 
-struct tcb *host_find_conn(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
+static void table_remove(struct tcb_table *table, uint64_t key, uintptr_t ref)
 {
-    uint32_t j;
-    if (!find_slot(&host->conns, lport, raddr, rport, &j))
-        return NULL;
-    return host->conns.slots[j];
+    struct conn_slot *s = table_find(table, key);
+    if (!s || s->ref != ref)
+        return;
+    s->ref = REF_TOMB;
+    table->used--;
+    table->tombs++;
+}
+
+int host_insert_conn(struct host *host, struct tcb *tcb)
+{
+    return table_insert(&host->conns,
+                        tuple_key(tcb->local_port, tcb->remote_addr, tcb->remote_port),
+                        (uintptr_t)tcb);
 }
 
 void host_remove_conn(struct host *host, struct tcb *tcb)
 {
-    uint32_t j;
-    struct tcb_table *table = &host->conns;
-    if (!find_slot(table, tcb->local_port, tcb->remote_addr, tcb->remote_port, &j))
-        return;
-    if (table->slots[j] != tcb)
-        return;
-    table->slots[j] = TOMBSTONE;
-    table->used--;
-    table->tombs++;
+    table_remove(&host->conns, tuple_key(tcb->local_port, tcb->remote_addr, tcb->remote_port),
+                 (uintptr_t)tcb);
+}
+
+int host_insert_tw(struct host *host, struct tcp_tw *tw)
+{
+    return table_insert(&host->conns,
+                        tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
+                        (uintptr_t)tw | REF_TW_BIT);
+}
+
+void host_remove_tw(struct host *host, struct tcp_tw *tw)
+{
+    table_remove(&host->conns, tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
+                 (uintptr_t)tw | REF_TW_BIT);
+}
+
+struct tcb *host_find_conn(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    const struct conn_slot *s = table_find(&host->conns, tuple_key(lport, raddr, rport));
+    return s && !slot_is_tw(s) ? slot_obj(s) : NULL;
+}
+
+struct tcp_tw *host_find_tw(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    const struct conn_slot *s = table_find(&host->conns, tuple_key(lport, raddr, rport));
+    return s && slot_is_tw(s) ? slot_obj(s) : NULL;
+}
+
+bool host_tuple_in_use(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
+{
+    return table_find(&host->conns, tuple_key(lport, raddr, rport)) != NULL;
 }
 
 struct tcb *host_find_listener(struct host *host, uint16_t port)
@@ -147,7 +179,7 @@ int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, uint16_t *
         uint32_t candidate = lo + (host->next_port + i) % span;
         if (host_find_listener(host, (uint16_t)candidate))
             continue;
-        if (!host_find_conn(host, (uint16_t)candidate, raddr, rport)) {
+        if (!host_tuple_in_use(host, (uint16_t)candidate, raddr, rport)) {
             host->next_port = (host->next_port + i + 1) % span;
             *port = (uint16_t)candidate;
             return TS_OK;
@@ -187,9 +219,15 @@ void host_input(struct host *host, const struct tcp_segment *seg)
         trace_segment(host, TRACE_DROP, seg, 0, "crashed");
         return;
     }
-    struct tcb *tcb = host_find_conn(host, seg->dst_port, seg->src_addr, seg->src_port);
-    if (!tcb)
-        tcb = host_find_listener(host, seg->dst_port);
+    const struct conn_slot *s =
+        table_find(&host->conns, tuple_key(seg->dst_port, seg->src_addr, seg->src_port));
+    if (s && slot_is_tw(s)) {
+        struct tcp_tw *tw = slot_obj(s);
+        trace_segment(host, TRACE_RX, seg, tw->id, NULL);
+        tcp_tw_input(tw, seg);
+        return;
+    }
+    struct tcb *tcb = s ? slot_obj(s) : host_find_listener(host, seg->dst_port);
     trace_segment(host, TRACE_RX, seg, tcb ? tcb->id : 0, NULL);
     if (!tcb) {
         tcp_reply_rst(host, seg); /* RFC 9293 3.10.7.1: no TCB */
@@ -222,9 +260,11 @@ void host_reboot(struct host *host)
 {
     struct tcb_table *table = &host->conns;
     for (uint32_t i = 0; i < table->capacity; i++) {
-        struct tcb *t = table->slots[i];
-        if (t && t != TOMBSTONE)
-            forget(t);
+        struct conn_slot *s = &table->slots[i];
+        if (slot_is_tw(s))
+            tcp_tw_close(slot_obj(s));
+        else if (slot_live(s))
+            forget(slot_obj(s));
     }
     while (host->listener_count)
         forget(host->listeners[0]);
@@ -244,6 +284,9 @@ uint32_t host_count_in_state(const struct host *host, enum tcp_state state)
 
 void host_destroy_all(struct host *host)
 {
+    for (uint32_t i = 0; i < host->conns.capacity; i++)
+        if (slot_is_tw(&host->conns.slots[i]))
+            tcp_tw_free(slot_obj(&host->conns.slots[i]));
     while (host->all)
         tcb_free(host->all);
     free(host->conns.slots);

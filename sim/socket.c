@@ -43,7 +43,7 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
         int err = host_pick_port(host, raddr, rport, &lport);
         if (err)
             return err;
-    } else if (host_find_conn(host, lport, raddr, rport)) {
+    } else if (host_tuple_in_use(host, lport, raddr, rport)) {
         return TS_EADDRNOTAVAIL; /* R-TW-01: the 4-tuple is still in use */
     }
     struct tcb *tcb = tcb_new(host);
@@ -211,6 +211,8 @@ static bool abort_sends_rst(enum tcp_state s)
 
 static void abort_connection(struct tcb *tcb)
 {
+    if (tcb->tw)
+        tcp_tw_discard(tcb->tw); /* ABORT in TIME-WAIT: the record goes too */
     if (abort_sends_rst((enum tcp_state)tcb->state))
         tcp_send_rst(tcb); /* <SEQ=SND.NXT><CTL=RST> */
     tcb->so_error = 0;
@@ -249,6 +251,10 @@ int sock_close(struct tcb *tcb)
         return TS_OK;
     }
     tcp_trace_app(tcb, "close", TS_OK, 0);
+    if (tcb->tw) {
+        tcp_tw_release_husk(tcb); /* TIME_WAIT goes on in the compact record */
+        return TS_OK;
+    }
     if (s == TCP_LISTEN) {
         close_listener(tcb);
         return TS_OK;

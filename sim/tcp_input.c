@@ -97,7 +97,7 @@ static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *s
 }
 
 /* RFC 9293 3.10.7.2 (third): accept a SYN, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
-static void listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss)
+void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss)
 {
     const struct tcp_params *p = tcb_params(listener);
     uint32_t backlog = listener->backlog ? listener->backlog : p->somaxconn;
@@ -126,7 +126,7 @@ void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg)
     /* Linux drops SYN+FIN silently; the RFC would queue the FIN. */
     if ((seg->flags & TCP_FIN) && is_linux(listener))
         return;
-    listen_accept_syn(listener, seg, tcp_new_isn(listener->host));
+    tcp_listen_accept_syn(listener, seg, tcp_new_isn(listener->host));
 }
 
 /* -------------------------------------------------------------- SYN-SENT */
@@ -230,11 +230,10 @@ static void send_challenge_ack(struct tcb *tcb)
 }
 
 /* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability. */
-static bool seq_acceptable(const struct tcb *tcb, const struct tcp_segment *seg)
+bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
+                        bool linux_profile)
 {
     uint32_t len = segment_seq_len(seg);
-    uint32_t wnd = rcv_wnd(tcb);
-    tcp_seq nxt = tcb->rcv_nxt;
     if (len == 0) {
         if (wnd == 0)
             return seg->seq == nxt;
@@ -242,56 +241,17 @@ static bool seq_acceptable(const struct tcb *tcb, const struct tcp_segment *seg)
     }
     if (wnd == 0) {
         /* Linux accepts an in-order FIN at zero window (R-SEQ-03). */
-        return is_linux(tcb) && seg->len == 0 && (seg->flags & TCP_FIN) && seg->seq == nxt;
+        return linux_profile && seg->len == 0 && (seg->flags & TCP_FIN) && seg->seq == nxt;
     }
     tcp_seq last = seg->seq + len - 1;
     return (seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd)) ||
            (seq_le(nxt, last) && seq_lt(last, nxt + wnd));
 }
 
-/* TIME-WAIT receives a new SYN (R-TW-08, RFC 6191): a new incarnation is
- * allowed when its timestamp or sequence number is larger than anything
- * the old connection used; the new ISS is SND.NXT + 65537 (as Linux does,
- * and satisfying RFC 9293 3.6.1 MAY-2). */
-static enum verdict time_wait_syn(struct tcb *tcb, const struct tcp_segment *seg)
-{
-    /* RFC 6191 2: "if TCP Timestamps would be enabled for the new
-     * incarnation", i.e. the SYN offers them and so do we. */
-    bool ts_new = tcb_params(tcb)->timestamps && (seg->opts & TCP_OPT_TS);
-    bool seq_newer = seq_gt(seg->seq, tcb->rcv_nxt);
-    bool newer;
-    if (tcb->ts_ok && ts_new) /* A.1 newer TSval; A.2 equal TSval, higher SEQ */
-        newer = seq_gt(seg->tsval, tcb->ts_recent) ||
-                (seg->tsval == tcb->ts_recent && seq_newer);
-    else if (ts_new)
-        newer = true; /* B.1 */
-    else
-        newer = seq_newer; /* A.3 / B.2 */
-    struct host *host = tcb->host;
-    struct tcb *listener = host_find_listener(host, tcb->local_port);
-    if (!newer || !listener) {
-        tcp_send_ack(tcb); /* Linux ACKs; RFC 9293: challenge ACK */
-        return DONE;
-    }
-    tcp_seq iss = tcb->snd_nxt + 65537;
-    tcp_trace_note(tcb, "TIME_WAIT reused by a new SYN");
-    tcp_close_tcb(tcb);
-    listen_accept_syn(listener, seg, iss);
-    return DONE;
-}
-
 static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    if (seq_acceptable(tcb, seg))
+    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, is_linux(tcb)))
         return GO_ON;
-    if (tcb->state == TCP_TIME_WAIT && (seg->flags & TCP_FIN) &&
-        seg->seq + segment_seq_len(seg) == tcb->rcv_nxt && !(seg->flags & TCP_RST)) {
-        /* R-TW-09: a retransmitted FIN is ACKed and restarts 2MSL. */
-        tcp_send_ack(tcb);
-        tcp_stop_aux(tcb);
-        tcp_arm_aux(tcb, AUX_TIMEWAIT, tcp_params_time_wait(tcb_params(tcb)));
-        return DONE;
-    }
     if (tcb->state == TCP_SYN_RECV && tcb->passive && is_linux(tcb) &&
         (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
         /* Linux: a duplicate of the original SYN re-sends the SYN,ACK. */
@@ -327,9 +287,7 @@ static enum verdict step2_rst(struct tcb *tcb, const struct tcp_segment *seg)
         return GO_ON;
     const struct tcp_params *p = tcb_params(tcb);
     if (seg->seq != tcb->rcv_nxt && p->challenge_ack) {
-        /* In window but not exact: challenge ACK (Linux: not in TIME-WAIT). */
-        if (!(tcb->state == TCP_TIME_WAIT && is_linux(tcb)))
-            send_challenge_ack(tcb);
+        send_challenge_ack(tcb); /* in window but not exact */
         return DONE;
     }
     switch (tcb->state) {
@@ -340,11 +298,6 @@ static enum verdict step2_rst(struct tcb *tcb, const struct tcp_segment *seg)
         } else {
             tcp_drop(tcb, reset_error(tcb));
         }
-        return DONE;
-    case TCP_TIME_WAIT:
-        if (p->rfc1337)
-            return DONE; /* RFC 1337 F1: ignore RST in TIME-WAIT */
-        tcp_close_tcb(tcb);
         return DONE;
     case TCP_CLOSING:
     case TCP_LAST_ACK:
@@ -499,7 +452,7 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
     }
     if (seq_gt(seg->ack, tcb->snd_una)) {
         on_new_ack(tcb, seg);
-    } else if (is_dup_ack(tcb, seg) && tcb->state != TCP_TIME_WAIT) {
+    } else if (is_dup_ack(tcb, seg)) {
         if (tcb->dupacks < 255)
             tcb->dupacks++;
         tcp_cc_on_dupack(tcb);
@@ -670,12 +623,6 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
         tcp_send_ack(tcb); /* retransmitted FIN: ACK, remain */
         return GO_ON;
     }
-    if (s == TCP_TIME_WAIT) {
-        tcp_send_ack(tcb);
-        tcp_stop_aux(tcb);
-        tcp_arm_aux(tcb, AUX_TIMEWAIT, tcp_params_time_wait(tcb_params(tcb)));
-        return GO_ON;
-    }
     tcb->rcv_nxt += 1;
     tcb->fin_rcvd = true;
     tcp_notify_readable(tcb);
@@ -711,10 +658,6 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
 
 static void input_synchronized(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    if (tcb->state == TCP_TIME_WAIT && (seg->flags & TCP_SYN) &&
-        !(seg->flags & (TCP_ACK | TCP_RST)))
-        if (time_wait_syn(tcb, seg) == DONE)
-            return;
     struct tcp_segment ack_only;
     if (rcv_wnd(tcb) == 0 && seg->len > 0 && seg->seq == tcb->rcv_nxt &&
         (seg->flags & (TCP_ACK | TCP_SYN | TCP_RST)) == TCP_ACK) {

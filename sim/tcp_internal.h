@@ -14,12 +14,12 @@
 #include "tcpsim/tcp_state.h"
 #include "tcpsim/trace.h"
 
-/* What the multi-purpose timer is doing (only one of these at a time). */
+/* What the multi-purpose timer is doing (only one of these at a time;
+ * TIME_WAIT's 2MSL runs on struct tcp_tw). */
 enum tcb_aux_timer {
     AUX_NONE,
     AUX_KEEPALIVE, /* RFC 1122 4.2.3.6 idle/probe interval */
     AUX_FINWAIT2,  /* Linux tcp_fin_timeout for orphaned FIN_WAIT2 */
-    AUX_TIMEWAIT,  /* 2MSL, RFC 9293 3.10.8 */
 };
 
 /* Application callbacks are deferred to their own event (as ns-3 does), so
@@ -145,10 +145,38 @@ struct tcb {
     struct ooo_range *ooo;
     uint8_t ooo_count;
 
+    /* TIME_WAIT: the compact record that took over the connection while the
+     * application still holds this socket (a "husk": no timers, not in the
+     * demultiplexing table). */
+    struct tcp_tw *tw;
+
     /* Listener */
     uint32_t backlog;
     uint32_t syn_queue;    /* children in SYN_RECV */
     uint32_t accept_queue; /* established children not yet accepted */
+};
+
+/* TIME_WAIT as Linux keeps it (inet_timewait_sock): on entering TIME_WAIT
+ * the connection moves into this record of what RFC 9293 3.10.7.4 still
+ * needs (the sequence numbers to re-ACK a FIN, TS.Recent for RFC 6191 reuse),
+ * and the TCB is freed, so tens of thousands of TIME_WAIT sockets cost about
+ * 150 bytes each. */
+struct tcp_tw {
+    struct sim_timer timer; /* 2MSL (RFC 9293 3.10.8 TIME-WAIT TIMEOUT) */
+    struct host *host;
+    struct tcb *husk;       /* the application's socket, if it still holds one */
+    sim_time_t last_challenge_ack;
+    uint32_t id;
+    uint32_t remote_addr;
+    uint16_t local_port;
+    uint16_t remote_port;
+    tcp_seq snd_nxt;
+    tcp_seq rcv_nxt;
+    uint32_t rcv_wnd;       /* receive window (octets) at entry, re-advertised */
+    uint32_t max_snd_wnd;   /* RFC 5961 5.2 ACK acceptability */
+    uint32_t ts_recent;
+    uint8_t rcv_wscale;
+    bool ts_ok;
 };
 
 /* Stream offset of the data octet at sequence number `seq` (our SYN, while
@@ -179,6 +207,12 @@ const struct tcp_params *tcb_params(const struct tcb *tcb);
 void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer,
                      enum trace_timer_action action, sim_time_t expires);
 void tcp_trace_note(struct tcb *tcb, const char *text);
+/* The same events for a connection known by host and id only (TIME_WAIT). */
+void tcp_trace_conn_timer(struct host *host, uint32_t conn, enum trace_timer_kind timer,
+                          enum trace_timer_action action, sim_time_t expires);
+void tcp_trace_conn_note(struct host *host, uint32_t conn, const char *text);
+void tcp_trace_conn_state(struct host *host, uint32_t conn, enum tcp_state from,
+                          enum tcp_state to);
 void tcp_trace_app(struct tcb *tcb, const char *call, int ret, int64_t value);
 void tcp_trace_cc(struct tcb *tcb);
 tcp_seq tcp_new_isn(struct host *host);
@@ -195,10 +229,17 @@ uint32_t tcp_rcv_window(const struct tcb *tcb); /* what we may advertise, octets
 uint32_t tcp_flight_size(const struct tcb *tcb);
 /* Reply to a segment without a matching TCB, RFC 9293 3.10.7.1. */
 void tcp_reply_rst(struct host *host, const struct tcp_segment *seg);
+/* RFC 7323 3 TSval toward `remote_addr` at `now`. */
+uint32_t tcp_tsval(const struct host *host, uint32_t remote_addr, sim_time_t now);
 
 /* tcp_input.c */
 void tcp_input(struct tcb *tcb, const struct tcp_segment *seg);
 void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg);
+/* RFC 9293 3.10.7.2 (third): a SYN accepted by a listener, ISS chosen. */
+void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss);
+/* RFC 9293 3.10.7.4 Table 6 for a receive window `wnd` at RCV.NXT `nxt`. */
+bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
+                        bool linux_profile);
 
 /* tcp_timer.c */
 void tcp_timers_init(struct tcb *tcb);
@@ -211,6 +252,14 @@ void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after);
 void tcp_stop_aux(struct tcb *tcb);
 void tcp_arm_keepalive(struct tcb *tcb);     /* idle timer if SO_KEEPALIVE */
 void tcp_enter_time_wait(struct tcb *tcb);
+
+/* tcp_timewait.c */
+void tcp_tw_enter(struct tcb *tcb);          /* the TCB, already in TIME_WAIT, moves out */
+void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg);
+void tcp_tw_close(struct tcp_tw *tw);        /* TIME_WAIT -> CLOSED, record freed */
+void tcp_tw_free(struct tcp_tw *tw);         /* teardown, silent */
+void tcp_tw_discard(struct tcp_tw *tw);      /* leaves the table, silent; husk stays */
+void tcp_tw_release_husk(struct tcb *husk);  /* the application closed its socket */
 void tcp_arm_persist(struct tcb *tcb);
 
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
@@ -234,6 +283,8 @@ void tcp_notify_close_done(struct tcb *tcb, int err);
 
 /* host.c, for the TCP code */
 int host_insert_conn(struct host *host, struct tcb *tcb);
+int host_insert_tw(struct host *host, struct tcp_tw *tw);
+void host_remove_tw(struct host *host, struct tcp_tw *tw);
 void host_remove_conn(struct host *host, struct tcb *tcb);
 void host_remove_listener(struct host *host, struct tcb *tcb);
 int host_add_listener(struct host *host, struct tcb *tcb);

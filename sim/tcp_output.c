@@ -14,17 +14,22 @@ static void seg_init(const struct tcb *tcb, struct tcp_segment *seg)
     seg->src_conn = tcb->id;
 }
 
-/* RFC 7323 3: TSval from a 1 ms clock; TSecr echoes TS.Recent. */
+/* RFC 7323 3: TSval from a 1 ms clock. Linux offsets it per address pair
+ * (secure_tcp_ts_off), so successive connections between two hosts see
+ * increasing values, which RFC 6191 TIME-WAIT reuse relies on. */
+uint32_t tcp_tsval(const struct host *host, uint32_t remote_addr, sim_time_t now)
+{
+    uint32_t pair_offset = (host->addr * 2654435761u) ^ (remote_addr * 40503u);
+    return (uint32_t)(now / SIM_MS(1)) + pair_offset;
+}
+
+/* TSecr echoes TS.Recent. */
 static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
 {
     if (!tcb->ts_ok && !(seg->flags & TCP_SYN))
         return;
     seg->opts |= TCP_OPT_TS;
-    /* Linux offsets TSval per address pair (secure_tcp_ts_off), so
-     * successive connections between two hosts see increasing values, which
-     * RFC 6191 TIME-WAIT reuse relies on. */
-    uint32_t pair_offset = (tcb->host->addr * 2654435761u) ^ (tcb->remote_addr * 40503u);
-    seg->tsval = (uint32_t)(tcp_now(tcb) / SIM_MS(1)) + pair_offset;
+    seg->tsval = tcp_tsval(tcb->host, tcb->remote_addr, tcp_now(tcb));
     seg->tsecr = (seg->flags & TCP_ACK) ? tcb->ts_recent : 0;
 }
 

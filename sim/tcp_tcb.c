@@ -94,13 +94,7 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to)
     if (to != TCP_CLOSED)
         host->state_count[to]++;
     tcb->state = (uint8_t)to;
-    if (tracer_active(&host->net->tracer)) {
-        struct trace_event ev = {.t = tcp_now(tcb), .kind = TRACE_STATE, .host = host->name,
-                                 .conn = tcb->id};
-        ev.u.state.from = from;
-        ev.u.state.to = to;
-        tracer_emit(&host->net->tracer, &ev);
-    }
+    tcp_trace_conn_state(host, tcb->id, from, to);
 }
 
 /* Leaves the tables and stops every timer; the memory goes when the
@@ -253,37 +247,67 @@ static void notify_fire(struct engine *engine, struct sim_timer *timer)
     }
 }
 
-static void trace_common(struct tcb *tcb, struct trace_event *ev, enum trace_kind kind)
+static void trace_common(struct host *host, uint32_t conn, struct trace_event *ev,
+                         enum trace_kind kind)
 {
     memset(ev, 0, sizeof *ev);
-    ev->t = tcp_now(tcb);
+    ev->t = host->net->engine.now;
     ev->kind = kind;
-    ev->host = tcb->host->name;
-    ev->conn = tcb->id;
+    ev->host = host->name;
+    ev->conn = conn;
+}
+
+static void emit_timer(struct host *host, uint32_t conn, enum trace_timer_kind timer,
+                       enum trace_timer_action action, sim_time_t expires, uint32_t backoff)
+{
+    if (!tracer_active(&host->net->tracer))
+        return;
+    struct trace_event ev;
+    trace_common(host, conn, &ev, TRACE_TIMER);
+    ev.u.timer.timer = timer;
+    ev.u.timer.action = action;
+    ev.u.timer.expires = expires;
+    ev.u.timer.backoff = backoff;
+    tracer_emit(&host->net->tracer, &ev);
 }
 
 void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer,
                      enum trace_timer_action action, sim_time_t expires)
 {
-    if (!tracer_active(&tcb->host->net->tracer))
+    emit_timer(tcb->host, tcb->id, timer, action, expires, tcb->retransmits);
+}
+
+void tcp_trace_conn_timer(struct host *host, uint32_t conn, enum trace_timer_kind timer,
+                          enum trace_timer_action action, sim_time_t expires)
+{
+    emit_timer(host, conn, timer, action, expires, 0);
+}
+
+void tcp_trace_conn_note(struct host *host, uint32_t conn, const char *text)
+{
+    if (!tracer_active(&host->net->tracer))
         return;
     struct trace_event ev;
-    trace_common(tcb, &ev, TRACE_TIMER);
-    ev.u.timer.timer = timer;
-    ev.u.timer.action = action;
-    ev.u.timer.expires = expires;
-    ev.u.timer.backoff = tcb->retransmits;
-    tracer_emit(&tcb->host->net->tracer, &ev);
+    trace_common(host, conn, &ev, TRACE_NOTE);
+    ev.u.note.text = text;
+    tracer_emit(&host->net->tracer, &ev);
 }
 
 void tcp_trace_note(struct tcb *tcb, const char *text)
 {
-    if (!tracer_active(&tcb->host->net->tracer))
+    tcp_trace_conn_note(tcb->host, tcb->id, text);
+}
+
+void tcp_trace_conn_state(struct host *host, uint32_t conn, enum tcp_state from,
+                          enum tcp_state to)
+{
+    if (!tracer_active(&host->net->tracer))
         return;
     struct trace_event ev;
-    trace_common(tcb, &ev, TRACE_NOTE);
-    ev.u.note.text = text;
-    tracer_emit(&tcb->host->net->tracer, &ev);
+    trace_common(host, conn, &ev, TRACE_STATE);
+    ev.u.state.from = from;
+    ev.u.state.to = to;
+    tracer_emit(&host->net->tracer, &ev);
 }
 
 void tcp_trace_app(struct tcb *tcb, const char *call, int ret, int64_t value)
@@ -291,7 +315,7 @@ void tcp_trace_app(struct tcb *tcb, const char *call, int ret, int64_t value)
     if (!tracer_active(&tcb->host->net->tracer))
         return;
     struct trace_event ev;
-    trace_common(tcb, &ev, TRACE_APP);
+    trace_common(tcb->host, tcb->id, &ev, TRACE_APP);
     ev.u.app.call = call;
     ev.u.app.ret = ret;
     ev.u.app.value = value;
@@ -303,7 +327,7 @@ void tcp_trace_cc(struct tcb *tcb)
     if (!tracer_active(&tcb->host->net->tracer))
         return;
     struct trace_event ev;
-    trace_common(tcb, &ev, TRACE_CC);
+    trace_common(tcb->host, tcb->id, &ev, TRACE_CC);
     ev.u.cc.cwnd = tcb->cwnd;
     ev.u.cc.ssthresh = tcb->ssthresh;
     ev.u.cc.flight = tcp_flight_size(tcb);

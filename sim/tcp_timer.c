@@ -3,8 +3,9 @@
  * rtx_timer    retransmission of SYN, SYN,ACK, data and FIN; also the persist
  *              timer while the peer's window is zero (never both at once).
  * delack_timer delayed acknowledgement (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2).
- * aux_timer    whichever of keep-alive, FIN_WAIT2 timeout and TIME_WAIT's 2MSL
- *              applies in the current state (they never overlap).
+ * aux_timer    whichever of keep-alive and the FIN_WAIT2 timeout applies in
+ *              the current state (TIME_WAIT's 2MSL runs on its compact record,
+ *              tcp_timewait.c).
  * linger_timer the deadline of a close() blocked by SO_LINGER {on, N}. */
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
@@ -38,7 +39,6 @@ static enum trace_timer_kind aux_trace_kind(enum tcb_aux_timer aux)
 {
     switch (aux) {
     case AUX_FINWAIT2: return TRACE_TIMER_FINWAIT2;
-    case AUX_TIMEWAIT: return TRACE_TIMER_TIMEWAIT;
     default: return TRACE_TIMER_KEEPALIVE;
     }
 }
@@ -129,7 +129,7 @@ void tcp_enter_time_wait(struct tcb *tcb)
         return;
     }
     tcp_set_state(tcb, TCP_TIME_WAIT);
-    tcp_arm_aux(tcb, AUX_TIMEWAIT, tcp_params_time_wait(p));
+    tcp_tw_enter(tcb); /* the 2MSL timer runs on the compact record */
 }
 
 /* RFC 9293 3.8.3: R2 for data (retries2, or orphan_retries for an orphan);
@@ -279,7 +279,6 @@ static void aux_fire(struct engine *engine, struct sim_timer *timer)
         keepalive_timeout(tcb);
         break;
     case AUX_FINWAIT2: /* Linux: the orphaned FIN_WAIT2 is simply discarded */
-    case AUX_TIMEWAIT: /* RFC 9293 3.10.8 TIME-WAIT TIMEOUT: delete the TCB */
         tcp_close_tcb(tcb);
         break;
     default:

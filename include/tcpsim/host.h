@@ -13,11 +13,18 @@
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/tcp_state.h"
 
-/* Open-addressing hash of TCBs keyed by 4-tuple (local port, remote addr and
- * port; the local address is the host's). Deleted slots are tombstones
- * cleaned on resize. */
+/* Open-addressing hash keyed by 4-tuple (local port, remote addr and port;
+ * the local address is the host's). A slot holds its key inline, so a probe
+ * never touches the TCB's memory, and either a TCB or a compact TIME_WAIT
+ * record (struct tcp_tw, tagged in the pointer's low bit: both are malloc'd,
+ * so that bit is free). Deleted slots are tombstones cleaned on resize. */
+struct conn_slot {
+    uint64_t key;   /* remote address, remote port, local port */
+    uintptr_t ref;  /* 0 empty, 1 tombstone, else pointer | 1 for a TIME_WAIT record */
+};
+
 struct tcb_table {
-    struct tcb **slots;
+    struct conn_slot *slots;
     uint32_t capacity; /* power of two */
     uint32_t used;     /* live entries */
     uint32_t tombs;
@@ -32,7 +39,7 @@ struct host {
     struct app_ops app;
     bool crashed;
     struct rng isn_rng;
-    struct tcb_table conns;      /* synchronized and embryonic connections */
+    struct tcb_table conns;      /* connections, embryonic to TIME_WAIT */
     struct tcb *all;             /* every TCB, including CLOSED ones the app holds */
     struct tcb **listeners;      /* few: a plain array */
     uint32_t listener_count;
@@ -56,6 +63,13 @@ void host_reboot(struct host *host);
 struct tcb *host_find_conn(struct host *host, uint16_t local_port, uint32_t remote_addr,
                            uint16_t remote_port);
 struct tcb *host_find_listener(struct host *host, uint16_t port);
+/* The compact record of an orphaned TIME_WAIT connection (tcp_internal.h). */
+struct tcp_tw;
+struct tcp_tw *host_find_tw(struct host *host, uint16_t local_port, uint32_t remote_addr,
+                            uint16_t remote_port);
+/* True when a connection (TIME_WAIT included) holds this 4-tuple. */
+bool host_tuple_in_use(struct host *host, uint16_t local_port, uint32_t remote_addr,
+                       uint16_t remote_port);
 
 uint32_t host_count_in_state(const struct host *host, enum tcp_state state);
 

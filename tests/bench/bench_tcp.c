@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "tcp_internal.h"
@@ -218,6 +220,70 @@ static void bench_idle(uint64_t n)
     net_free(&net);
 }
 
+static void close_at_once(void *ctx, struct tcb *tcb, int err)
+{
+    (void)ctx;
+    if (err == TS_OK)
+        sock_close(tcb);
+}
+
+/* (D) what a TIME_WAIT endpoint costs: n connections opened and closed by
+ * the client at once, measured while all of them sit in TIME_WAIT. */
+static void bench_time_wait(uint64_t n)
+{
+    struct tcp_params p;
+    tcp_params_defaults(&p, TCP_PROFILE_LINUX);
+    p.port_range_lo = 1024;
+    p.port_range_hi = 65535;
+    p.max_tw_buckets = 0;
+    p.max_syn_backlog = p.somaxconn = 1u << 20; /* not a listen-queue test */
+    struct link_params lp = {.delay = SIM_MS(1)};
+    struct net net;
+    struct counter c = {0};
+    struct app app = {0};
+    make_world(&net, &p, &lp, &c);
+    net.hosts[0]->app = (struct app_ops){.connected = close_at_once, .ctx = &app};
+    net.hosts[1]->app = (struct app_ops){.readable = on_readable, .ctx = &app};
+    struct tcb *l;
+    uint16_t ports = (uint16_t)(n / 60000 + 1);
+    for (uint16_t i = 0; i < ports; i++)
+        sock_listen(net.hosts[1], (uint16_t)(80 + i), 0, &l);
+    long rss0 = peak_rss_kb();
+    double t0 = wall_seconds();
+    for (uint64_t i = 0; i < n; i++) {
+        struct tcb *t;
+        sock_connect(net.hosts[0], net.hosts[1]->addr, (uint16_t)(80 + i / 60000), 0, &t);
+        if (i % 10000 == 9999)
+            engine_run(&net.engine, net.engine.now + SIM_MS(5));
+    }
+    engine_run(&net.engine, net.engine.now + SIM_S(10));
+    double dt = wall_seconds() - t0;
+    uint32_t tw = net.hosts[0]->state_count[TCP_TIME_WAIT];
+    long rss = peak_rss_kb() - rss0;
+    printf("(D) %llu connections closed by the client: %.3f s wall, %u in TIME_WAIT, peak RSS "
+           "+%ld KB = %.0f bytes per TIME_WAIT endpoint (peak includes the live TCBs "
+           "before each close; sizeof struct tcp_tw = %zu)\n",
+           (unsigned long long)n, dt, tw, rss, tw ? (double)rss * 1024 / tw : 0.0,
+           sizeof(struct tcp_tw));
+    net_free(&net);
+}
+
+/* Memory figures need a clean peak RSS: run the bench in a child. */
+static void in_child(void (*bench)(uint64_t), uint64_t n)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        bench(n);
+        fflush(stdout);
+        _exit(0);
+    }
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    else
+        bench(n);
+}
+
 int main(int argc, char **argv)
 {
     bool full = argc > 1 && strcmp(argv[1], "--full") == 0;
@@ -227,6 +293,7 @@ int main(int argc, char **argv)
     if (full)
         bench_short(1000000);
     bench_bulk(100ull << 20);
-    bench_idle(full ? 1000000 : 200000);
+    in_child(bench_idle, full ? 1000000 : 200000);
+    in_child(bench_time_wait, full ? 1000000 : 200000);
     return 0;
 }
