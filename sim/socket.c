@@ -163,6 +163,14 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
 /* CLOSE of the sending half (RFC 9293 3.10.4): queue a FIN behind the data. */
 static void close_write_half(struct tcb *tcb)
 {
+    if (tcb->state == TCP_SYN_RECV && !is_linux(tcb) && tcb->snd_written > tcb->snd_una_off) {
+        /* R-SYNRCVD-05, RFC 9293 3.10.4: SENDs are pending, so the CLOSE
+         * is queued until ESTABLISHED (tcp_input then enters FIN-WAIT-1).
+         * Linux's tcp_close_state() moves to FIN-WAIT-1 at once and
+         * tcp_write_xmit() pushes the data and FIN (below). */
+        tcb->wr_shut = true;
+        return;
+    }
     switch (tcb->state) {
     case TCP_SYN_RECV: /* R-SYNRCVD-04: FIN at once, SYN,ACK still retransmitted */
     case TCP_ESTABLISHED:

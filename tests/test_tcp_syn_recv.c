@@ -30,6 +30,95 @@ static void test_syn_recv_close_sends_fin_and_keeps_retransmitting_syn_ack(void 
     h_expect(h, H_SA, h->iss, H_IRS + 1);
 }
 
+/* R-SYNRCVD-01: OPEN on the 4-tuple of a SYN-RECEIVED connection is refused
+ * ("connection already exists"), for both origins. */
+static void test_syn_recv_open_on_same_tuple_fails(void **state)
+{
+    struct harness *h = *state;
+    struct tcb *again;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, H_CLIENT_PORT, &again),
+                     TS_EADDRNOTAVAIL);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+static void test_syn_recv_passive_open_on_same_tuple_fails(void **state)
+{
+    struct harness *h = *state;
+    struct tcb *again;
+    h_syn_recv_passive(h);
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, h->rport, h->lport, &again),
+                     TS_EADDRNOTAVAIL);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+}
+
+/* R-SYNRCVD-03: RECEIVE is queued (pending, nothing sent) and satisfied by
+ * the text that arrives with the ACK that completes the open. */
+static void test_syn_recv_receive_is_pending_until_text_arrives(void **state)
+{
+    struct harness *h = *state;
+    uint64_t got;
+    bool eof;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_EAGAIN);
+    assert_int_equal(got, 0);
+    assert_false(eof);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 30, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_true(h->readable_count > 0);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_OK);
+    assert_int_equal(got, 30);
+}
+
+/* R-SYNRCVD-05, RFC 9293 3.10.4: CLOSE with SENDs pending is queued until
+ * ESTABLISHED: nothing but the SYN,ACK is sent while our SYN is
+ * unacknowledged, a further SEND is refused ("connection closing"), and
+ * the ACK of our SYN releases the data with the FIN. */
+static void test_syn_recv_close_with_pending_send_is_queued_until_established(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_send(h->sock, 50), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+    assert_int_equal(sock_send(h->sock, 10), TS_EPIPE);
+    h_expect_none(h);
+    assert_int_equal(h_run_until_tx(h, SIM_S(5)), SIM_S(1));
+    h_expect(h, H_SA, h->iss, H_IRS + 1);
+    h_expect_none(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT1);
+    const struct tcp_segment *d = h_expect(h, H_PA | TCP_FIN, h->iss + 1, H_IRS + 1);
+    assert_int_equal(d->len, 50);
+    h_expect_none(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 52, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT2);
+}
+
+/* R-SYNRCVD-05 (Linux source: tcp_close_state() takes SYN-RECEIVED to
+ * FIN-WAIT-1 at once, and tcp_send_fin() -> tcp_write_xmit() pushes queued
+ * data and the FIN without waiting for the ACK of the SYN, as for the bare
+ * FIN of R-SYNRCVD-04); the SYN,ACK is still what the timer retransmits. */
+static void test_syn_recv_linux_close_with_pending_send_sends_data_and_fin_at_once(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    assert_int_equal(sock_send(h->sock, 50), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT1);
+    const struct tcp_segment *d = h_expect(h, H_PA | TCP_FIN, h->iss + 1, H_IRS + 1);
+    assert_int_equal(d->len, 50);
+    h_expect_none(h);
+    assert_int_equal(h_run_until_tx(h, SIM_S(5)), SIM_S(1));
+    h_expect(h, H_SA, h->iss, H_IRS + 1);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 52, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT2);
+}
+
 /* R-SYNRCVD-06 */
 static void test_syn_recv_abort_sends_rst_from_snd_nxt(void **state)
 {
@@ -248,6 +337,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         H_TEST_BOTH(test_syn_recv_send_is_queued_until_established),
         H_TEST_BOTH(test_syn_recv_close_sends_fin_and_keeps_retransmitting_syn_ack),
+        H_TEST_BOTH(test_syn_recv_open_on_same_tuple_fails),
+        H_TEST_BOTH(test_syn_recv_passive_open_on_same_tuple_fails),
+        H_TEST_BOTH(test_syn_recv_receive_is_pending_until_text_arrives),
+        H_TEST_RFC(test_syn_recv_close_with_pending_send_is_queued_until_established),
+        H_TEST_LINUX(test_syn_recv_linux_close_with_pending_send_sends_data_and_fin_at_once),
         H_TEST_BOTH(test_syn_recv_abort_sends_rst_from_snd_nxt),
         H_TEST_BOTH(test_syn_recv_status_reports_syn_recv),
         H_TEST_BOTH(test_syn_recv_unacceptable_seq_draws_ack_reply),
