@@ -136,11 +136,13 @@ static void test_rto_after_syn_timeout_data_rto_is_3s(void **state)
 /* R-FAIL-02, R-ESTAB-20: R2 for data. Linux: tcp_retries2 = 15 as time,
  * 15 retransmissions from a 200 ms RTO, ETIMEDOUT 924.6 s after the send;
  * RFC profile: 15 retransmissions (1, 2, 4, ... capped at 60 s), ETIMEDOUT
- * at the next expiry, 663 s (R2 >= 100 s). No RST either way. */
+ * at the next expiry, 663 s (R2 >= 100 s). No RST either way. R2 alone:
+ * the RFC profile's 5-minute user timeout (R-TMO-04) is turned off. */
 static void test_r2_data_retransmissions_then_etimedout(void **state)
 {
     struct harness *h = *state;
     h_established(h);
+    sock_set_user_timeout(h->sock, 0);
     assert_int_equal(sock_send(h->sock, 100), TS_OK);
     h_consume_all(h);
     sim_time_t give_up = h_linux(h) ? SIM_MS(924600) : SIM_S(663);
@@ -164,6 +166,28 @@ static void test_user_timeout_aborts_without_rst(void **state)
     h_run_until(h, SIM_S(3) - 1);
     assert_int_equal(h_state(h), TCP_ESTABLISHED);
     h_run_until(h, SIM_S(3));
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(h->failed_err, TS_ETIMEDOUT);
+    assert_int_equal(h_last(h)->flags & TCP_RST, 0);
+}
+
+/* R-TMO-04 (RFC 9293 3.9.1.1): without a timeout in the OPEN call, data
+ * not delivered within "the present global default" of five minutes aborts
+ * the connection (the timer clamped to the deadline, 300 s after the first
+ * transmission, before R2's 663 s). Linux has no default
+ * (TCP_USER_TIMEOUT = 0): only tcp_retries2 ends it, at 924.6 s. */
+static void test_user_timeout_default_is_five_minutes_rfc_none_on_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, SIM_S(300) - 1);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    h_run_until(h, SIM_S(300));
+    if (h_linux(h)) {
+        assert_int_equal(h_state(h), TCP_ESTABLISHED);
+        h_run_until(h, SIM_MS(924600));
+    }
     assert_int_equal(h_state(h), TCP_CLOSED);
     assert_int_equal(h->failed_err, TS_ETIMEDOUT);
     assert_int_equal(h_last(h)->flags & TCP_RST, 0);
@@ -350,6 +374,7 @@ int main(void)
         H_TEST_BOTH(test_rto_after_syn_timeout_data_rto_is_3s),
         H_TEST_BOTH(test_r2_data_retransmissions_then_etimedout),
         H_TEST_BOTH(test_user_timeout_aborts_without_rst),
+        H_TEST_BOTH(test_user_timeout_default_is_five_minutes_rfc_none_on_linux),
         H_TEST_BOTH(test_user_timeout_deletes_orphan_in_fin_wait1),
         H_TEST_BOTH(test_keepalive_off_by_default),
         H_TEST_BOTH(test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one),
