@@ -235,6 +235,30 @@ static void test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one(void **st
     assert_int_equal(p->len, 0);
 }
 
+/* R-KA-02 (MUST-26): no keep-alive probe while sent data is outstanding,
+ * however long the peer is silent; once everything is acknowledged the idle
+ * interval starts from that ACK and the probe follows it. */
+static void test_keepalive_no_probe_while_data_outstanding(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    sock_set_keepalive_params(h->sock, SIM_S(10), SIM_S(5), 3);
+    sock_set_keepalive(h->sock, true);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, SIM_S(100)); /* ten idle intervals of retransmissions */
+    assert_true(h_pending(h) >= 5);
+    while (h_pending(h) > 0) {
+        const struct tcp_segment *s = h_expect(h, H_PA, h->iss + 1, H_IRS + 1);
+        assert_int_not_equal(s->retransmit, SEG_PROBE_KEEPALIVE);
+    }
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 101, 0, H_WIN);
+    sim_time_t t_ack = h_now(h);
+    assert_int_equal(h_run_until_tx(h, SIM_S(200)), t_ack + SIM_S(10));
+    const struct tcp_segment *p = h_expect(h, H_A, h->iss + 100, H_IRS + 1);
+    assert_int_equal(p->retransmit, SEG_PROBE_KEEPALIVE);
+}
+
 /* R-KA-05 (MUST-29): dead only after keepalive_probes (9) unanswered probes,
  * 75 s apart; Linux then sends RST,ACK; ETIMEDOUT. */
 static void test_keepalive_nine_unanswered_probes_then_etimedout(void **state)
@@ -378,6 +402,7 @@ int main(void)
         H_TEST_BOTH(test_user_timeout_deletes_orphan_in_fin_wait1),
         H_TEST_BOTH(test_keepalive_off_by_default),
         H_TEST_BOTH(test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one),
+        H_TEST_BOTH(test_keepalive_no_probe_while_data_outstanding),
         H_TEST_BOTH(test_keepalive_nine_unanswered_probes_then_etimedout),
         H_TEST_BOTH(test_keepalive_answer_restarts_idle_interval),
         H_TEST_BOTH(test_zero_window_probes_after_rto_with_backoff),
