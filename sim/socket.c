@@ -226,16 +226,22 @@ static void abort_connection(struct tcb *tcb)
     tcp_close_tcb(tcb); /* no TIME_WAIT for the aborting side (Linux) */
 }
 
-/* Linux tcp_close / R-LISTEN-06: closing a listener resets its children
- * that the application has not accepted yet. */
+/* R-LISTEN-06: closing a listener deletes the children the application
+ * has not accepted yet. Linux (inet_csk_listen_stop) resets those that
+ * completed the handshake, with RST,ACK; embryonic SYN-RECEIVED ones are
+ * request socks outside the accept queue, dropped without a word
+ * (reqsk_timer_handler, tcp_v4_rcv: listener no longer in LISTEN). */
 static void close_listener(struct tcb *listener)
 {
     struct host *host = listener->host;
     for (struct tcb *t = host->all, *next; t; t = next) {
         next = t->all_next;
         if (t->parent == listener && t->state != TCP_CLOSED) {
-            if (is_linux(listener))
+            if (is_linux(listener) && t->state != TCP_SYN_RECV)
                 tcp_send_rst(t);
+            /* Still parented: its deferred accept never reached the
+             * application, so nobody holds it and it is freed now. */
+            t->accepted = false;
             t->orphan = true;
             tcp_close_tcb(t);
         }

@@ -189,6 +189,59 @@ static void test_listen_close_deletes_tcb_and_port_then_resets(void **state)
     h_expect(h, H_RA, 0, 101);
 }
 
+/* The peer's ACK that completes the handshake of the embryonic child of
+ * h_syn_recv_passive(), delivered without running the engine: the child is
+ * ESTABLISHED but the deferred accept has not reached the application. */
+static void h_established_unaccepted(struct harness *h)
+{
+    h_syn_recv_passive(h);
+    struct tcp_segment ack = h_seg(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    host_input(h->local, &ack);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->accepted_count, 0);
+}
+
+/* R-LISTEN-06 (Linux column): CLOSE of the listener aborts a child that
+ * completed the handshake but was not accepted: Linux with
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, the RFC profile (no children in
+ * RFC 9293: the LISTEN TCB is deleted) silently. The application never
+ * hears of the child; the peer's next segment finds no TCB and draws
+ * <SEQ=SEG.ACK><CTL=RST>. */
+static void test_listen_close_aborts_unaccepted_child_rst_on_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established_unaccepted(h);
+    assert_int_equal(sock_close(h->listener), TS_OK);
+    if (h_linux(h))
+        h_expect(h, H_RA, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    h_run_for(h, SIM_S(10));
+    h_expect_none(h);
+    assert_null(h->sock);
+    assert_int_equal(h->accepted_count, 0);
+    assert_int_equal(host_count_in_state(h->local, TCP_ESTABLISHED), 0);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    h_expect(h, H_R, h->iss + 1, 0);
+}
+
+/* R-LISTEN-06: an embryonic (SYN-RECEIVED) child dies with its listener
+ * without a RST (Linux: the request sock is dropped) and its SYN,ACK is not
+ * retransmitted; the peer's ACK then draws <SEQ=SEG.ACK><CTL=RST>. */
+static void test_listen_close_drops_embryonic_child_silently(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    assert_int_equal(sock_close(h->listener), TS_OK);
+    h_expect_none(h);
+    assert_null(h->sock);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+    h_run_for(h, SIM_S(10));
+    h_expect_none(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_R, h->iss + 1, 0);
+    assert_int_equal(h->accepted_count, 0);
+}
+
 /* R-LISTEN-07 */
 static void test_listen_abort_sends_nothing(void **state)
 {
@@ -218,6 +271,8 @@ int main(void)
         H_TEST_BOTH(test_listen_segment_without_syn_ack_rst_is_dropped),
         H_TEST_BOTH(test_listen_send_and_recv_fail),
         H_TEST_BOTH(test_listen_close_deletes_tcb_and_port_then_resets),
+        H_TEST_BOTH(test_listen_close_aborts_unaccepted_child_rst_on_linux),
+        H_TEST_BOTH(test_listen_close_drops_embryonic_child_silently),
         H_TEST_BOTH(test_listen_abort_sends_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

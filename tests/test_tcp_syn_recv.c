@@ -253,6 +253,32 @@ static void test_syn_recv_linux_peer_syn_ack_completes_simultaneous_open(void **
     assert_int_equal(h->connected_err, TS_OK);
 }
 
+/* R-SEQ-09 (RFC 9293 Appendix A.2): in a simultaneous open the peer's
+ * SYN,ACK carries SEG.SEQ = IRS, below RCV.NXT, so strict Table 6
+ * validation finds it unacceptable: ACK-reply, and its ACK field (which
+ * acknowledges our SYN) is not processed. The open still completes, one
+ * exchange later, on the peer's ACK-reply to our SYN,ACK. Linux widens the
+ * rule and lets that SYN,ACK complete the open at once. */
+static void test_syn_recv_simultaneous_open_strict_seq_check_costs_one_exchange(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    h_inject(h, H_SA, H_IRS, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    if (h_linux(h)) {
+        assert_int_equal(h_state(h), TCP_ESTABLISHED);
+        return;
+    }
+    assert_int_equal(h_state(h), TCP_SYN_RECV);
+    assert_int_equal(h->connected_count, 0);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, TS_OK);
+    h_expect_none(h);
+}
+
 /* R-SYNRCVD-16 */
 static void test_syn_recv_segment_without_ack_is_dropped(void **state)
 {
@@ -353,6 +379,7 @@ int main(void)
         H_TEST_LINUX(test_syn_recv_linux_duplicate_syn_resends_syn_ack),
         H_TEST_RFC(test_syn_recv_active_syn_draws_challenge_ack),
         H_TEST_LINUX(test_syn_recv_linux_peer_syn_ack_completes_simultaneous_open),
+        H_TEST_BOTH(test_syn_recv_simultaneous_open_strict_seq_check_costs_one_exchange),
         H_TEST_BOTH(test_syn_recv_segment_without_ack_is_dropped),
         H_TEST_BOTH(test_syn_recv_passive_acceptable_ack_establishes_and_accepts),
         H_TEST_BOTH(test_syn_recv_active_acceptable_ack_completes_open),
