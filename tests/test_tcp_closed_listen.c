@@ -88,6 +88,41 @@ static void test_closed_socket_send_and_recv_fail(void **state)
 
 /* ---- LISTEN ------------------------------------------------------------ */
 
+/* R-CLOSED-07, R-CLOSED-08, R-CLOSED-09: on a connection that no longer
+ * exists STATUS reports CLOSED, and CLOSE or ABORT send nothing (sockets
+ * API: the descriptor is simply released). */
+static void test_closed_status_close_and_abort_send_nothing(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    h_inject(h, H_R, H_IRS + 1, 0, 0, 0);
+    assert_non_null(h->sock);
+    assert_int_equal(sock_state(h->sock), TCP_CLOSED);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    assert_null(h->sock); /* released */
+    h_expect_none(h);
+    h_consume_all(h);
+    struct tcb *other;
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, 0, &other), TS_OK);
+    h_consume_all(h);
+    h->sock = other;
+    h->lport = other->local_port;
+    h_inject(h, H_RA, 0, other->snd_nxt, 0, 0); /* refused: CLOSED */
+    assert_int_equal(sock_state(other), TCP_CLOSED);
+    assert_int_equal(sock_abort(other), TS_OK);
+    assert_null(h->sock);
+    h_expect_none(h);
+}
+
+/* R-LISTEN-08 */
+static void test_listen_status_reports_listen(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    assert_int_equal(sock_state(h->sock), TCP_LISTEN);
+    assert_string_equal(tcp_state_name(sock_state(h->sock)), "LISTEN");
+}
+
 /* R-LISTEN-09 */
 static void test_listen_rst_is_ignored(void **state)
 {
@@ -262,6 +297,8 @@ int main(void)
         H_TEST_BOTH(test_closed_fin_with_text_draws_rst_ack_covering_fin),
         H_TEST_BOTH(test_closed_ack_draws_rst_from_seg_ack_without_ack_bit),
         H_TEST_BOTH(test_closed_socket_send_and_recv_fail),
+        H_TEST_BOTH(test_closed_status_close_and_abort_send_nothing),
+        H_TEST_BOTH(test_listen_status_reports_listen),
         H_TEST_BOTH(test_listen_rst_is_ignored),
         H_TEST_BOTH(test_listen_ack_draws_rst_from_seg_ack),
         H_TEST_BOTH(test_listen_syn_ack_draws_rst_from_seg_ack),

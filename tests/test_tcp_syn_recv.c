@@ -174,7 +174,8 @@ static void test_syn_recv_rst_in_window_not_exact_draws_challenge_ack(void **sta
     assert_int_equal(h_state(h), TCP_ESTABLISHED); /* the connection survives */
 }
 
-/* R-SYNRCVD-11, R-PATH-11: passive origin returns to LISTEN, untold. */
+/* R-SYNRCVD-11, R-PATH-11, R-PATH-04 (the peer's side of Figure 8):
+ * passive origin returns to LISTEN, untold, and takes the next SYN. */
 static void test_syn_recv_passive_rst_returns_to_listen(void **state)
 {
     struct harness *h = *state;
@@ -358,6 +359,27 @@ static void test_syn_recv_syn_ack_retransmitted_with_backoff(void **state)
     assert_int_equal(h->failed_count, 0);
 }
 
+/* R-SYNRCVD-21 (active origin): the SYN,ACK of a simultaneous open is
+ * retransmitted syn_retries times (RFC profile 7, 183 s with R2 >= 3 min,
+ * MUST-23; Linux tcp_syn_retries 6), then the open is aborted: CLOSED,
+ * ETIMEDOUT for the application, no RST on the wire. */
+static void test_syn_recv_active_gives_up_after_syn_retries(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_active(h);
+    uint32_t retries = h->local->params.syn_retries;
+    for (uint32_t i = 0; i < retries; i++) {
+        assert_true(h_run_until_tx(h, SIM_S(300)) > 0);
+        h_expect(h, H_SA, h->iss, H_IRS + 1);
+        assert_int_equal(h_state(h), TCP_SYN_RECV);
+    }
+    h_run_until(h, SIM_S(300));
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, TS_ETIMEDOUT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +408,7 @@ int main(void)
         H_TEST_BOTH(test_syn_recv_unacceptable_ack_draws_rst_from_seg_ack),
         H_TEST_BOTH(test_syn_recv_fin_after_ack_enters_close_wait),
         H_TEST_BOTH(test_syn_recv_syn_ack_retransmitted_with_backoff),
+        H_TEST_BOTH(test_syn_recv_active_gives_up_after_syn_retries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

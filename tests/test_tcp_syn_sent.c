@@ -112,6 +112,24 @@ static void test_syn_sent_unacceptable_ack_then_syn_retransmitted(void **state)
         assert_int_equal(t, SIM_S(1));
 }
 
+/* R-PATH-04 (RFC 9293 Figure 8), our side: a SYN,ACK acknowledging an old
+ * duplicate SYN is answered with <SEQ=SEG.ACK><CTL=RST> and leaves us in
+ * SYN-SENT, so the peer's SYN,ACK for our real SYN still completes the open
+ * (the peer's side, SYN-RECEIVED -> LISTEN on our RST, is R-SYNRCVD-11). */
+static void test_syn_sent_old_duplicate_syn_ack_reset_then_real_one_completes(void **state)
+{
+    struct harness *h = *state;
+    h_syn_sent(h);
+    h_inject(h, H_SA, H_IRS - 1000, h->iss - 90, 0, H_WIN);
+    h_expect(h, H_R, h->iss - 90, 0);
+    assert_int_equal(h_state(h), TCP_SYN_SENT);
+    h_inject(h, H_SA, H_IRS, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, TS_OK);
+}
+
 /* R-SYNSENT-08 */
 static void test_syn_sent_rst_with_unacceptable_ack_is_dropped(void **state)
 {
@@ -241,6 +259,7 @@ int main(void)
         H_TEST_BOTH(test_syn_sent_status_reports_syn_sent),
         H_TEST_BOTH(test_syn_sent_unacceptable_ack_draws_rst_from_seg_ack),
         H_TEST_BOTH(test_syn_sent_unacceptable_ack_then_syn_retransmitted),
+        H_TEST_BOTH(test_syn_sent_old_duplicate_syn_ack_reset_then_real_one_completes),
         H_TEST_BOTH(test_syn_sent_rst_with_unacceptable_ack_is_dropped),
         H_TEST_BOTH(test_syn_sent_rst_with_acceptable_ack_refuses_connection),
         H_TEST_BOTH(test_syn_sent_rst_without_ack_is_dropped),

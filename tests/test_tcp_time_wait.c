@@ -142,8 +142,9 @@ static void test_time_wait_inexact_rst_challenge_ack_rfc_silent_linux(void **sta
     assert_int_equal(h_state(h), TCP_TIME_WAIT);
 }
 
-/* R-TW-08, R-6191-03: a SYN with a higher sequence number (no timestamps)
- * opens a new incarnation. */
+/* R-TW-08, R-6191-03, R-6191-06: a SYN with a higher sequence number (no
+ * timestamps) opens a new incarnation, whose ISS is above the old sequence
+ * space (MAY-2). */
 static void test_time_wait_syn_with_higher_seq_reuses_tuple(void **state)
 {
     struct harness *h = *state;
@@ -164,8 +165,8 @@ static void test_time_wait_old_syn_draws_ack_and_keeps_time_wait(void **state)
     h_expect_still_time_wait(h);
 }
 
-/* R-6191-01: timestamps on both incarnations, a newer TSval wins even with a
- * lower sequence number. */
+/* R-6191-01, R-SEQ-08: timestamps on both incarnations, a newer TSval wins
+ * even with a lower sequence number (the SYN bypasses the sequence check). */
 static void test_time_wait_syn_with_newer_timestamp_reuses_tuple(void **state)
 {
     struct harness *h = *state;

@@ -62,8 +62,9 @@ static void test_rto_backoff_doubles_and_caps(void **state)
 
 /* ---- the retransmission timer on the wire -------------------------------- */
 
-/* R-RTO-09 (5.1), R-RTO-10 (5.4)-(5.6), R-ESTAB-17, R-TMO-02: the earliest
- * unacknowledged segment is resent after RTO, 2 RTO, 4 RTO. */
+/* R-RTO-09 (5.1), R-RTO-10 (5.4)-(5.6), R-RTO-08, R-ESTAB-17, R-TMO-02: the
+ * earliest unacknowledged segment is resent after RTO, 2 RTO, 4 RTO, and
+ * nothing is sent in between (no retransmission sooner than one RTO). */
 static void test_rto_retransmits_first_unacked_segment_with_backoff(void **state)
 {
     struct harness *h = *state;
@@ -223,7 +224,7 @@ static void test_keepalive_off_by_default(void **state)
     assert_int_equal(h_state(h), TCP_ESTABLISHED);
 }
 
-/* R-KA-02, R-KA-03, R-KA-04: after 2 h idle, a probe <SEQ=SND.NXT-1>
+/* R-KA-02, R-KA-03, R-KA-04, R-ESTAB-19: after 2 h idle, a probe <SEQ=SND.NXT-1>
  * without data. */
 static void test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one(void **state)
 {
