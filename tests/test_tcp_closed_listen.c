@@ -114,6 +114,24 @@ static void test_closed_status_close_and_abort_send_nothing(void **state)
     h_expect_none(h);
 }
 
+/* R-CLOSED-04: OPEN without resources ("insufficient resources"): with
+ * every ephemeral port toward the remote socket in use, connect() fails
+ * EADDRNOTAVAIL (as Linux does), creates no TCB and sends nothing. */
+static void test_closed_open_without_free_port_fails_insufficient_resources(void **state)
+{
+    struct harness *h = *state;
+    h->local->params.port_range_lo = 40000;
+    h->local->params.port_range_hi = 40000;
+    struct tcb *first, *second;
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, 0, &first), TS_OK);
+    h_consume_all(h);
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, 0, &second),
+                     TS_EADDRNOTAVAIL);
+    assert_null(second);
+    h_expect_none(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_SENT), 1);
+}
+
 /* R-LISTEN-08 */
 static void test_listen_status_reports_listen(void **state)
 {
@@ -298,6 +316,7 @@ int main(void)
         H_TEST_BOTH(test_closed_ack_draws_rst_from_seg_ack_without_ack_bit),
         H_TEST_BOTH(test_closed_socket_send_and_recv_fail),
         H_TEST_BOTH(test_closed_status_close_and_abort_send_nothing),
+        H_TEST_BOTH(test_closed_open_without_free_port_fails_insufficient_resources),
         H_TEST_BOTH(test_listen_status_reports_listen),
         H_TEST_BOTH(test_listen_rst_is_ignored),
         H_TEST_BOTH(test_listen_ack_draws_rst_from_seg_ack),
