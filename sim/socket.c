@@ -163,6 +163,14 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
 /* CLOSE of the sending half (RFC 9293 3.10.4): queue a FIN behind the data. */
 static void close_write_half(struct tcb *tcb)
 {
+    if (tcb->state == TCP_SYN_RECV && !is_linux(tcb) && tcb->snd_written > tcb->snd_una_off) {
+        /* R-SYNRCVD-05, RFC 9293 3.10.4: SENDs are pending, so the CLOSE
+         * is queued until ESTABLISHED (tcp_input then enters FIN-WAIT-1).
+         * Linux's tcp_close_state() moves to FIN-WAIT-1 at once and
+         * tcp_write_xmit() pushes the data and FIN (below). */
+        tcb->wr_shut = true;
+        return;
+    }
     switch (tcb->state) {
     case TCP_SYN_RECV: /* R-SYNRCVD-04: FIN at once, SYN,ACK still retransmitted */
     case TCP_ESTABLISHED:
@@ -220,16 +228,22 @@ static void abort_connection(struct tcb *tcb)
     tcp_close_tcb(tcb); /* no TIME_WAIT for the aborting side (Linux) */
 }
 
-/* Linux tcp_close / R-LISTEN-06: closing a listener resets its children
- * that the application has not accepted yet. */
+/* R-LISTEN-06: closing a listener deletes the children the application
+ * has not accepted yet. Linux (inet_csk_listen_stop) resets those that
+ * completed the handshake, with RST,ACK; embryonic SYN-RECEIVED ones are
+ * request socks outside the accept queue, dropped without a word
+ * (reqsk_timer_handler, tcp_v4_rcv: listener no longer in LISTEN). */
 static void close_listener(struct tcb *listener)
 {
     struct host *host = listener->host;
     for (struct tcb *t = host->all, *next; t; t = next) {
         next = t->all_next;
         if (t->parent == listener && t->state != TCP_CLOSED) {
-            if (is_linux(listener))
+            if (is_linux(listener) && t->state != TCP_SYN_RECV)
                 tcp_send_rst(t);
+            /* Still parented: its deferred accept never reached the
+             * application, so nobody holds it and it is freed now. */
+            t->accepted = false;
             t->orphan = true;
             tcp_close_tcb(t);
         }

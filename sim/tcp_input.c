@@ -430,6 +430,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
             tcb->rto = SIM_S(3); /* RFC 6298 (5.7) */
         tcp_cc_init(tcb);
+        if (tcb->wr_shut)
+            tcp_set_state(tcb, TCP_FIN_WAIT1); /* R-SYNRCVD-05: the queued CLOSE */
         tcp_arm_keepalive(tcb);
         if (tcb->passive) {
             struct tcb *listener = tcb->parent;

@@ -28,7 +28,10 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->retries1 = 3;            /* RFC 9293 3.8.3 (SHLD-10): R1 at least 3 retransmissions */
     p->retries2 = 15;           /* RFC 9293 3.8.3 (SHLD-10): R2 at least 100 s; 15 is far past */
     p->orphan_retries = 8;      /* no RFC value; what Linux uses for its 0 */
-    p->user_timeout = 0;        /* RFC 5482 / RFC 9293 3.8.3: off unless the app sets it */
+    /* RFC 9293 3.9.1.1 (R-TMO-04): data not delivered within the OPEN's
+     * timeout aborts the connection; "the present global default is five
+     * minutes". */
+    p->user_timeout = SIM_S(300);
 
     p->msl = SIM_S(120);           /* RFC 9293 3.4.2: MSL is 2 minutes */
     p->time_wait = 0;              /* RFC 9293 3.3.2/3.6: TIME-WAIT lasts 2 MSL */
@@ -87,7 +90,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->retries1 = 3;            /* tcp_retries1 */
     p->retries2 = 15;           /* tcp_retries2 */
     p->orphan_retries = 0;      /* tcp_orphan_retries (0 means 8) */
-    p->user_timeout = 0;        /* TCP_USER_TIMEOUT unset */
+    p->user_timeout = 0;        /* TCP_USER_TIMEOUT unset: R2 (retries2) alone governs */
 
     p->msl = SIM_S(30);            /* no MSL knob; half of TCP_TIMEWAIT_LEN */
     p->time_wait = SIM_S(60);      /* TCP_TIMEWAIT_LEN, fixed */

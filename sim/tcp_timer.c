@@ -48,11 +48,20 @@ static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
     return tcb->rtx_is_persist ? TRACE_TIMER_PERSIST : TRACE_TIMER_REXMIT;
 }
 
-/* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
+/* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. Once
+ * retransmitting, never later than the user timeout's deadline, so the
+ * abort comes when it is due (RFC 9293 3.10.8; Linux
+ * tcp_clamp_rto_to_user_timeout). */
 void tcp_arm_rexmit(struct tcb *tcb)
 {
+    sim_time_t after = tcb->rto;
+    if (tcb->user_timeout > 0 && tcb->retransmits > 0) {
+        sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
+        if (left < after)
+            after = left > 0 ? left : 0;
+    }
     tcb->rtx_is_persist = false;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, tcb->rto);
+    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, after);
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 

@@ -88,6 +88,59 @@ static void test_closed_socket_send_and_recv_fail(void **state)
 
 /* ---- LISTEN ------------------------------------------------------------ */
 
+/* R-CLOSED-07, R-CLOSED-08, R-CLOSED-09: on a connection that no longer
+ * exists STATUS reports CLOSED, and CLOSE or ABORT send nothing (sockets
+ * API: the descriptor is simply released). */
+static void test_closed_status_close_and_abort_send_nothing(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    h_inject(h, H_R, H_IRS + 1, 0, 0, 0);
+    assert_non_null(h->sock);
+    assert_int_equal(sock_state(h->sock), TCP_CLOSED);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    assert_null(h->sock); /* released */
+    h_expect_none(h);
+    h_consume_all(h);
+    struct tcb *other;
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, 0, &other), TS_OK);
+    h_consume_all(h);
+    h->sock = other;
+    h->lport = other->local_port;
+    h_inject(h, H_RA, 0, other->snd_nxt, 0, 0); /* refused: CLOSED */
+    assert_int_equal(sock_state(other), TCP_CLOSED);
+    assert_int_equal(sock_abort(other), TS_OK);
+    assert_null(h->sock);
+    h_expect_none(h);
+}
+
+/* R-CLOSED-04: OPEN without resources ("insufficient resources"): with
+ * every ephemeral port toward the remote socket in use, connect() fails
+ * EADDRNOTAVAIL (as Linux does), creates no TCB and sends nothing. */
+static void test_closed_open_without_free_port_fails_insufficient_resources(void **state)
+{
+    struct harness *h = *state;
+    h->local->params.port_range_lo = 40000;
+    h->local->params.port_range_hi = 40000;
+    struct tcb *first, *second;
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, 0, &first), TS_OK);
+    h_consume_all(h);
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, 0, &second),
+                     TS_EADDRNOTAVAIL);
+    assert_null(second);
+    h_expect_none(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_SENT), 1);
+}
+
+/* R-LISTEN-08 */
+static void test_listen_status_reports_listen(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    assert_int_equal(sock_state(h->sock), TCP_LISTEN);
+    assert_string_equal(tcp_state_name(sock_state(h->sock)), "LISTEN");
+}
+
 /* R-LISTEN-09 */
 static void test_listen_rst_is_ignored(void **state)
 {
@@ -189,6 +242,59 @@ static void test_listen_close_deletes_tcb_and_port_then_resets(void **state)
     h_expect(h, H_RA, 0, 101);
 }
 
+/* The peer's ACK that completes the handshake of the embryonic child of
+ * h_syn_recv_passive(), delivered without running the engine: the child is
+ * ESTABLISHED but the deferred accept has not reached the application. */
+static void h_established_unaccepted(struct harness *h)
+{
+    h_syn_recv_passive(h);
+    struct tcp_segment ack = h_seg(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    host_input(h->local, &ack);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->accepted_count, 0);
+}
+
+/* R-LISTEN-06 (Linux column): CLOSE of the listener aborts a child that
+ * completed the handshake but was not accepted: Linux with
+ * <SEQ=SND.NXT><ACK=RCV.NXT><CTL=RST,ACK>, the RFC profile (no children in
+ * RFC 9293: the LISTEN TCB is deleted) silently. The application never
+ * hears of the child; the peer's next segment finds no TCB and draws
+ * <SEQ=SEG.ACK><CTL=RST>. */
+static void test_listen_close_aborts_unaccepted_child_rst_on_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established_unaccepted(h);
+    assert_int_equal(sock_close(h->listener), TS_OK);
+    if (h_linux(h))
+        h_expect(h, H_RA, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    h_run_for(h, SIM_S(10));
+    h_expect_none(h);
+    assert_null(h->sock);
+    assert_int_equal(h->accepted_count, 0);
+    assert_int_equal(host_count_in_state(h->local, TCP_ESTABLISHED), 0);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    h_expect(h, H_R, h->iss + 1, 0);
+}
+
+/* R-LISTEN-06: an embryonic (SYN-RECEIVED) child dies with its listener
+ * without a RST (Linux: the request sock is dropped) and its SYN,ACK is not
+ * retransmitted; the peer's ACK then draws <SEQ=SEG.ACK><CTL=RST>. */
+static void test_listen_close_drops_embryonic_child_silently(void **state)
+{
+    struct harness *h = *state;
+    h_syn_recv_passive(h);
+    assert_int_equal(sock_close(h->listener), TS_OK);
+    h_expect_none(h);
+    assert_null(h->sock);
+    assert_int_equal(host_count_in_state(h->local, TCP_SYN_RECV), 0);
+    h_run_for(h, SIM_S(10));
+    h_expect_none(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_R, h->iss + 1, 0);
+    assert_int_equal(h->accepted_count, 0);
+}
+
 /* R-LISTEN-07 */
 static void test_listen_abort_sends_nothing(void **state)
 {
@@ -209,6 +315,9 @@ int main(void)
         H_TEST_BOTH(test_closed_fin_with_text_draws_rst_ack_covering_fin),
         H_TEST_BOTH(test_closed_ack_draws_rst_from_seg_ack_without_ack_bit),
         H_TEST_BOTH(test_closed_socket_send_and_recv_fail),
+        H_TEST_BOTH(test_closed_status_close_and_abort_send_nothing),
+        H_TEST_BOTH(test_closed_open_without_free_port_fails_insufficient_resources),
+        H_TEST_BOTH(test_listen_status_reports_listen),
         H_TEST_BOTH(test_listen_rst_is_ignored),
         H_TEST_BOTH(test_listen_ack_draws_rst_from_seg_ack),
         H_TEST_BOTH(test_listen_syn_ack_draws_rst_from_seg_ack),
@@ -218,6 +327,8 @@ int main(void)
         H_TEST_BOTH(test_listen_segment_without_syn_ack_rst_is_dropped),
         H_TEST_BOTH(test_listen_send_and_recv_fail),
         H_TEST_BOTH(test_listen_close_deletes_tcb_and_port_then_resets),
+        H_TEST_BOTH(test_listen_close_aborts_unaccepted_child_rst_on_linux),
+        H_TEST_BOTH(test_listen_close_drops_embryonic_child_silently),
         H_TEST_BOTH(test_listen_abort_sends_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

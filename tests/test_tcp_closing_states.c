@@ -7,6 +7,18 @@
 /* RTO after the fixtures' zero-RTT handshake: the profile's floor. */
 static sim_time_t h_rto(const struct harness *h) { return h->local->params.rto_min; }
 
+/* OPEN on the 4-tuple in use is refused ("connection already exists"),
+ * sends nothing, and STATUS reports `want` (R-*-01 and R-*-STATUS rows). */
+static void h_expect_open_refused_and_status(struct harness *h, enum tcp_state want)
+{
+    struct tcb *again;
+    assert_int_equal(sock_connect(h->local, H_PEER_ADDR, H_SERVER_PORT, H_CLIENT_PORT, &again),
+                     TS_EADDRNOTAVAIL);
+    h_expect_none(h);
+    assert_int_equal(sock_state(h->sock), want);
+    assert_string_equal(tcp_state_name(sock_state(h->sock)), tcp_state_name(want));
+}
+
 /* ---- FIN-WAIT-1 ---------------------------------------------------------- */
 
 /* R-FW1-02, R-FW2-01 */
@@ -16,6 +28,14 @@ static void test_fin_wait1_send_fails_closing(void **state)
     h_fin_wait1(h);
     assert_int_equal(sock_send(h->sock, 10), TS_EPIPE);
     h_expect_none(h);
+}
+
+/* R-FW1-01, R-FW1-06 */
+static void test_fin_wait1_open_refused_and_status_reports_fin_wait1(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait1(h);
+    h_expect_open_refused_and_status(h, TCP_FIN_WAIT1);
 }
 
 /* R-FW1-04: CLOSE again never sends a second FIN. */
@@ -129,6 +149,24 @@ static void test_fin_wait1_rto_retransmits_fin(void **state)
 
 /* ---- FIN-WAIT-2 ---------------------------------------------------------- */
 
+/* R-FW2-07: FIN: ACK it, enter TIME-WAIT and start its timer (2 MSL;
+ * Linux 60 s), the retransmission timer stopped. */
+static void test_fin_wait2_fin_is_acked_and_starts_time_wait(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait2(h);
+    h_inject(h, H_FA, H_IRS + 1, h->iss + 2, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 2, H_IRS + 2);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_TIME_WAIT);
+    sim_time_t t0 = h_now(h), tw = tcp_params_time_wait(&h->local->params);
+    h_run_until(h, t0 + tw - 1);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_TIME_WAIT);
+    h_run_until(h, t0 + tw);
+    assert_int_equal(h_state(h), TCP_CLOSED);
+}
+
 /* R-FW2-02, R-FW2-06 */
 static void test_fin_wait2_text_is_delivered(void **state)
 {
@@ -206,6 +244,14 @@ static void test_fin_wait2_orphan_timeout_linux_60s_rfc_never(void **state)
 }
 
 /* ---- CLOSE-WAIT ---------------------------------------------------------- */
+
+/* R-CW-01, R-CW-06 */
+static void test_close_wait_open_refused_and_status_reports_close_wait(void **state)
+{
+    struct harness *h = *state;
+    h_close_wait(h);
+    h_expect_open_refused_and_status(h, TCP_CLOSE_WAIT);
+}
 
 /* R-CW-02 */
 static void test_close_wait_send_still_transmits(void **state)
@@ -293,6 +339,14 @@ static void test_close_wait_retransmitted_fin_is_acked(void **state)
 
 /* ---- CLOSING ------------------------------------------------------------- */
 
+/* R-CLOSING-01, R-CLOSING-04 */
+static void test_closing_open_refused_and_status_reports_closing(void **state)
+{
+    struct harness *h = *state;
+    h_closing(h);
+    h_expect_open_refused_and_status(h, TCP_CLOSING);
+}
+
 /* R-CLOSING-02 */
 static void test_closing_send_fails(void **state)
 {
@@ -364,6 +418,14 @@ static void test_closing_rto_retransmits_fin(void **state)
 }
 
 /* ---- LAST-ACK ------------------------------------------------------------ */
+
+/* R-LASTACK-01, R-LASTACK-04 */
+static void test_last_ack_open_refused_and_status_reports_last_ack(void **state)
+{
+    struct harness *h = *state;
+    h_last_ack(h);
+    h_expect_open_refused_and_status(h, TCP_LAST_ACK);
+}
 
 /* R-LASTACK-02 */
 static void test_last_ack_send_fails(void **state)
@@ -456,6 +518,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         H_TEST_BOTH(test_fin_wait1_send_fails_closing),
+        H_TEST_BOTH(test_fin_wait1_open_refused_and_status_reports_fin_wait1),
         H_TEST_BOTH(test_fin_wait1_close_again_sends_no_second_fin),
         H_TEST_BOTH(test_fin_wait1_abort_sends_rst_from_snd_nxt),
         H_TEST_BOTH(test_fin_wait1_rst_resets_connection),
@@ -467,11 +530,15 @@ int main(void)
         H_TEST_BOTH(test_fin_wait2_fin_with_stale_ack_enters_time_wait),
         H_TEST_BOTH(test_fin_wait1_rto_retransmits_fin),
         H_TEST_BOTH(test_fin_wait2_text_is_delivered),
+        H_TEST_BOTH(test_fin_wait2_fin_is_acked_and_starts_time_wait),
         H_TEST_BOTH(test_fin_wait2_abort_sends_rst),
         H_TEST_BOTH(test_fin_wait2_rst_resets_connection),
         H_TEST_BOTH(test_fin_wait2_ack_keeps_state),
         H_TEST_BOTH(test_fin_wait2_orphan_text_draws_rst),
         H_TEST_BOTH(test_fin_wait2_orphan_timeout_linux_60s_rfc_never),
+        H_TEST_BOTH(test_close_wait_open_refused_and_status_reports_close_wait),
+        H_TEST_BOTH(test_closing_open_refused_and_status_reports_closing),
+        H_TEST_BOTH(test_last_ack_open_refused_and_status_reports_last_ack),
         H_TEST_BOTH(test_close_wait_send_still_transmits),
         H_TEST_BOTH(test_close_wait_recv_returns_eof),
         H_TEST_BOTH(test_close_wait_close_sends_fin_and_enters_last_ack),

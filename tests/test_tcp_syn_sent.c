@@ -28,6 +28,27 @@ static void test_syn_sent_send_is_queued_until_established(void **state)
     assert_int_equal(d->len, 100);
 }
 
+/* R-SYNSENT-03: RECEIVE is queued: it returns "pending" (EAGAIN), sends
+ * nothing, and is satisfied by the first text after the open completes. */
+static void test_syn_sent_receive_is_pending_until_text_arrives(void **state)
+{
+    struct harness *h = *state;
+    uint64_t got;
+    bool eof;
+    h_syn_sent(h);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_EAGAIN);
+    assert_int_equal(got, 0);
+    assert_false(eof);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_SYN_SENT);
+    h_inject(h, H_SA, H_IRS, h->iss + 1, 0, H_WIN);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 20, H_WIN);
+    assert_true(h->readable_count > 0);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_OK);
+    assert_int_equal(got, 20);
+    assert_false(eof);
+}
+
 /* R-SYNSENT-04: CLOSE deletes the TCB without a segment; a late SYN,ACK
  * then finds no TCB and draws <SEQ=SEG.ACK><CTL=RST>. */
 static void test_syn_sent_close_sends_nothing_and_late_syn_ack_draws_rst(void **state)
@@ -89,6 +110,24 @@ static void test_syn_sent_unacceptable_ack_then_syn_retransmitted(void **state)
         assert_true(t <= SIM_MS(10));
     else
         assert_int_equal(t, SIM_S(1));
+}
+
+/* R-PATH-04 (RFC 9293 Figure 8), our side: a SYN,ACK acknowledging an old
+ * duplicate SYN is answered with <SEQ=SEG.ACK><CTL=RST> and leaves us in
+ * SYN-SENT, so the peer's SYN,ACK for our real SYN still completes the open
+ * (the peer's side, SYN-RECEIVED -> LISTEN on our RST, is R-SYNRCVD-11). */
+static void test_syn_sent_old_duplicate_syn_ack_reset_then_real_one_completes(void **state)
+{
+    struct harness *h = *state;
+    h_syn_sent(h);
+    h_inject(h, H_SA, H_IRS - 1000, h->iss - 90, 0, H_WIN);
+    h_expect(h, H_R, h->iss - 90, 0);
+    assert_int_equal(h_state(h), TCP_SYN_SENT);
+    h_inject(h, H_SA, H_IRS, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, TS_OK);
 }
 
 /* R-SYNSENT-08 */
@@ -214,11 +253,13 @@ int main(void)
     const struct CMUnitTest tests[] = {
         H_TEST_BOTH(test_syn_sent_second_connect_same_tuple_fails),
         H_TEST_BOTH(test_syn_sent_send_is_queued_until_established),
+        H_TEST_BOTH(test_syn_sent_receive_is_pending_until_text_arrives),
         H_TEST_BOTH(test_syn_sent_close_sends_nothing_and_late_syn_ack_draws_rst),
         H_TEST_BOTH(test_syn_sent_abort_sends_no_rst),
         H_TEST_BOTH(test_syn_sent_status_reports_syn_sent),
         H_TEST_BOTH(test_syn_sent_unacceptable_ack_draws_rst_from_seg_ack),
         H_TEST_BOTH(test_syn_sent_unacceptable_ack_then_syn_retransmitted),
+        H_TEST_BOTH(test_syn_sent_old_duplicate_syn_ack_reset_then_real_one_completes),
         H_TEST_BOTH(test_syn_sent_rst_with_unacceptable_ack_is_dropped),
         H_TEST_BOTH(test_syn_sent_rst_with_acceptable_ack_refuses_connection),
         H_TEST_BOTH(test_syn_sent_rst_without_ack_is_dropped),

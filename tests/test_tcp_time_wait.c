@@ -54,6 +54,32 @@ static void test_time_wait_send_fails_and_status_reports_time_wait(void **state)
     assert_string_equal(tcp_state_name(sock_state(h->sock)), "TIME_WAIT");
 }
 
+/* R-TW-02: RECEIVE and CLOSE in TIME-WAIT change nothing. RECEIVE reports
+ * "connection closing" as the sockets API does (end of stream, as R-CW-03);
+ * CLOSE sends no segment (no second FIN), keeps TIME-WAIT and its 2MSL
+ * timer, and the TCB goes when that timer expires. */
+static void test_time_wait_receive_and_close_change_nothing(void **state)
+{
+    struct harness *h = *state;
+    uint64_t got;
+    bool eof;
+    h_time_wait(h);
+    sim_time_t t0 = h_now(h);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_OK);
+    assert_int_equal(got, 0);
+    assert_true(eof);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_expect_none(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_TIME_WAIT), 1);
+    h_run_until(h, t0 + h_tw_len(h) - 1);
+    h_expect_none(h);
+    assert_int_equal(host_count_in_state(h->local, TCP_TIME_WAIT), 1);
+    h_run_until(h, t0 + h_tw_len(h));
+    assert_int_equal(host_count_in_state(h->local, TCP_TIME_WAIT), 0);
+    assert_null(h->sock);
+    assert_int_equal(h->failed_count, 0);
+}
+
 /* R-TW-03 */
 static void test_time_wait_abort_deletes_tcb_without_rst(void **state)
 {
@@ -116,8 +142,9 @@ static void test_time_wait_inexact_rst_challenge_ack_rfc_silent_linux(void **sta
     assert_int_equal(h_state(h), TCP_TIME_WAIT);
 }
 
-/* R-TW-08, R-6191-03: a SYN with a higher sequence number (no timestamps)
- * opens a new incarnation. */
+/* R-TW-08, R-6191-03, R-6191-06: a SYN with a higher sequence number (no
+ * timestamps) opens a new incarnation, whose ISS is above the old sequence
+ * space (MAY-2). */
 static void test_time_wait_syn_with_higher_seq_reuses_tuple(void **state)
 {
     struct harness *h = *state;
@@ -138,8 +165,8 @@ static void test_time_wait_old_syn_draws_ack_and_keeps_time_wait(void **state)
     h_expect_still_time_wait(h);
 }
 
-/* R-6191-01: timestamps on both incarnations, a newer TSval wins even with a
- * lower sequence number. */
+/* R-6191-01, R-SEQ-08: timestamps on both incarnations, a newer TSval wins
+ * even with a lower sequence number (the SYN bypasses the sequence check). */
 static void test_time_wait_syn_with_newer_timestamp_reuses_tuple(void **state)
 {
     struct harness *h = *state;
@@ -256,6 +283,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         H_TEST_BOTH(test_time_wait_connect_on_same_tuple_fails),
         H_TEST_BOTH(test_time_wait_send_fails_and_status_reports_time_wait),
+        H_TEST_BOTH(test_time_wait_receive_and_close_change_nothing),
         H_TEST_BOTH(test_time_wait_abort_deletes_tcb_without_rst),
         H_TEST_BOTH(test_time_wait_unacceptable_segment_draws_ack_reply),
         H_TEST_BOTH(test_time_wait_rst_deletes_tcb),

@@ -62,8 +62,9 @@ static void test_rto_backoff_doubles_and_caps(void **state)
 
 /* ---- the retransmission timer on the wire -------------------------------- */
 
-/* R-RTO-09 (5.1), R-RTO-10 (5.4)-(5.6), R-ESTAB-17, R-TMO-02: the earliest
- * unacknowledged segment is resent after RTO, 2 RTO, 4 RTO. */
+/* R-RTO-09 (5.1), R-RTO-10 (5.4)-(5.6), R-RTO-08, R-ESTAB-17, R-TMO-02: the
+ * earliest unacknowledged segment is resent after RTO, 2 RTO, 4 RTO, and
+ * nothing is sent in between (no retransmission sooner than one RTO). */
 static void test_rto_retransmits_first_unacked_segment_with_backoff(void **state)
 {
     struct harness *h = *state;
@@ -136,11 +137,13 @@ static void test_rto_after_syn_timeout_data_rto_is_3s(void **state)
 /* R-FAIL-02, R-ESTAB-20: R2 for data. Linux: tcp_retries2 = 15 as time,
  * 15 retransmissions from a 200 ms RTO, ETIMEDOUT 924.6 s after the send;
  * RFC profile: 15 retransmissions (1, 2, 4, ... capped at 60 s), ETIMEDOUT
- * at the next expiry, 663 s (R2 >= 100 s). No RST either way. */
+ * at the next expiry, 663 s (R2 >= 100 s). No RST either way. R2 alone:
+ * the RFC profile's 5-minute user timeout (R-TMO-04) is turned off. */
 static void test_r2_data_retransmissions_then_etimedout(void **state)
 {
     struct harness *h = *state;
     h_established(h);
+    sock_set_user_timeout(h->sock, 0);
     assert_int_equal(sock_send(h->sock, 100), TS_OK);
     h_consume_all(h);
     sim_time_t give_up = h_linux(h) ? SIM_MS(924600) : SIM_S(663);
@@ -164,6 +167,28 @@ static void test_user_timeout_aborts_without_rst(void **state)
     h_run_until(h, SIM_S(3) - 1);
     assert_int_equal(h_state(h), TCP_ESTABLISHED);
     h_run_until(h, SIM_S(3));
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(h->failed_err, TS_ETIMEDOUT);
+    assert_int_equal(h_last(h)->flags & TCP_RST, 0);
+}
+
+/* R-TMO-04 (RFC 9293 3.9.1.1): without a timeout in the OPEN call, data
+ * not delivered within "the present global default" of five minutes aborts
+ * the connection (the timer clamped to the deadline, 300 s after the first
+ * transmission, before R2's 663 s). Linux has no default
+ * (TCP_USER_TIMEOUT = 0): only tcp_retries2 ends it, at 924.6 s. */
+static void test_user_timeout_default_is_five_minutes_rfc_none_on_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, SIM_S(300) - 1);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    h_run_until(h, SIM_S(300));
+    if (h_linux(h)) {
+        assert_int_equal(h_state(h), TCP_ESTABLISHED);
+        h_run_until(h, SIM_MS(924600));
+    }
     assert_int_equal(h_state(h), TCP_CLOSED);
     assert_int_equal(h->failed_err, TS_ETIMEDOUT);
     assert_int_equal(h_last(h)->flags & TCP_RST, 0);
@@ -199,7 +224,7 @@ static void test_keepalive_off_by_default(void **state)
     assert_int_equal(h_state(h), TCP_ESTABLISHED);
 }
 
-/* R-KA-02, R-KA-03, R-KA-04: after 2 h idle, a probe <SEQ=SND.NXT-1>
+/* R-KA-02, R-KA-03, R-KA-04, R-ESTAB-19: after 2 h idle, a probe <SEQ=SND.NXT-1>
  * without data. */
 static void test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one(void **state)
 {
@@ -209,6 +234,30 @@ static void test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one(void **st
     assert_int_equal(h_run_until_tx(h, SIM_S(10000)), SIM_S(7200));
     const struct tcp_segment *p = h_expect(h, H_A, h->iss, H_IRS + 1);
     assert_int_equal(p->len, 0);
+}
+
+/* R-KA-02 (MUST-26): no keep-alive probe while sent data is outstanding,
+ * however long the peer is silent; once everything is acknowledged the idle
+ * interval starts from that ACK and the probe follows it. */
+static void test_keepalive_no_probe_while_data_outstanding(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    sock_set_keepalive_params(h->sock, SIM_S(10), SIM_S(5), 3);
+    sock_set_keepalive(h->sock, true);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, SIM_S(100)); /* ten idle intervals of retransmissions */
+    assert_true(h_pending(h) >= 5);
+    while (h_pending(h) > 0) {
+        const struct tcp_segment *s = h_expect(h, H_PA, h->iss + 1, H_IRS + 1);
+        assert_int_not_equal(s->retransmit, SEG_PROBE_KEEPALIVE);
+    }
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 101, 0, H_WIN);
+    sim_time_t t_ack = h_now(h);
+    assert_int_equal(h_run_until_tx(h, SIM_S(200)), t_ack + SIM_S(10));
+    const struct tcp_segment *p = h_expect(h, H_A, h->iss + 100, H_IRS + 1);
+    assert_int_equal(p->retransmit, SEG_PROBE_KEEPALIVE);
 }
 
 /* R-KA-05 (MUST-29): dead only after keepalive_probes (9) unanswered probes,
@@ -350,9 +399,11 @@ int main(void)
         H_TEST_BOTH(test_rto_after_syn_timeout_data_rto_is_3s),
         H_TEST_BOTH(test_r2_data_retransmissions_then_etimedout),
         H_TEST_BOTH(test_user_timeout_aborts_without_rst),
+        H_TEST_BOTH(test_user_timeout_default_is_five_minutes_rfc_none_on_linux),
         H_TEST_BOTH(test_user_timeout_deletes_orphan_in_fin_wait1),
         H_TEST_BOTH(test_keepalive_off_by_default),
         H_TEST_BOTH(test_keepalive_probe_after_idle_with_seq_snd_nxt_minus_one),
+        H_TEST_BOTH(test_keepalive_no_probe_while_data_outstanding),
         H_TEST_BOTH(test_keepalive_nine_unanswered_probes_then_etimedout),
         H_TEST_BOTH(test_keepalive_answer_restarts_idle_interval),
         H_TEST_BOTH(test_zero_window_probes_after_rto_with_backoff),
