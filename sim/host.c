@@ -213,10 +213,21 @@ void host_output(struct host *host, struct tcp_segment *seg, uint32_t conn)
     link_send(&host->net->links[host->index], seg);
 }
 
+void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
+                     const char *why)
+{
+    trace_segment(host, TRACE_DROP, seg, conn, why);
+}
+
 void host_input(struct host *host, const struct tcp_segment *seg)
 {
     if (host->crashed) {
         trace_segment(host, TRACE_DROP, seg, 0, "crashed");
+        return;
+    }
+    if (seg->dst_addr != host->addr) {
+        /* Not for us (a reply to a forged source address): IP discards it. */
+        trace_segment(host, TRACE_DROP, seg, 0, "no such host");
         return;
     }
     const struct conn_slot *s =

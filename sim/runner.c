@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flood.h"
 #include "runner_internal.h"
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
@@ -171,6 +172,8 @@ static void apply_sockopts(struct tcb *tcb, const struct sockopts *o)
         tcb->user = o->autoread ? NULL : (void *)tcb; /* non-NULL: manual reads */
     if (o->set_mask & (SOCKOPT_RCVBUF | SOCKOPT_SNDBUF))
         sock_set_bufs(tcb, o->rcvbuf, o->sndbuf);
+    if (o->set_mask & SOCKOPT_ACCEPT)
+        sock_set_accepting(tcb, o->accept);
 }
 
 /* A forged segment on the socket's 4-tuple, as a blind attacker that knows
@@ -227,6 +230,17 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     case STEP_REBOOT:
         host_reboot(host);
         return;
+    case STEP_FLOOD: {
+        size_t index = (size_t)(st - r->scenario->steps);
+        struct flood *f = flood_start(host, r->net.hosts[st->peer]->addr, st->port,
+                                      st->flood_count, st->flood_interval, st->spoof_addr,
+                                      RNG_STREAM_FLOOD + index);
+        if (f) {
+            f->next = r->floods;
+            r->floods = f;
+        }
+        return;
+    }
     default:
         break;
     }
@@ -234,7 +248,7 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     if (!tcb) {
         static const char *const names[] = {"listen", "connect", "send",  "recv",  "shutdown",
                                             "close",  "abort",   "setsockopt", "crash", "reboot",
-                                            "inject"};
+                                            "inject", "flood"};
         trace_app_call(r, st->host, 0, names[st->call], TS_EBADF, 0);
         return;
     }
@@ -365,6 +379,7 @@ void runner_free(struct runner *r)
         for (size_t i = 0; i < r->scenario->step_count; i++)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
     expect_teardown(r);
+    flood_free_all(r->floods);
     net_free(&r->net);
     for (size_t i = 0; i < r->name_count; i++)
         free(r->names[i].name);

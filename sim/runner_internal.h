@@ -55,6 +55,7 @@ struct runner {
     size_t event_count, event_cap;
     uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT) */
     uint32_t accepted_count[2];
+    struct flood *floods;  /* `flood` steps started so far */
     sim_time_t end;
     uint64_t stream_errors;
 };

@@ -11,7 +11,7 @@
 
 /* ---- tcp: ---- */
 
-enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION };
+enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES };
 
 struct scn_tcp_field {
     const char *name;
@@ -74,10 +74,29 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(port_range_hi, 1, 65535),
     SCN_U32(somaxconn, 1, UINT32_MAX),
     SCN_U32(max_syn_backlog, 1, UINT32_MAX),
-    SCN_BOOL(syncookies),
+    {"syncookies", SCN_COOKIES, offsetof(struct tcp_params, syncookies), 0, 2},
     SCN_BOOL(abort_on_overflow),
 };
 #define SCN_TCP_FIELD_COUNT (sizeof scn_tcp_fields / sizeof scn_tcp_fields[0])
+
+/* Linux tcp_syncookies: 0, 1 (on overflow) or 2 (always); false/true for 0/1. */
+static int scn_get_cookies(struct scn_ctx *ctx, const struct ynode *v, const char *key,
+                           uint8_t *out)
+{
+    bool b;
+    uint64_t n;
+    if (v->kind == YNODE_SCALAR && scn_parse_bool(v->text, &b) == SCN_PARSE_OK) {
+        *out = b;
+        return 0;
+    }
+    if (v->kind == YNODE_SCALAR && scn_parse_uint(v->text, &n) == SCN_PARSE_OK && n <= 2) {
+        *out = (uint8_t)n;
+        return 0;
+    }
+    return scn_error(ctx, v, "expected 0, 1 (on SYN-queue overflow), 2 (always), true or false "
+                             "for '%s', got '%.80s'",
+                     key, v->kind == YNODE_SCALAR ? v->text : "a collection");
+}
 
 static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
                          const struct ynode *value, struct tcp_params *params)
@@ -90,6 +109,8 @@ static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
         return scn_get_bool(ctx, value, f->name, (bool *)(void *)base);
     case SCN_DURATION:
         return scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base);
+    case SCN_COOKIES:
+        return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
     }
     return -1;
 }

@@ -9,8 +9,9 @@
 
 /* ---- steps: ---- */
 
+#define SCN_CALL_KEYS 5
 struct scn_call {
-    const char *keys[4];  /* keys of this call besides at, host, call */
+    const char *keys[SCN_CALL_KEYS]; /* keys of this call besides at, host, call */
     bool sockopts;        /* also accepts socket option keys */
     const char *sock;     /* default socket name; NULL: the call has none */
     const char *sock_key; /* the key that names the socket */
@@ -19,7 +20,7 @@ struct scn_call {
 /* Indexed by enum step_call. */
 static const char *const scn_call_names[] = {"listen", "connect", "send",       "recv",  "shutdown",
                                              "close",  "abort",   "setsockopt", "crash", "reboot",
-                                             "inject"};
+                                             "inject", "flood"};
 static const struct scn_call scn_calls[] = {
     [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
     [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
@@ -32,12 +33,13 @@ static const struct scn_call scn_calls[] = {
     [STEP_CRASH] = {{NULL}, false, NULL, NULL},
     [STEP_REBOOT] = {{NULL}, false, NULL, NULL},
     [STEP_INJECT] = {{"sock", "flags", "seq_offset", "bytes"}, false, "conn", "sock"},
+    [STEP_FLOOD] = {{"to", "port", "count", "interval", "spoof"}, false, NULL, NULL},
 };
 #define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
 
 static const char *const scn_sockopt_keys[] = {"linger",  "keepalive", "keepidle",     "keepintvl",
                                                "keepcnt", "nodelay",   "user_timeout", "autoread",
-                                               "rcvbuf",  "sndbuf"};
+                                               "rcvbuf",  "sndbuf",    "accept"};
 #define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
 
 /* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
@@ -79,6 +81,9 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
     case SOCKOPT_SNDBUF:
         rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->sndbuf);
         break;
+    case SOCKOPT_ACCEPT:
+        rc = scn_get_bool(ctx, v, name, &o->accept);
+        break;
     default:
         break;
     }
@@ -87,11 +92,11 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
 
 static int scn_step_keys(struct scn_ctx *ctx, const struct ynode *step, enum step_call call)
 {
-    const char *keys[3 + 4 + SCN_SOCKOPT_COUNT] = {"at", "host", "call"};
+    const char *keys[3 + SCN_CALL_KEYS + SCN_SOCKOPT_COUNT] = {"at", "host", "call"};
     size_t n = 3;
     char where[32];
 
-    for (size_t i = 0; i < 4 && scn_calls[call].keys[i]; i++)
+    for (size_t i = 0; i < SCN_CALL_KEYS && scn_calls[call].keys[i]; i++)
         keys[n++] = scn_calls[call].keys[i];
     for (size_t i = 0; scn_calls[call].sockopts && i < SCN_SOCKOPT_COUNT; i++)
         keys[n++] = scn_sockopt_keys[i];
@@ -116,8 +121,9 @@ static int scn_connect_to(struct scn_ctx *ctx, const struct ynode *stepnode,
     char name[128];
     uint64_t p = 0;
 
+    const char *call = scn_call_names[st->call];
     if (!to)
-        return scn_error(ctx, stepnode, "connect needs 'to'");
+        return scn_error(ctx, stepnode, "%s needs 'to'", call);
     if (to->kind != YNODE_SCALAR || strlen(to->text) >= sizeof name)
         return scn_error(ctx, to, "expected HOST:PORT like server:80 for 'to'");
     strcpy(name, to->text);
@@ -131,7 +137,7 @@ static int scn_connect_to(struct scn_ctx *ctx, const struct ynode *stepnode,
             return scn_error(ctx, port, "the port is already given in 'to: %.80s'", to->text);
         st->port = (uint16_t)p;
     } else if (!port) {
-        return scn_error(ctx, to, "connect needs a port: write 'to: %.80s:80' or add 'port: 80'",
+        return scn_error(ctx, to, "%s needs a port: write 'to: %.80s:80' or add 'port: 80'", call,
                          to->text);
     } else if (scn_port(ctx, port, "port", &st->port) < 0) {
         return -1;
@@ -139,7 +145,37 @@ static int scn_connect_to(struct scn_ctx *ctx, const struct ynode *stepnode,
     if (scn_host_ref(ctx, to, SCN_WHOLE, name, &st->peer) < 0)
         return -1;
     if (st->peer == st->host)
-        return scn_error(ctx, to, "a host cannot connect to itself");
+        return scn_error(ctx, to, "a host cannot %s itself", call);
+    return 0;
+}
+
+/* flood: to (HOST:PORT), count (default 100), interval (default 1ms),
+ * spoof (random, the default, or one forged IPv4 address). */
+static int scn_flood_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    const struct ynode *v;
+    if (scn_connect_to(ctx, node, st) < 0)
+        return -1;
+    st->flood_count = 100;
+    st->flood_interval = SIM_MS(1);
+    if ((v = ydoc_get(node, "count")) &&
+        scn_get_u32(ctx, v, "count", 1, 100000000, &st->flood_count) < 0)
+        return -1;
+    if ((v = ydoc_get(node, "interval"))) {
+        if (scn_get_duration(ctx, v, "interval", &st->flood_interval) < 0)
+            return -1;
+        if (st->flood_interval <= 0)
+            return scn_error(ctx, v, "'interval' must be longer than 0");
+    }
+    if ((v = ydoc_get(node, "spoof")) &&
+        !(v->kind == YNODE_SCALAR && strcmp(v->text, "random") == 0)) {
+        if (v->kind != YNODE_SCALAR || scenario_parse_addr(v->text, &st->spoof_addr) < 0 ||
+            st->spoof_addr == 0)
+            return scn_error(ctx, v,
+                             "expected 'random' or an IPv4 address like 192.0.2.1 for 'spoof', "
+                             "got '%.80s'",
+                             v->kind == YNODE_SCALAR ? v->text : "a collection");
+    }
     return 0;
 }
 
@@ -204,6 +240,8 @@ static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct s
         return 0;
     case STEP_INJECT:
         return scn_inject_args(ctx, node, st);
+    case STEP_FLOOD:
+        return scn_flood_args(ctx, node, st);
     default:
         return 0;
     }

@@ -343,6 +343,12 @@ void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intv
         tcb->ka_probes_max = count;
 }
 
+void sock_set_accepting(struct tcb *tcb, bool on)
+{
+    if (tcb->state == TCP_LISTEN)
+        tcp_listen_set_accepting(tcb, on);
+}
+
 void sock_set_nodelay(struct tcb *tcb, bool on) { tcb->nodelay = on; }
 void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout) { tcb->user_timeout = timeout; }
 

@@ -93,17 +93,45 @@ static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *s
     child->max_snd_wnd = child->snd_wnd;
     child->last_rcv_time = tcp_now(child);
     listener->syn_queue++;
+    listener->syn_young++;
     return child;
 }
 
-/* RFC 9293 3.10.7.2 (third): accept a SYN, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>. */
-void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss)
+/* A SYN cookie SYN,ACK (RFC 4987 3.6, Linux tcp_conn_request with
+ * want_cookie): <SEQ=cookie><ACK=SEG.SEQ+1><CTL=SYN,ACK>, MSS only, and
+ * nothing remembered. */
+static void send_cookie_synack(struct tcb *listener, const struct tcp_segment *syn)
 {
     const struct tcp_params *p = tcb_params(listener);
-    uint32_t backlog = listener->backlog ? listener->backlog : p->somaxconn;
-    if (listener->syn_queue >= p->max_syn_backlog || listener->accept_queue >= backlog) {
-        tcp_trace_note(listener, "listen queue full: SYN dropped");
+    struct tcp_segment sa;
+    uint32_t peer_mss;
+    memset(&sa, 0, sizeof sa);
+    sa.src_addr = syn->dst_addr;
+    sa.dst_addr = syn->src_addr;
+    sa.src_port = syn->dst_port;
+    sa.dst_port = syn->src_port;
+    sa.seq = tcp_cookie_isn(listener->host, syn, &peer_mss);
+    sa.ack = syn->seq + 1;
+    sa.flags = TCP_SYN | TCP_ACK;
+    sa.opts = TCP_OPT_MSS;
+    sa.mss = (uint16_t)p->mss;
+    sa.win = (uint16_t)(p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
+    host_output(listener->host, &sa, listener->id);
+}
+
+/* RFC 9293 3.10.7.2 (third): accept a SYN, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>,
+ * within the listen queues' limits (tcp_listen.c). */
+void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss,
+                           bool tw_reuse)
+{
+    switch (tcp_listen_admit(listener, seg, tw_reuse)) {
+    case LISTEN_DROP:
         return;
+    case LISTEN_COOKIE:
+        send_cookie_synack(listener, seg);
+        return;
+    case LISTEN_QUEUE:
+        break;
     }
     struct tcb *child = spawn_child(listener, seg, iss);
     if (!child)
@@ -113,11 +141,47 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
     tcp_arm_rexmit(child);
 }
 
+/* Linux cookie_v4_check: an ACK to a listener that returns one of our
+ * cookies becomes a child at once, through SYN_RECV to ESTABLISHED in the
+ * same instant, with the options the cookie kept (the MSS). Returns whether
+ * the segment was taken; if not, the listener resets it. */
+static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *seg)
+{
+    uint32_t mss = tcp_cookie_check(listener->host, seg);
+    if (mss == 0)
+        return false;
+    if (tcp_listen_acceptq_full(listener)) {
+        host_trace_drop(listener->host, seg, listener->id, "accept queue full");
+        return true;
+    }
+    struct tcp_segment syn = *seg; /* the SYN the cookie stands for */
+    syn.seq = seg->seq - 1;
+    syn.ack = 0;
+    syn.flags = TCP_SYN;
+    syn.len = 0;
+    syn.opts = TCP_OPT_MSS;
+    syn.mss = (uint16_t)mss;
+    struct tcb *child = spawn_child(listener, &syn, seg->ack - 1);
+    if (!child)
+        return true;
+    const struct tcp_params *p = tcb_params(listener);
+    child->snd_nxt = child->iss + 1; /* the cookie SYN,ACK was sent */
+    child->snd_max = child->iss + 1;
+    child->rcv_adv = child->rcv_nxt + (p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
+    tcp_trace_note(child, "valid SYN cookie: connection made from the ACK alone");
+    tcp_set_state(child, TCP_SYN_RECV);
+    tcp_input(child, seg);
+    return true;
+}
+
 void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg)
 {
     if (seg->flags & TCP_RST)
         return; /* first: an incoming RST is ignored */
     if (seg->flags & TCP_ACK) {
+        if (!(seg->flags & TCP_SYN) && tcb_params(listener)->syncookies &&
+            listen_cookie_ack(listener, seg))
+            return;
         send_rst_for(listener->host, seg); /* second: <SEQ=SEG.ACK><CTL=RST> */
         return;
     }
@@ -126,7 +190,7 @@ void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg)
     /* Linux drops SYN+FIN silently; the RFC would queue the FIN. */
     if ((seg->flags & TCP_FIN) && is_linux(listener))
         return;
-    tcp_listen_accept_syn(listener, seg, tcp_new_isn(listener->host));
+    tcp_listen_accept_syn(listener, seg, tcp_new_isn(listener->host), false);
 }
 
 /* -------------------------------------------------------------- SYN-SENT */
@@ -421,6 +485,16 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
             send_rst_for(tcb->host, seg); /* R-SYNRCVD-18 */
             return DONE;
         }
+        if (tcb->passive && tcb->parent) {
+            if (tcp_listen_acceptq_full(tcb->parent)) {
+                tcp_listen_overflow(tcb, seg); /* Linux tcp_check_req */
+                return DONE;
+            }
+            tcp_listen_child_established(tcb); /* counts it out of SYN_RECV */
+        } else if (tcb->passive) {
+            tcb->accepted = true;
+            tcp_notify_accepted(tcb);
+        }
         tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
         tcb->max_snd_wnd = tcb->snd_wnd;
         tcb->snd_wl1 = seg->seq;
@@ -433,17 +507,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         if (tcb->wr_shut)
             tcp_set_state(tcb, TCP_FIN_WAIT1); /* R-SYNRCVD-05: the queued CLOSE */
         tcp_arm_keepalive(tcb);
-        if (tcb->passive) {
-            struct tcb *listener = tcb->parent;
-            if (listener) {
-                listener->syn_queue--;
-                listener->accept_queue++;
-            }
-            tcb->accepted = true;
-            tcp_notify_accepted(tcb);
-        } else {
+        if (!tcb->passive)
             tcp_notify_connected(tcb, TS_OK);
-        }
         /* continue as ESTABLISHED: the same ACK also acknowledges our SYN */
     }
     /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */

@@ -65,7 +65,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
 
     p->somaxconn = 4096;
     p->max_syn_backlog = 4096;
-    p->syncookies = false; /* RFC 4987 3.6: a mitigation, not protocol */
+    p->syncookies = 0; /* RFC 4987 3.6: a mitigation, not protocol */
     p->abort_on_overflow = false;
 }
 
@@ -120,7 +120,7 @@ static void tcp_params_linux(struct tcp_params *p)
 
     p->somaxconn = 4096;          /* net.core.somaxconn */
     p->max_syn_backlog = 1024;    /* tcp_max_syn_backlog (memory-scaled, at least 128) */
-    p->syncookies = true;         /* tcp_syncookies = 1: only when the queue overflows */
+    p->syncookies = 1;            /* tcp_syncookies = 1: only when the queue overflows */
     p->abort_on_overflow = false; /* tcp_abort_on_overflow = 0 */
 }
 

@@ -102,6 +102,7 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to)
 void tcp_close_tcb(struct tcb *tcb)
 {
     struct host *host = tcb->host;
+    enum tcp_state was = (enum tcp_state)tcb->state;
     if (tcb->state == TCP_LISTEN)
         host_remove_listener(host, tcb);
     else
@@ -109,8 +110,7 @@ void tcp_close_tcb(struct tcb *tcb)
     tcp_set_state(tcb, TCP_CLOSED);
     tcp_timers_cancel_all(tcb);
     if (tcb->parent) {
-        if (tcb->parent->syn_queue && !tcb->accepted)
-            tcb->parent->syn_queue--;
+        tcp_listen_unlink_child(tcb, was);
         tcb->parent = NULL;
         tcb->orphan = !tcb->accepted;
     }
@@ -128,8 +128,7 @@ void tcp_return_to_listen(struct tcb *tcb)
     host_remove_conn(host, tcb);
     host->state_count[TCP_LISTEN]--;
     tcb->state = TCP_CLOSED; /* not traced: it never existed for the user */
-    if (tcb->parent && tcb->parent->syn_queue)
-        tcb->parent->syn_queue--;
+    tcp_listen_unlink_child(tcb, TCP_SYN_RECV);
     if (host->app.released)
         host->app.released(host->app.ctx, tcb);
     tcb_free(tcb);
@@ -221,9 +220,7 @@ static void notify_fire(struct engine *engine, struct sim_timer *timer)
         break;
     case NOTIFY_ACCEPTED: {
         struct tcb *listener = tcb->parent;
-        tcb->parent = NULL;
-        if (listener && listener->accept_queue)
-            listener->accept_queue--;
+        tcb->parent = NULL; /* already out of the listener's queues */
         tcp_trace_app(tcb, "accept", TS_OK, 0);
         if (app->accepted)
             app->accepted(app->ctx, listener, tcb);

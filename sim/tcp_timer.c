@@ -177,7 +177,7 @@ static void syn_timeout(struct tcb *tcb)
 {
     const struct tcp_params *p = tcb_params(tcb);
     bool passive_child = tcb->state == TCP_SYN_RECV && tcb->passive;
-    uint32_t limit = passive_child ? p->synack_retries : p->syn_retries;
+    uint32_t limit = passive_child ? tcp_listen_synack_retries(tcb) : p->syn_retries;
     /* Linux tcp_write_timeout: the linear retries come on top of syn_retries. */
     if (tcb->state == TCP_SYN_SENT)
         limit += p->syn_linear_timeouts;
@@ -187,6 +187,8 @@ static void syn_timeout(struct tcb *tcb)
         tcp_drop(tcb, TS_ETIMEDOUT);
         return;
     }
+    if (passive_child && tcb->retransmits == 0 && tcb->parent && tcb->parent->syn_young)
+        tcb->parent->syn_young--; /* no longer a young request */
     tcb->retransmits++;
     tcb->syn_timed_out = true;
     tcb->rtt_timing = false; /* Karn: no sample from a retransmitted SYN */

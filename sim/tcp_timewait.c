@@ -111,6 +111,7 @@ void tcp_tw_discard(struct tcp_tw *tw) { tw_destroy(tw); }
 
 void tcp_tw_free(struct tcp_tw *tw)
 {
+    engine_cancel(&tw->host->net->engine, &tw->timer);
     if (tw->husk)
         tw->husk->tw = NULL;
     free(tw);
@@ -206,7 +207,7 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
     tcp_seq iss = tw->snd_nxt + 65537;
     tcp_trace_conn_note(host, tw->id, "TIME_WAIT reused by a new SYN");
     tw_end(tw, TS_OK);
-    tcp_listen_accept_syn(listener, seg, iss);
+    tcp_listen_accept_syn(listener, seg, iss, true);
 }
 
 /* RFC 9293 3.10.7.4, every check as it applies in TIME-WAIT. */

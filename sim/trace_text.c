@@ -192,6 +192,17 @@ static const char *text_drop_reason(const char *why)
         return "the network is partitioned: this segment cannot reach the other host";
     if (strcmp(why, "crashed") == 0)
         return "the receiving host is down, so nobody takes this segment";
+    if (strcmp(why, "SYN queue full") == 0)
+        return "the listener's SYN queue is full and SYN cookies are off: the SYN is dropped";
+    if (strcmp(why, "max_syn_backlog") == 0)
+        return "without SYN cookies Linux keeps the last quarter of tcp_max_syn_backlog for "
+               "peers it knows: this SYN is dropped";
+    if (strcmp(why, "accept queue full") == 0)
+        return "the accept queue is full (the application is not calling accept() fast "
+               "enough): Linux drops this segment and the peer must retry";
+    if (strcmp(why, "no such host") == 0)
+        return "no host has this destination address (it was forged): the segment is "
+               "discarded";
     return "this segment was dropped";
 }
 

@@ -881,6 +881,40 @@ static void test_bad_corpus_each_file_fails_with_its_expected_message(void **sta
     globfree(&g);
 }
 
+/* The flood step and the listen option `accept`; syncookies takes 0/1/2 or
+ * a boolean. */
+static void test_flood_step_accept_option_and_syncookies_modes(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load(&l, "hosts:\n"
+             "  client: {addr: 10.0.0.1}\n"
+             "  server: {addr: 10.0.0.2, tcp: {syncookies: 2}}\n"
+             "tcp: {syncookies: false}\n"
+             "steps:\n"
+             "  - {at: 0s, host: server, call: listen, port: 80, accept: false}\n"
+             "  - {at: 1s, host: client, call: flood, to: server:80, count: 7, interval: 2ms,"
+             " spoof: 192.0.2.9}\n"
+             "  - {at: 2s, host: client, call: flood, to: server, port: 81}\n");
+    assert_int_equal(l.rc, 0);
+    const struct scenario_step *st = l.sc.steps;
+    assert_true(st[0].opts.set_mask & SOCKOPT_ACCEPT);
+    assert_false(st[0].opts.accept);
+    assert_int_equal(st[1].call, STEP_FLOOD);
+    assert_int_equal(st[1].peer, 1);
+    assert_int_equal(st[1].port, 80);
+    assert_int_equal(st[1].flood_count, 7);
+    assert_int_equal(st[1].flood_interval, SIM_MS(2));
+    assert_int_equal(st[1].spoof_addr, 0xc0000209u);
+    assert_int_equal(st[2].port, 81);
+    assert_int_equal(st[2].flood_count, 100); /* defaults: 100 SYNs, 1 ms apart, random */
+    assert_int_equal(st[2].flood_interval, SIM_MS(1));
+    assert_int_equal(st[2].spoof_addr, 0);
+    assert_int_equal(l.sc.hosts[0].tcp.syncookies, 0);
+    assert_int_equal(l.sc.hosts[1].tcp.syncookies, 2);
+    scenario_free(&l.sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -927,6 +961,7 @@ int main(void)
         cmocka_unit_test(test_error_unknown_call_and_fault),
         cmocka_unit_test(test_error_unreadable_file_has_no_position),
         cmocka_unit_test(test_bad_corpus_each_file_fails_with_its_expected_message),
+        cmocka_unit_test(test_flood_step_accept_option_and_syncookies_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,7 @@ enum step_call {
     STEP_CRASH,   /* host stops sending/receiving (silently) */
     STEP_REBOOT,  /* crashed host comes back with no connections */
     STEP_INJECT,  /* a forged segment on a socket's 4-tuple (blind attacker) */
+    STEP_FLOOD,   /* spoofed SYNs that never complete (SYN flood) */
 };
 
 enum shutdown_how { SHUT_HOW_RD = 1, SHUT_HOW_WR = 2, SHUT_HOW_RDWR = 3 };
@@ -55,6 +56,7 @@ enum sockopt_bit {
     SOCKOPT_AUTOREAD = 1 << 7,
     SOCKOPT_RCVBUF = 1 << 8,
     SOCKOPT_SNDBUF = 1 << 9,
+    SOCKOPT_ACCEPT = 1 << 10, /* listener: the application calls accept() */
 };
 
 struct sockopts {
@@ -68,6 +70,7 @@ struct sockopts {
     sim_time_t user_timeout;
     bool autoread;
     uint32_t rcvbuf, sndbuf;
+    bool accept;
 };
 
 struct scenario_step {
@@ -84,6 +87,9 @@ struct scenario_step {
     struct sockopts opts; /* setsockopt, or options applied at connect/listen */
     uint8_t inject_flags; /* inject: control bits of the forged segment */
     int64_t seq_offset;   /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
+    uint32_t flood_count; /* flood: SYNs to send */
+    sim_time_t flood_interval; /* flood: time between them */
+    uint32_t spoof_addr;  /* flood: forged source address; 0 = random per SYN */
     struct src_pos pos;
 };
 

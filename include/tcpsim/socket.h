@@ -43,6 +43,10 @@ void sock_set_linger(struct tcb *tcb, struct sock_linger linger);
 void sock_set_keepalive(struct tcb *tcb, bool on);
 void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intvl,
                                uint32_t count);
+/* On a listener: whether the application calls accept(). Off, established
+ * connections wait in the accept queue (which can overflow); turning it on
+ * accepts every waiting one at once, oldest first. Default on. */
+void sock_set_accepting(struct tcb *tcb, bool on);
 void sock_set_nodelay(struct tcb *tcb, bool on);
 void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout);
 void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf);

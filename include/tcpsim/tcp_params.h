@@ -70,11 +70,11 @@ struct tcp_params {
     uint32_t port_range_lo;       /* ip_local_port_range */
     uint32_t port_range_hi;
 
-    /* Listen queues */
-    uint32_t somaxconn;
-    uint32_t max_syn_backlog;
-    bool syncookies;
-    bool abort_on_overflow;
+    /* Listen queues (Linux; both profiles use the same rules) */
+    uint32_t somaxconn;           /* accept-queue cap: min(listen backlog, somaxconn) */
+    uint32_t max_syn_backlog;     /* without cookies, the last quarter is refused */
+    uint8_t syncookies;           /* 0 off, 1 when the SYN queue overflows, 2 always */
+    bool abort_on_overflow;       /* full accept queue: RST the final ACK */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);
