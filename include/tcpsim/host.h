@@ -13,6 +13,8 @@
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/tcp_state.h"
 
+struct tcb;
+
 /* Open-addressing hash of TCBs keyed by 4-tuple (local port, remote addr and
  * port; the local address is the host's). Deleted slots are tombstones
  * cleaned on resize. */
@@ -58,5 +60,11 @@ struct tcb *host_find_conn(struct host *host, uint16_t local_port, uint32_t remo
 struct tcb *host_find_listener(struct host *host, uint16_t port);
 
 uint32_t host_count_in_state(const struct host *host, enum tcp_state state);
+
+/* Every socket of the host, newest first, including CLOSED ones the
+ * application still holds (read-only; see sock_get_info):
+ * for (t = host_socket_first(h); t; t = host_socket_next(t)) */
+const struct tcb *host_socket_first(const struct host *host);
+const struct tcb *host_socket_next(const struct tcb *tcb);
 
 #endif
