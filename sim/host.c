@@ -29,6 +29,11 @@ static bool slot_live(const struct conn_slot *s) { return s->ref > REF_TOMB; }
 static bool slot_is_tw(const struct conn_slot *s) { return slot_live(s) && (s->ref & REF_TW_BIT); }
 static void *slot_obj(const struct conn_slot *s) { return (void *)(s->ref & ~REF_TW_BIT); }
 
+const struct tcp_tw *host_slot_tw(const struct conn_slot *slot)
+{
+    return slot_is_tw(slot) ? slot_obj(slot) : NULL;
+}
+
 static int table_resize(struct tcb_table *table, uint32_t capacity)
 {
     struct conn_slot *slots = calloc(capacity, sizeof *slots);

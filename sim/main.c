@@ -13,6 +13,7 @@
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
 #include "tcpsim/trace_sinks.h"
+#include "views_cli.h"
 
 #define TCPSIM_VERSION "0.1.0"
 #define EXIT_FAILED 1
@@ -24,6 +25,8 @@ static const char usage[] =
     "  tcpsim run FILE.yaml [--format text|jsonl|csv] [--out DIR] [--pcap FILE]\n"
     "             [--pcap-at HOST|wire] [--seed N] [--set KEY=VALUE]...\n"
     "             [-S|--absolute] [--quiet] [--explain]\n"
+    "             [--netstat T]... [--ss T]... [--netstat-every DUR] [--ss-every DUR]\n"
+    "             [--netstat-summary] [--netstat-rows N] [--views FILE]\n"
     "  tcpsim check FILE.yaml|DIR...   exit 0 when every expectation holds,\n"
     "                                  1 when one fails, 2 on bad input\n"
     "  tcpsim validate FILE.yaml       check a scenario file without running it\n"
@@ -43,6 +46,7 @@ struct run_args {
     size_t set_count;
     struct trace_text_options text;
     char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
+    struct views_cli views;
 };
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -57,9 +61,17 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
 {
     memset(a, 0, sizeof *a);
     a->format = "text";
+    views_cli_init(&a->views);
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        int used = views_cli_option(&a->views, arg, val);
+        if (used < 0)
+            return bad_usage("bad view option%s", "");
+        if (used > 0) {
+            i += used - 1;
+            continue;
+        }
         if (strcmp(arg, "--format") == 0 || strcmp(arg, "--out") == 0 ||
             strcmp(arg, "--pcap") == 0 || strcmp(arg, "--pcap-at") == 0 ||
             strcmp(arg, "--seed") == 0 || strcmp(arg, "--set") == 0) {
@@ -234,6 +246,9 @@ static int cmd_run(int argc, char **argv)
     }
     struct sinks sinks = {0};
     rc = add_sinks(&sinks, &runner_net(runner)->tracer, &a, sc.name);
+    bool stdout_busy = !a.out_dir && strcmp(a.format, "text") != 0;
+    if (!rc && views_cli_start(&a.views, runner_net(runner), stdout_busy) != 0)
+        rc = EXIT_BAD_INPUT;
     if (!rc) {
         runner_run(runner);
         size_t failed = report_expectations(runner, &sc, stderr, false);
@@ -241,6 +256,7 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "%s: %zu of %zu expectations failed\n", sc.file, failed,
                     sc.expect_count);
     }
+    views_cli_finish(&a.views);
     runner_free(runner);
     sinks_free(&sinks);
     scenario_free(&sc);

@@ -320,6 +320,8 @@ void tcp_notify_close_done(struct tcb *tcb, int err);
 /* host.c, for the TCP code */
 int host_insert_conn(struct host *host, struct tcb *tcb);
 int host_insert_tw(struct host *host, struct tcp_tw *tw);
+/* The TIME_WAIT record a table slot holds, or NULL. */
+const struct tcp_tw *host_slot_tw(const struct conn_slot *slot);
 void host_remove_tw(struct host *host, struct tcp_tw *tw);
 void host_remove_conn(struct host *host, struct tcb *tcb);
 void host_remove_listener(struct host *host, struct tcb *tcb);

@@ -38,6 +38,27 @@ check "--set with a bad value exits 2 and says why" '[ $rc -eq 2 ] && grep -q "1
 "$tcpsim" run scenarios/handshake-and-close.yaml --set tcp.msl=10s --format jsonl > "$tmp/msl.jsonl"
 check "--set tcp.msl changes TIME_WAIT to 2*MSL" \
     'grep "\"timer\":\"timewait\",\"action\":\"set\"" "$tmp/msl.jsonl" | grep -q "\"expires\":"'
+# netstat/ss views: taken at the instant, both hosts, the timeline otherwise unchanged.
+"$tcpsim" run scenarios/handshake-and-close.yaml --netstat 1.5s --ss 1.5s > "$tmp/views.txt"
+check "--netstat shows the client's TIME_WAIT row as netstat -nat prints it" \
+    'grep -qx "tcp        0      0 10.0.0.1:40000          10.0.0.2:80             TIME_WAIT  " "$tmp/views.txt"'
+check "--netstat shows the listener and the per-state counts" \
+    'grep -qx "tcp        0      0 0.0.0.0:80              0.0.0.0:\*               LISTEN     " "$tmp/views.txt" && grep -qx "      1 TIME_WAIT" "$tmp/views.txt"'
+check "--ss shows the TIME_WAIT timer as ss -tano does" \
+    'grep -q "^TIME-WAIT .*10.0.0.2:80 *timer:(timewait,59sec,0)$" "$tmp/views.txt"'
+"$tcpsim" run scenarios/handshake-and-close.yaml > "$tmp/plain.txt"
+"$tcpsim" run scenarios/handshake-and-close.yaml --netstat 1.5s --ss 0.6s --views "$tmp/side.txt" > "$tmp/with.txt"
+check "views (here to --views FILE) leave the timeline byte-identical" \
+    'cmp -s "$tmp/with.txt" "$tmp/plain.txt" && [ "$(grep -c "^---" "$tmp/side.txt")" -eq 4 ]'
+"$tcpsim" run scenarios/handshake-and-close.yaml --netstat-every 20s --netstat-summary --quiet > "$tmp/every.txt"
+check "--netstat-every repeats the view and --netstat-summary prints counts only" \
+    '[ "$(grep -c "^--- client at" "$tmp/every.txt")" -ge 3 ] && ! grep -q "^tcp " "$tmp/every.txt" && grep -q "      1 TIME_WAIT" "$tmp/every.txt"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --format jsonl --netstat 1s > /dev/null 2> "$tmp/views.err"
+check "views next to JSONL on stdout need --views FILE (exit 2)" '[ $? -eq 2 ] && grep -q -- "--views FILE" "$tmp/views.err"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --format jsonl --netstat 1s --views "$tmp/v.txt" > "$tmp/v.jsonl"
+check "--views FILE keeps the JSONL clean" '! grep -v "^{" "$tmp/v.jsonl" | grep -q . && grep -q "^Proto" "$tmp/v.txt"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --netstat soon > /dev/null 2>&1
+check "--netstat with a bad time exits 2" '[ $? -eq 2 ]'
 "$tcpsim" --version | grep -q "^tcpsim "
 check "--version" '[ $? -eq 0 ]'
 "$tcpsim" --help | grep -q "tcpsim check"

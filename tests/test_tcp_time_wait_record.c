@@ -5,6 +5,8 @@
 #include "cmocka_wrap.h"
 #include "tcp_harness.h"
 
+#include <stdlib.h>
+
 static sim_time_t tw_len(const struct harness *h)
 {
     return tcp_params_time_wait(&h->local->params);
@@ -109,6 +111,32 @@ static void test_time_wait_abort_removes_record_without_segment(void **state)
     h_expect_none(h);
 }
 
+/* netstat/ss list a closed socket's TIME_WAIT from its record. */
+static void test_time_wait_record_is_listed_with_its_timer(void **state)
+{
+    struct harness *h = *state;
+    h_time_wait(h);
+    uint32_t id = sock_id(h->sock);
+    sim_time_t t0 = h_now(h);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_run_until(h, t0 + SIM_S(8));
+    struct sock_info *rows;
+    size_t n;
+    assert_int_equal(host_socket_infos(h->local, &rows, &n), TS_OK);
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].state != TCP_TIME_WAIT)
+            continue;
+        found++;
+        assert_int_equal(rows[i].id, id);
+        assert_int_equal(rows[i].remote_port, h->rport);
+        assert_int_equal(rows[i].timer, SOCK_TIMER_TIMEWAIT);
+        assert_int_equal(rows[i].timer_left, tw_len(h) - SIM_S(8));
+    }
+    free(rows);
+    assert_int_equal(found, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +147,7 @@ int main(void)
         H_TEST_BOTH(test_time_wait_record_rst_deletes_it),
         H_TEST_BOTH(test_time_wait_record_unacceptable_segment_draws_ack),
         H_TEST_BOTH(test_time_wait_abort_removes_record_without_segment),
+        H_TEST_BOTH(test_time_wait_record_is_listed_with_its_timer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

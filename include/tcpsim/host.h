@@ -5,6 +5,7 @@
 #define TCPSIM_HOST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tcpsim/net.h"
@@ -12,6 +13,8 @@
 #include "tcpsim/segment.h"
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/tcp_state.h"
+
+struct tcb;
 
 /* Open-addressing hash keyed by 4-tuple (local port, remote addr and port;
  * the local address is the host's). A slot holds its key inline, so a probe
@@ -72,5 +75,12 @@ bool host_tuple_in_use(struct host *host, uint16_t local_port, uint32_t remote_a
                        uint16_t remote_port);
 
 uint32_t host_count_in_state(const struct host *host, enum tcp_state state);
+
+/* A snapshot of every socket of the host that is not CLOSED (TIME_WAIT
+ * records included), listeners first, then connections in creation order,
+ * as netstat lists them. *rows is malloc'd (the caller frees it); returns
+ * 0 or TS_ENOMEM. */
+struct sock_info;
+int host_socket_infos(const struct host *host, struct sock_info **rows, size_t *count);
 
 #endif

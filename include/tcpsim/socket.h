@@ -59,6 +59,27 @@ struct host *sock_host(const struct tcb *tcb);
 uint64_t sock_recv_queue(const struct tcb *tcb);
 /* Octets written and not yet acknowledged (netstat Send-Q). */
 uint64_t sock_send_queue(const struct tcb *tcb);
+/* A read-only snapshot of a socket, what netstat -nato and ss -tano show
+ * (sim/socket_info.c). The timer is the one Linux reports through
+ * inet_diag / /proc/net/tcp: retransmission ("on") or zero-window probe
+ * ("persist") first, else keep-alive or TIME_WAIT; the delayed-ACK timer is
+ * never shown. */
+enum sock_timer { SOCK_TIMER_OFF, SOCK_TIMER_ON, SOCK_TIMER_KEEPALIVE, SOCK_TIMER_TIMEWAIT,
+                  SOCK_TIMER_PERSIST };
+struct sock_info {
+    enum tcp_state state;
+    uint32_t id;
+    uint32_t local_addr, remote_addr; /* remote 0 for a listener */
+    uint16_t local_port, remote_port;
+    uint64_t recv_q;         /* unread octets; a listener: connections awaiting accept */
+    uint64_t send_q;         /* unacknowledged octets, SYN and FIN counting one each */
+    uint32_t backlog;        /* a listener's accept-queue limit (ss Send-Q) */
+    enum sock_timer timer;
+    sim_time_t timer_left;   /* until the timer fires, when one is set */
+    uint32_t timer_count;    /* retransmissions or probes sent so far */
+};
+void sock_get_info(const struct tcb *tcb, struct sock_info *out);
+
 /* Opaque pointer the application may hang on a socket. */
 void sock_set_user(struct tcb *tcb, void *user);
 void *sock_user(const struct tcb *tcb);
