@@ -240,7 +240,10 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     }
     switch (st->call) {
     case STEP_SEND:
-        sock_send(tcb, st->bytes);
+        if (st->text)
+            sock_send_text(tcb, (const uint8_t *)st->text, (uint32_t)st->bytes);
+        else
+            sock_send(tcb, st->bytes);
         break;
     case STEP_RECV: {
         uint64_t got;

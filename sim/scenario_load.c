@@ -244,8 +244,10 @@ void scenario_free(struct scenario *sc)
     for (size_t i = 0; i < sc->host_count; i++)
         free(sc->hosts[i].name);
     free(sc->hosts);
-    for (size_t i = 0; i < sc->step_count; i++)
+    for (size_t i = 0; i < sc->step_count; i++) {
         free(sc->steps[i].sock);
+        free(sc->steps[i].text);
+    }
     free(sc->steps);
     free(sc->faults);
     for (size_t i = 0; i < sc->expect_count; i++) {

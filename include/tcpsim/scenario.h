@@ -79,6 +79,7 @@ struct scenario_step {
     uint16_t local_port;  /* connect: 0 = ephemeral */
     int peer;             /* connect: remote host index */
     uint64_t bytes;       /* send / recv: octets (recv 0 = everything available) */
+    char *text;           /* send: literal octets (bytes = their count), or NULL */
     enum shutdown_how how;
     uint32_t backlog;     /* listen backlog (0 = somaxconn) */
     struct sockopts opts; /* setsockopt, or options applied at connect/listen */
