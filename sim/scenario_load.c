@@ -36,6 +36,7 @@
  *       addr: 10.0.0.2
  *       tcp: {keepalive: true}   # this host's overrides on top of profile + tcp:
  *       app: {autoread: true, close_on_eof: false}   # these are the defaults
+ *         # read_rate: bytes/s the application reads at (0 = at once)
  *   faults:
  *     - drop: {from: server, flags: SA, nth: 1}
  *         # from: HOST (default: both directions); flags: "SA" exactly S and A,
@@ -58,7 +59,8 @@
  *     - {at: 0s, host: client, call: setsockopt, linger: 0}
  *         # linger: off | DURATION; keepalive: bool; keepidle, keepintvl:
  *         # durations; keepcnt: int; nodelay: bool; user_timeout: duration;
- *         # autoread: bool; rcvbuf, sndbuf: bytes. listen and connect accept
+ *         # autoread: bool; rcvbuf, sndbuf: bytes; read_rate: bytes/s the
+ *         # application reads at (0 = at once). listen and connect accept
  *         # the same keys, applied to the new socket.
  *     - {at: 3s, host: server, call: crash}                # and call: reboot
  *   expect:

@@ -426,12 +426,7 @@ static void update_send_window(struct tcb *tcb, const struct tcp_segment *seg)
         tcb->snd_wl2 = seg->ack;
         if (tcb->snd_wnd > tcb->max_snd_wnd)
             tcb->max_snd_wnd = tcb->snd_wnd;
-        if (old == 0 && tcb->snd_wnd > 0 && tcb->rtx_is_persist) {
-            /* R-ZWP-06: window re-opened, stop probing and resume. */
-            tcp_stop_rexmit(tcb);
-            tcb->rtx_is_persist = false;
-            tcb->retransmits = 0;
-        }
+        tcp_persist_on_ack(tcb, old); /* R-ZWP-06: re-opened, stop probing */
     }
 }
 
@@ -455,7 +450,8 @@ static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
 {
     /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding. */
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd && tcb->snd_una != tcb->snd_max;
+           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd && tcb->snd_una != tcb->snd_max &&
+           !tcb->rtx_is_persist; /* BSD: not while probing a zero window */
 }
 
 /* Fifth check: the ACK field. */

@@ -1,7 +1,8 @@
 /* The TCB's timers (RFC 9293 3.8, 3.10.8; RFC 6298 5; RFC 1122 4.2.3.6).
  *
  * rtx_timer    retransmission of SYN, SYN,ACK, data and FIN; also the persist
- *              timer while the peer's window is zero (never both at once).
+ *              timer while the peer's window is zero (never both at once;
+ *              tcp_persist.c).
  * delack_timer delayed acknowledgement (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2).
  * aux_timer    whichever of keep-alive, FIN_WAIT2 timeout and TIME_WAIT's 2MSL
  *              applies in the current state (they never overlap).
@@ -63,17 +64,6 @@ void tcp_stop_rexmit(struct tcb *tcb)
         return;
     engine_cancel(engine_of(tcb), &tcb->rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
-}
-
-/* RFC 9293 3.8.6.1: probe a zero window after one RTO, backing off. */
-void tcp_arm_persist(struct tcb *tcb)
-{
-    const struct tcp_params *p = tcb_params(tcb);
-    sim_time_t t = tcb->rto < p->persist_min ? p->persist_min : tcb->rto;
-    t = tcp_rto_backoff(t, tcb->retransmits, p->persist_max);
-    tcb->rtx_is_persist = true;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, t);
-    tcp_trace_timer(tcb, TRACE_TIMER_PERSIST, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
 void tcp_arm_delack(struct tcb *tcb)
@@ -191,14 +181,6 @@ static void syn_timeout(struct tcb *tcb)
     tcp_arm_rexmit(tcb);
 }
 
-static void persist_timeout(struct tcb *tcb)
-{
-    tcp_send_zero_window_probe(tcb);
-    if (tcb->retransmits < 30)
-        tcb->retransmits++;
-    tcp_arm_persist(tcb);
-}
-
 /* RFC 6298 (5.4)-(5.6) and RFC 9293 3.10.8 RETRANSMISSION TIMEOUT. */
 static void rtx_fire(struct engine *engine, struct sim_timer *timer)
 {
@@ -206,7 +188,7 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
     struct tcb *tcb = container_of(timer, struct tcb, rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_FIRE, 0);
     if (tcb->rtx_is_persist) {
-        persist_timeout(tcb);
+        tcp_persist_timeout(tcb);
         return;
     }
     /* Our SYN unacknowledged, even after a CLOSE in SYN-RECEIVED moved us to

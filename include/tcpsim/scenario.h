@@ -24,6 +24,7 @@ struct scenario_host {
     struct tcp_params tcp; /* scenario tcp: + profile, then this host's tcp: overrides */
     bool autoread;       /* app reads everything as it arrives (default true) */
     bool close_on_eof;   /* app closes its socket when a read returns EOF (default false) */
+    uint32_t read_rate;  /* autoread pace, bytes/s; 0 = reads everything at once */
     struct src_pos pos;
 };
 
@@ -55,6 +56,7 @@ enum sockopt_bit {
     SOCKOPT_AUTOREAD = 1 << 7,
     SOCKOPT_RCVBUF = 1 << 8,
     SOCKOPT_SNDBUF = 1 << 9,
+    SOCKOPT_READ_RATE = 1 << 10, /* not a real socket option: the app's read pace */
 };
 
 struct sockopts {
@@ -68,6 +70,7 @@ struct sockopts {
     sim_time_t user_timeout;
     bool autoread;
     uint32_t rcvbuf, sndbuf;
+    uint32_t read_rate; /* bytes/s; 0 = unpaced */
 };
 
 struct scenario_step {
