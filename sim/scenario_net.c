@@ -65,6 +65,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(keepalive_probes, 1, 255),
     SCN_BOOL(delayed_ack),
     SCN_DUR(delack_time),
+    SCN_U32(quickacks, 0, 255),
     SCN_U32(initial_cwnd_segments, 1, 1000),
     SCN_DUR(persist_min),
     SCN_DUR(persist_max),

@@ -602,21 +602,6 @@ static bool drain_out_of_order(struct tcb *tcb)
     return fin;
 }
 
-/* RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2: ACK at least every second full
- * segment, else within the delayed-ACK time. */
-static void ack_received_data(struct tcb *tcb, bool immediate)
-{
-    const struct tcp_params *p = tcb_params(tcb);
-    if (immediate || !p->delayed_ack) {
-        tcp_send_ack(tcb);
-        return;
-    }
-    if (++tcb->unacked_segs >= 2)
-        tcp_send_ack(tcb);
-    else
-        tcp_arm_delack(tcb);
-}
-
 /* Seventh: segment text; eighth: FIN. Returns DONE if the TCB is gone. */
 static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg)
 {
@@ -642,8 +627,8 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
                 fin_here = (seg->flags & TCP_FIN) && len == seg->len;
                 fin_here |= drain_out_of_order(tcb);
                 tcp_notify_readable(tcb);
-                if (!fin_here)
-                    ack_received_data(tcb, tcb->ooo_count > 0);
+                if (!fin_here) /* RFC 9293 3.8.6.3, tcp_delack.c */
+                    tcp_delack_on_data(tcb, len, tcb->ooo_count > 0);
             }
         } else {
             hold_out_of_order(tcb, seg);

@@ -79,6 +79,9 @@ struct tcb {
     uint8_t ka_probes;     /* keep-alive probes sent without an answer */
     uint8_t unacked_segs;  /* in-order segments received since our last ACK */
     uint8_t probes_out;    /* zero-window probes sent without an ACK since */
+    uint8_t quickacks;     /* Linux quick-ack mode: ACKs still sent at once */
+    bool pingpong;         /* Linux interactive mode: ACKs wait for a reply */
+    bool delack_started;   /* data has been received (quick-ack initialised) */
     bool persisting;       /* the persist timer has fired since the window closed */
     int so_error;          /* pending error for the application (enum ts_err) */
 
@@ -103,6 +106,8 @@ struct tcb {
     uint64_t rcv_queued;   /* in-order octets not yet read */
     uint64_t rcv_total;    /* in-order octets received */
     uint64_t rcv_bad;      /* octets whose offset did not match (must stay 0) */
+    uint32_t rcv_unacked;  /* in-order octets received since our last ACK */
+    sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
 
@@ -226,6 +231,13 @@ void tcp_arm_persist(struct tcb *tcb);
 void tcp_persist_timeout(struct tcb *tcb);
 /* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */
 void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
+
+/* tcp_delack.c: when received data is acknowledged */
+bool tcp_delack_enough_unacked(const struct tcb *tcb);
+void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate);
+void tcp_delack_on_ack_sent(struct tcb *tcb);
+void tcp_delack_on_data_sent(struct tcb *tcb);
+void tcp_delack_timeout(struct tcb *tcb);
 
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);

@@ -57,10 +57,10 @@ static uint16_t window_field(struct tcb *tcb, bool syn)
 
 static void transmit(struct tcb *tcb, struct tcp_segment *seg)
 {
-    if (seg->flags & TCP_ACK) {
-        tcb->unacked_segs = 0;
-        tcp_stop_delack(tcb);
-    }
+    if (seg->flags & TCP_ACK)
+        tcp_delack_on_ack_sent(tcb);
+    if (seg->len > 0 && seg->retransmit == SEG_FIRST)
+        tcp_delack_on_data_sent(tcb);
     host_output(tcb->host, seg, tcb->id);
 }
 

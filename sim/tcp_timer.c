@@ -218,7 +218,7 @@ static void delack_fire(struct engine *engine, struct sim_timer *timer)
     (void)engine;
     struct tcb *tcb = container_of(timer, struct tcb, delack_timer);
     tcp_trace_timer(tcb, TRACE_TIMER_DELACK, TRACE_TIMER_FIRE, 0);
-    tcp_send_ack(tcb);
+    tcp_delack_timeout(tcb);
 }
 
 /* RFC 1122 4.2.3.6 / RFC 9293 3.8.4: probe only an idle connection with no
