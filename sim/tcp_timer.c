@@ -49,11 +49,25 @@ static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
     return tcb->rtx_is_persist ? TRACE_TIMER_PERSIST : TRACE_TIMER_REXMIT;
 }
 
+/* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
+ * the timer never runs past the user timeout, so the connection drops at
+ * that moment, not at the next backed-off RTO (Linux
+ * tcp_clamp_rto_to_user_timeout). */
+static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
+{
+    if (!tcb->user_timeout || tcb->retransmits == 0)
+        return t;
+    sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
+    if (left <= 0)
+        return SIM_MS(1); /* Linux: "fire ASAP", one jiffy */
+    return left < t ? left : t;
+}
+
 /* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
 void tcp_arm_rexmit(struct tcb *tcb)
 {
     tcb->rtx_is_persist = false;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, tcb->rto);
+    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
