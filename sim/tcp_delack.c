@@ -19,13 +19,15 @@ static bool delack_is_linux(const struct tcb *tcb)
 }
 
 /* RFC 9293 3.8.6.3 (SHLD-19): an ACK for at least every second full-sized
- * segment. Linux: as soon as more than one full segment is unacknowledged
+ * segment; full-sized is the MSS we announced, the largest the peer sends.
+ * Linux: as soon as more than one full segment is unacknowledged
  * (rcv_nxt - rcv_wup > rcv_mss). */
 bool tcp_delack_enough_unacked(const struct tcb *tcb)
 {
+    uint32_t rcv_mss = tcb_params(tcb)->mss;
     if (delack_is_linux(tcb))
-        return tcb->rcv_unacked > tcb->mss;
-    return tcb->rcv_unacked >= 2 * tcb->mss;
+        return tcb->rcv_unacked > rcv_mss;
+    return tcb->rcv_unacked >= 2 * rcv_mss;
 }
 
 void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate)
@@ -36,7 +38,7 @@ void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate)
     if (!tcb->delack_started) {
         /* The first data: initialise quick-ack (Linux tcp_event_data_recv). */
         tcb->delack_started = true;
-        uint32_t quick = tcb->mss ? tcb->rcvbuf / (2 * tcb->mss) : 2;
+        uint32_t quick = tcb->rcvbuf / (2 * p->mss);
         if (quick < 2)
             quick = 2;
         tcb->quickacks = (uint8_t)(quick < p->quickacks ? quick : p->quickacks);

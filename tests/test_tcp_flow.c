@@ -181,7 +181,7 @@ static void test_second_full_sized_segment_is_acked_at_once(void **state)
 {
     struct harness *h = *state;
     h_established(h);
-    uint32_t mss = h->sock->mss;
+    uint32_t mss = h->local->params.mss; /* full-sized: what we announced */
     h_inject(h, H_A, H_IRS + 1, h->iss + 1, mss, H_WIN);
     h_expect_none(h);
     h_inject(h, H_A, H_IRS + 1 + mss, h->iss + 1, mss - 1, H_WIN);
