@@ -204,6 +204,7 @@ static void trace_segment(struct host *host, enum trace_seg_dir dir, const struc
     ev.u.seg.dir = dir;
     ev.u.seg.seg = seg;
     ev.u.seg.why = why;
+    ev.u.seg.payload = &host->net->payload;
     tracer_emit(tracer, &ev);
 }
 

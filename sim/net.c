@@ -11,6 +11,7 @@ int net_init(struct net *net, uint64_t seed)
     memset(net, 0, sizeof *net);
     net->seed = seed;
     tracer_init(&net->tracer);
+    payload_store_init(&net->payload);
     return engine_init(&net->engine);
 }
 
@@ -56,6 +57,7 @@ static void link_dropped(void *ctx, const struct tcp_segment *seg, enum link_dro
     ev.u.seg.dir = TRACE_DROP;
     ev.u.seg.seg = seg;
     ev.u.seg.why = link_drop_reason_name(why);
+    ev.u.seg.payload = &sender->net->payload;
     tracer_emit(tracer, &ev);
 }
 
@@ -113,4 +115,5 @@ void net_free(struct net *net)
         net->hosts[i] = NULL;
     }
     engine_free(&net->engine);
+    payload_store_free(&net->payload);
 }

@@ -13,11 +13,6 @@
 /* Runs with no stop time end here at the latest (keep-alive never idles). */
 #define RUN_SAFETY_CAP SIM_S(30 * 24 * 3600)
 
-static struct runner *runner_of(struct host *host)
-{
-    return container_of(host->net, struct runner, net);
-}
-
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
 {
     for (size_t i = 0; i < r->name_count; i++)
@@ -74,9 +69,39 @@ static void trace_app_call(struct runner *r, int host, uint32_t conn, const char
 
 /* ---------------------------------------------------------- applications */
 
-static bool host_autoread(struct host *host)
+/* The paced reader reads a tenth of a second's worth at a time. */
+#define APP_READS_PER_S 10
+
+static struct app_sock *app_of(struct tcb *tcb) { return tcb->user; }
+
+static void app_read(struct runner *r, struct tcb *tcb);
+
+static void app_sock_fire(struct engine *engine, struct sim_timer *timer)
 {
-    return runner_of(host)->scenario->hosts[host->index].autoread;
+    (void)engine;
+    struct app_sock *a = container_of(timer, struct app_sock, timer);
+    if (a->tcb)
+        app_read(a->runner, a->tcb);
+}
+
+/* The socket's own settings, made from its host's on first use. */
+static struct app_sock *app_sock_get(struct runner *r, struct tcb *tcb)
+{
+    if (app_of(tcb))
+        return app_of(tcb);
+    struct app_sock *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    const struct scenario_host *h = &r->scenario->hosts[sock_host(tcb)->index];
+    sim_timer_init(&a->timer, app_sock_fire);
+    a->runner = r;
+    a->tcb = tcb;
+    a->autoread = h->autoread;
+    a->read_rate = h->read_rate;
+    a->next = r->app_socks;
+    r->app_socks = a;
+    sock_set_user(tcb, a);
+    return a;
 }
 
 static void read_all(struct runner *r, struct tcb *tcb)
@@ -95,6 +120,33 @@ static void read_all(struct runner *r, struct tcb *tcb)
         sock_close(tcb);
 }
 
+/* The automatic reader: everything at once, or read_rate bytes/s in reads
+ * of a tenth of a second's worth, sleeping as long as each read "took". A
+ * reader slower than the sender fills the receive buffer, and the window
+ * closes (RFC 9293 3.8.6). */
+static void app_read(struct runner *r, struct tcb *tcb)
+{
+    const struct scenario_host *h = &r->scenario->hosts[sock_host(tcb)->index];
+    struct app_sock *a = app_of(tcb);
+    bool autoread = a ? a->autoread : h->autoread;
+    uint32_t rate = a ? a->read_rate : h->read_rate;
+    if (!autoread)
+        return;
+    if (rate == 0 || sock_recv_queue(tcb) == 0) {
+        read_all(r, tcb); /* nothing to pace: EOF and errors are seen at once */
+        return;
+    }
+    if (!a && !(a = app_sock_get(r, tcb)))
+        return;
+    if (sim_timer_armed(&a->timer))
+        return; /* still "busy" with the previous read */
+    uint64_t chunk = rate / APP_READS_PER_S ? rate / APP_READS_PER_S : 1, got;
+    bool eof;
+    if (sock_recv(tcb, chunk, &got, &eof) != TS_OK || got == 0)
+        return;
+    engine_arm_after(&r->net.engine, &a->timer, (sim_time_t)(got * SIM_S(1) / rate));
+}
+
 static void app_connected(void *ctx, struct tcb *tcb, int err)
 {
     (void)ctx;
@@ -106,7 +158,6 @@ static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
 {
     struct runner *r = ctx;
     int host = sock_host(child)->index;
-    (void)listener;
     /* The first accepted connection is "conn"; later ones "conn2", "conn3"... */
     uint32_t n = ++r->accepted_count[host];
     char name[32];
@@ -116,23 +167,23 @@ static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
         snprintf(name, sizeof name, "conn%u", n);
     if (!name_slot(r, host, name) || n > 1)
         bind_name(r, host, name, child);
-    if (host_autoread(sock_host(child)))
-        read_all(r, child);
+    struct app_sock *from = app_of(listener), *a;
+    if (from && (a = app_sock_get(r, child))) {
+        a->autoread = from->autoread;
+        a->read_rate = from->read_rate;
+    }
+    app_read(r, child);
 }
 
 static void app_readable(void *ctx, struct tcb *tcb)
 {
-    struct runner *r = ctx;
-    if (host_autoread(sock_host(tcb)) && tcb->user == NULL)
-        read_all(r, tcb);
+    app_read(ctx, tcb);
 }
 
 static void app_failed(void *ctx, struct tcb *tcb, int err)
 {
-    struct runner *r = ctx;
     (void)err;
-    if (host_autoread(sock_host(tcb)) && tcb->user == NULL)
-        read_all(r, tcb);
+    app_read(ctx, tcb);
 }
 
 static void app_close_done(void *ctx, struct tcb *tcb, int err)
@@ -148,11 +199,16 @@ static void app_released(void *ctx, struct tcb *tcb)
     for (size_t i = 0; i < r->name_count; i++)
         if (r->names[i].latest == tcb)
             r->names[i].latest = NULL;
+    struct app_sock *a = app_of(tcb);
+    if (a) {
+        engine_cancel(&r->net.engine, &a->timer);
+        a->tcb = NULL;
+    }
 }
 
 /* ------------------------------------------------------------ the steps */
 
-static void apply_sockopts(struct tcb *tcb, const struct sockopts *o)
+static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct sockopts *o)
 {
     if (o->set_mask & SOCKOPT_LINGER)
         sock_set_linger(tcb, (struct sock_linger){o->linger_on, o->linger});
@@ -168,12 +224,19 @@ static void apply_sockopts(struct tcb *tcb, const struct sockopts *o)
         sock_set_nodelay(tcb, o->nodelay);
     if (o->set_mask & SOCKOPT_USER_TIMEOUT)
         sock_set_user_timeout(tcb, o->user_timeout);
-    if (o->set_mask & SOCKOPT_AUTOREAD)
-        tcb->user = o->autoread ? NULL : (void *)tcb; /* non-NULL: manual reads */
     if (o->set_mask & (SOCKOPT_RCVBUF | SOCKOPT_SNDBUF))
         sock_set_bufs(tcb, o->rcvbuf, o->sndbuf);
     if (o->set_mask & SOCKOPT_ACCEPT)
         sock_set_accepting(tcb, o->accept);
+    struct app_sock *a;
+    if ((o->set_mask & (SOCKOPT_AUTOREAD | SOCKOPT_READ_RATE)) && (a = app_sock_get(r, tcb))) {
+        if (o->set_mask & SOCKOPT_AUTOREAD)
+            a->autoread = o->autoread;
+        if (o->set_mask & SOCKOPT_READ_RATE)
+            a->read_rate = o->read_rate;
+        if (sock_state(tcb) != TCP_LISTEN)
+            app_read(r, tcb); /* a reader that resumes reads what waited */
+    }
 }
 
 /* A forged segment on the socket's 4-tuple, as a blind attacker that knows
@@ -206,7 +269,7 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     case STEP_LISTEN:
         err = sock_listen(host, st->port, st->backlog, &tcb);
         if (tcb) {
-            apply_sockopts(tcb, &st->opts);
+            apply_sockopts(r, tcb, &st->opts);
             bind_name(r, st->host, sock, tcb);
         } else {
             trace_app_call(r, st->host, 0, "listen", err, 0);
@@ -220,7 +283,7 @@ static void run_step(struct runner *r, const struct scenario_step *st)
             trace_app_call(r, st->host, 0, "connect", err, 0);
             return;
         }
-        apply_sockopts(tcb, &st->opts);
+        apply_sockopts(r, tcb, &st->opts);
         bind_name(r, st->host, sock, tcb);
         return;
     }
@@ -254,7 +317,10 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     }
     switch (st->call) {
     case STEP_SEND:
-        sock_send(tcb, st->bytes);
+        if (st->text)
+            sock_send_text(tcb, (const uint8_t *)st->text, (uint32_t)st->bytes);
+        else
+            sock_send(tcb, st->bytes);
         break;
     case STEP_RECV: {
         uint64_t got;
@@ -273,7 +339,7 @@ static void run_step(struct runner *r, const struct scenario_step *st)
         sock_abort(tcb);
         break;
     case STEP_SETSOCKOPT:
-        apply_sockopts(tcb, &st->opts);
+        apply_sockopts(r, tcb, &st->opts);
         break;
     case STEP_INJECT:
         inject(tcb, st);
@@ -380,7 +446,13 @@ void runner_free(struct runner *r)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
     expect_teardown(r);
     flood_free_all(r->floods);
+    for (struct app_sock *a = r->app_socks; a; a = a->next)
+        engine_cancel(&r->net.engine, &a->timer);
     net_free(&r->net);
+    for (struct app_sock *a = r->app_socks, *next; a; a = next) {
+        next = a->next;
+        free(a);
+    }
     for (size_t i = 0; i < r->name_count; i++)
         free(r->names[i].name);
     free(r->names);

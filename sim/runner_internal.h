@@ -29,6 +29,18 @@ struct rec_event {
     const char *call; /* static string from the model */
 };
 
+/* What steps set for one socket's application (setsockopt autoread /
+ * read_rate; an accepted connection inherits its listener's). Sockets
+ * without one follow their host's `app:`. tcb->user points here. */
+struct app_sock {
+    struct sim_timer timer; /* the paced reader's next read */
+    struct runner *runner;
+    struct tcb *tcb;        /* NULL once the socket is released */
+    bool autoread;
+    uint32_t read_rate;     /* bytes/s; 0 = everything at once */
+    struct app_sock *next;  /* every one the runner made, for freeing */
+};
+
 struct step_timer {
     struct sim_timer timer;
     struct runner *runner;
@@ -50,6 +62,7 @@ struct runner {
     size_t name_count;
     struct step_timer *steps;
     struct count_probe *probes;
+    struct app_sock *app_socks;
     bool record;
     struct rec_event *events;
     size_t event_count, event_cap;

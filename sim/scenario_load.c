@@ -36,6 +36,7 @@
  *       addr: 10.0.0.2
  *       tcp: {keepalive: true}   # this host's overrides on top of profile + tcp:
  *       app: {autoread: true, close_on_eof: false}   # these are the defaults
+ *         # read_rate: bytes/s the application reads at (0 = at once)
  *   faults:
  *     - drop: {from: server, flags: SA, nth: 1}
  *         # from: HOST (default: both directions); flags: "SA" exactly S and A,
@@ -58,7 +59,8 @@
  *     - {at: 0s, host: client, call: setsockopt, linger: 0}
  *         # linger: off | DURATION; keepalive: bool; keepidle, keepintvl:
  *         # durations; keepcnt: int; nodelay: bool; user_timeout: duration;
- *         # autoread: bool; rcvbuf, sndbuf: bytes. listen and connect accept
+ *         # autoread: bool; rcvbuf, sndbuf: bytes; read_rate: bytes/s the
+ *         # application reads at (0 = at once). listen and connect accept
  *         # the same keys, applied to the new socket.
  *     - {at: 3s, host: server, call: crash}                # and call: reboot
  *   expect:
@@ -244,8 +246,10 @@ void scenario_free(struct scenario *sc)
     for (size_t i = 0; i < sc->host_count; i++)
         free(sc->hosts[i].name);
     free(sc->hosts);
-    for (size_t i = 0; i < sc->step_count; i++)
+    for (size_t i = 0; i < sc->step_count; i++) {
         free(sc->steps[i].sock);
+        free(sc->steps[i].text);
+    }
     free(sc->steps);
     free(sc->faults);
     for (size_t i = 0; i < sc->expect_count; i++) {

@@ -65,6 +65,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(keepalive_probes, 1, 255),
     SCN_BOOL(delayed_ack),
     SCN_DUR(delack_time),
+    SCN_U32(quickacks, 0, 255),
     SCN_U32(initial_cwnd_segments, 1, 1000),
     SCN_DUR(persist_min),
     SCN_DUR(persist_max),
@@ -143,19 +144,22 @@ int scn_load_tcp(struct scn_ctx *ctx, const struct ynode *map, const char *where
 /* ---- hosts: ---- */
 
 static const char *const scn_host_keys[] = {"addr", "tcp", "app"};
-static const char *const scn_app_keys[] = {"autoread", "close_on_eof"};
+static const char *const scn_app_keys[] = {"autoread", "close_on_eof", "read_rate"};
 
 static int scn_load_app(struct scn_ctx *ctx, const struct ynode *app, struct scenario_host *host)
 {
     const struct ynode *v;
     if (!app || ydoc_is_null(app))
         return 0;
-    if (scn_want_map(ctx, app, "app") < 0 || scn_check_keys(ctx, app, scn_app_keys, 2, "app") < 0)
+    if (scn_want_map(ctx, app, "app") < 0 || scn_check_keys(ctx, app, scn_app_keys, 3, "app") < 0)
         return -1;
     if ((v = ydoc_get(app, "autoread")) && scn_get_bool(ctx, v, "autoread", &host->autoread) < 0)
         return -1;
     v = ydoc_get(app, "close_on_eof");
     if (v && scn_get_bool(ctx, v, "close_on_eof", &host->close_on_eof) < 0)
+        return -1;
+    v = ydoc_get(app, "read_rate");
+    if (v && scn_get_u32(ctx, v, "read_rate", 0, UINT32_MAX, &host->read_rate) < 0)
         return -1;
     return 0;
 }

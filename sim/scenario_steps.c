@@ -24,7 +24,7 @@ static const char *const scn_call_names[] = {"listen", "connect", "send",       
 static const struct scn_call scn_calls[] = {
     [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
     [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
-    [STEP_SEND] = {{"sock", "bytes"}, false, "conn", "sock"},
+    [STEP_SEND] = {{"sock", "bytes", "text"}, false, "conn", "sock"},
     [STEP_RECV] = {{"sock", "bytes"}, false, "conn", "sock"},
     [STEP_SHUTDOWN] = {{"sock", "how"}, false, "conn", "sock"},
     [STEP_CLOSE] = {{"sock"}, false, "conn", "sock"},
@@ -39,7 +39,8 @@ static const struct scn_call scn_calls[] = {
 
 static const char *const scn_sockopt_keys[] = {"linger",  "keepalive", "keepidle",     "keepintvl",
                                                "keepcnt", "nodelay",   "user_timeout", "autoread",
-                                               "rcvbuf",  "sndbuf",    "accept"};
+                                               "rcvbuf",  "sndbuf",    "accept",
+                                               "read_rate"};
 #define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
 
 /* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
@@ -83,6 +84,9 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
         break;
     case SOCKOPT_ACCEPT:
         rc = scn_get_bool(ctx, v, name, &o->accept);
+        break;
+    case SOCKOPT_READ_RATE:
+        rc = scn_get_u32(ctx, v, name, 0, UINT32_MAX, &o->read_rate);
         break;
     default:
         break;
@@ -203,6 +207,25 @@ static int scn_inject_args(struct scn_ctx *ctx, const struct ynode *node, struct
     return v ? scn_get_uint(ctx, v, "bytes", 0, 65535, &st->bytes) : 0;
 }
 
+/* send: `bytes: N` counted octets, or `text: "GET / HTTP/1.0\r\n\r\n"` literal
+ * ones (YAML double quotes give the escapes), not both. */
+static int scn_send_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
+{
+    const struct ynode *bytes = ydoc_get(node, "bytes"), *text = ydoc_get(node, "text");
+    if (bytes && text)
+        return scn_error(ctx, text, "send takes 'bytes' or 'text', not both");
+    if (bytes)
+        return scn_get_uint(ctx, bytes, "bytes", 1, UINT64_MAX, &st->bytes);
+    if (!text)
+        return scn_error(ctx, node, "send needs 'bytes' (a count) or 'text' (literal data)");
+    if (scn_get_string(ctx, text, "text", &st->text) < 0)
+        return -1;
+    st->bytes = strlen(st->text);
+    if (st->bytes == 0 || st->bytes > UINT32_MAX)
+        return scn_error(ctx, text, "'text' needs at least one character");
+    return 0;
+}
+
 static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
 {
     const struct ynode *v;
@@ -220,9 +243,7 @@ static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct s
         v = ydoc_get(node, "local_port");
         return v ? scn_port(ctx, v, "local_port", &st->local_port) : 0;
     case STEP_SEND:
-        if (!(v = ydoc_get(node, "bytes")))
-            return scn_error(ctx, node, "send needs 'bytes'");
-        return scn_get_uint(ctx, v, "bytes", 1, UINT64_MAX, &st->bytes);
+        return scn_send_args(ctx, node, st);
     case STEP_RECV:
         v = ydoc_get(node, "bytes");
         return v ? scn_get_uint(ctx, v, "bytes", 0, UINT64_MAX, &st->bytes) : 0;

@@ -124,6 +124,19 @@ int sock_send(struct tcb *tcb, uint64_t bytes)
     return traced(tcb, "send", ret, ret == TS_OK ? (int64_t)bytes : 0);
 }
 
+int sock_send_text(struct tcb *tcb, const uint8_t *bytes, uint32_t len)
+{
+    /* Recorded before sock_send, which may transmit at once. */
+    struct payload_store *store = &tcb->host->net->payload;
+    int err = payload_store_add(store, tcb->host->addr, tcb->id, tcb->snd_written, bytes, len);
+    if (err)
+        return traced(tcb, "send", err, 0);
+    int ret = sock_send(tcb, len);
+    if (ret != TS_OK)
+        payload_store_pop(store);
+    return ret;
+}
+
 /* After the application reads, the window may open: tell the peer when the
  * right edge moves by a useful amount (window update, RFC 9293 3.8.6.2.2). */
 static void maybe_window_update(struct tcb *tcb, uint64_t was_queued)

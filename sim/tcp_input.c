@@ -443,12 +443,7 @@ static void update_send_window(struct tcb *tcb, const struct tcp_segment *seg)
         tcb->snd_wl2 = seg->ack;
         if (tcb->snd_wnd > tcb->max_snd_wnd)
             tcb->max_snd_wnd = tcb->snd_wnd;
-        if (old == 0 && tcb->snd_wnd > 0 && tcb->rtx_is_persist) {
-            /* R-ZWP-06: window re-opened, stop probing and resume. */
-            tcp_stop_rexmit(tcb);
-            tcb->rtx_is_persist = false;
-            tcb->retransmits = 0;
-        }
+        tcp_persist_on_ack(tcb, old); /* R-ZWP-06: re-opened, stop probing */
     }
 }
 
@@ -472,7 +467,8 @@ static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
 {
     /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding. */
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd && tcb->snd_una != tcb->snd_max;
+           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd && tcb->snd_una != tcb->snd_max &&
+           !tcb->rtx_is_persist; /* BSD: not while probing a zero window */
 }
 
 /* Fifth check: the ACK field. */
@@ -626,21 +622,6 @@ static bool drain_out_of_order(struct tcb *tcb)
     return fin;
 }
 
-/* RFC 9293 3.8.6.3 / RFC 1122 4.2.3.2: ACK at least every second full
- * segment, else within the delayed-ACK time. */
-static void ack_received_data(struct tcb *tcb, bool immediate)
-{
-    const struct tcp_params *p = tcb_params(tcb);
-    if (immediate || !p->delayed_ack) {
-        tcp_send_ack(tcb);
-        return;
-    }
-    if (++tcb->unacked_segs >= 2)
-        tcp_send_ack(tcb);
-    else
-        tcp_arm_delack(tcb);
-}
-
 /* Seventh: segment text; eighth: FIN. Returns DONE if the TCB is gone. */
 static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg)
 {
@@ -666,8 +647,8 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
                 fin_here = (seg->flags & TCP_FIN) && len == seg->len;
                 fin_here |= drain_out_of_order(tcb);
                 tcp_notify_readable(tcb);
-                if (!fin_here)
-                    ack_received_data(tcb, tcb->ooo_count > 0);
+                if (!fin_here) /* RFC 9293 3.8.6.3, tcp_delack.c */
+                    tcp_delack_on_data(tcb, len, tcb->ooo_count > 0);
             }
         } else {
             hold_out_of_order(tcb, seg);

@@ -78,6 +78,11 @@ struct tcb {
     uint8_t dupacks;
     uint8_t ka_probes;     /* keep-alive probes sent without an answer */
     uint8_t unacked_segs;  /* in-order segments received since our last ACK */
+    uint8_t probes_out;    /* zero-window probes sent without an ACK since */
+    uint8_t quickacks;     /* Linux quick-ack mode: ACKs still sent at once */
+    bool pingpong;         /* Linux interactive mode: ACKs wait for a reply */
+    bool delack_started;   /* data has been received (quick-ack initialised) */
+    bool persisting;       /* the persist timer has fired since the window closed */
     int so_error;          /* pending error for the application (enum ts_err) */
 
     /* Send sequence space, RFC 9293 3.3.1 */
@@ -101,6 +106,8 @@ struct tcb {
     uint64_t rcv_queued;   /* in-order octets not yet read */
     uint64_t rcv_total;    /* in-order octets received */
     uint64_t rcv_bad;      /* octets whose offset did not match (must stay 0) */
+    uint32_t rcv_unacked;  /* in-order octets received since our last ACK */
+    sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
 
@@ -115,6 +122,7 @@ struct tcb {
     tcp_seq rtt_seq;
     uint32_t retransmits;  /* consecutive timeouts of the current segment */
     sim_time_t first_rexmit_at; /* for TCP_USER_TIMEOUT */
+    sim_time_t persist_since;   /* first persist expiry (Linux icsk_probes_tstamp) */
     sim_time_t last_challenge_ack;
 
     /* Congestion control, RFC 5681 / RFC 6582 */
@@ -227,6 +235,10 @@ void tcp_send_syn(struct tcb *tcb, uint32_t rexmit); /* SYN or SYN,ACK by state 
 void tcp_send_rst(struct tcb *tcb);          /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */
 void tcp_send_keepalive(struct tcb *tcb);
 void tcp_send_zero_window_probe(struct tcb *tcb);
+bool tcp_sws_send_ok(uint32_t len, uint64_t unsent, uint32_t mss, uint32_t max_snd_wnd);
+bool tcp_nagle_holds(const struct tcb *tcb, uint32_t len, uint32_t flight, bool fin);
+/* One segment of what the window allows, past sender SWS and Nagle. */
+bool tcp_output_forced(struct tcb *tcb);
 void tcp_retransmit_first(struct tcb *tcb, uint32_t why);
 uint32_t tcp_rcv_window(const struct tcb *tcb); /* what we may advertise, octets */
 uint32_t tcp_flight_size(const struct tcb *tcb);
@@ -296,7 +308,21 @@ void tcp_tw_close(struct tcp_tw *tw);        /* TIME_WAIT -> CLOSED, record free
 void tcp_tw_free(struct tcp_tw *tw);         /* teardown, silent */
 void tcp_tw_discard(struct tcp_tw *tw);      /* leaves the table, silent; husk stays */
 void tcp_tw_release_husk(struct tcb *husk);  /* the application closed its socket */
+
+/* tcp_persist.c */
+sim_time_t tcp_persist_interval(const struct tcp_params *params, sim_time_t rto,
+                                uint32_t backoff);
 void tcp_arm_persist(struct tcb *tcb);
+void tcp_persist_timeout(struct tcb *tcb);
+/* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */
+void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
+
+/* tcp_delack.c: when received data is acknowledged */
+bool tcp_delack_enough_unacked(const struct tcb *tcb);
+void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate);
+void tcp_delack_on_ack_sent(struct tcb *tcb);
+void tcp_delack_on_data_sent(struct tcb *tcb);
+void tcp_delack_timeout(struct tcb *tcb);
 
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);

@@ -62,10 +62,10 @@ static uint16_t window_field(struct tcb *tcb, bool syn)
 
 static void transmit(struct tcb *tcb, struct tcp_segment *seg)
 {
-    if (seg->flags & TCP_ACK) {
-        tcb->unacked_segs = 0;
-        tcp_stop_delack(tcb);
-    }
+    if (seg->flags & TCP_ACK)
+        tcp_delack_on_ack_sent(tcb);
+    if (seg->len > 0 && seg->retransmit == SEG_FIRST)
+        tcp_delack_on_data_sent(tcb);
     host_output(tcb->host, seg, tcb->id);
 }
 
@@ -151,8 +151,10 @@ void tcp_send_keepalive(struct tcb *tcb)
     transmit(tcb, &seg);
 }
 
-/* RFC 9293 3.8.6.1: a zero-window probe carries one octet of new data.
- * Linux probes with a zero-length segment at SND.UNA - 1 instead. */
+/* RFC 9293 3.8.6.1: a zero-window probe carries one octet of new data; as
+ * in BSD's persist case it extends SND.MAX, not SND.NXT, so the ACK of that
+ * octet is acceptable and the next segment starts at it again. Linux probes
+ * with a zero-length segment at SND.UNA - 1 instead (tcp_xmit_probe_skb). */
 void tcp_send_zero_window_probe(struct tcb *tcb)
 {
     struct tcp_segment seg;
@@ -167,6 +169,7 @@ void tcp_send_zero_window_probe(struct tcb *tcb)
         seg.seq = tcb->snd_nxt;
         seg.len = 1;
         seg.data_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
+        tcb->snd_max = seq_max(tcb->snd_max, tcb->snd_nxt + 1);
     }
     add_timestamps(tcb, &seg);
     seg.win = window_field(tcb, false);
@@ -180,6 +183,27 @@ static tcp_seq fin_seq(const struct tcb *tcb)
            (tcb->syn_acked ? 0 : 1);
 }
 
+/* RFC 9293 3.8.6.2.1 (SHLD-38): send when a full segment can go, or all
+ * that is queued can go (D <= U), or at least Fs = 1/2 of the largest
+ * window the peer ever offered (so a peer whose window never reaches one
+ * MSS still gets data); otherwise wait for the window to open (the persist
+ * timer is the override timeout). */
+bool tcp_sws_send_ok(uint32_t len, uint64_t unsent, uint32_t mss, uint32_t max_snd_wnd)
+{
+    if (len == 0)
+        return true;
+    return len >= mss || len >= unsent || (max_snd_wnd > 0 && len >= max_snd_wnd / 2);
+}
+
+/* Nagle, RFC 9293 3.7.4 (SHLD-7) / RFC 1122 4.2.3.4: while data is
+ * unacknowledged, hold a segment smaller than the MSS until the ACK comes
+ * or a full segment accumulates; TCP_NODELAY turns it off. A FIN is never
+ * held. */
+bool tcp_nagle_holds(const struct tcb *tcb, uint32_t len, uint32_t flight, bool fin)
+{
+    return !tcb->nodelay && len < tcb->mss && flight > 0 && !fin;
+}
+
 static bool can_send_data(enum tcp_state s)
 {
     return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT1 ||
@@ -187,9 +211,9 @@ static bool can_send_data(enum tcp_state s)
 }
 
 /* Sends one segment starting at SND.NXT if the windows, Nagle (RFC 9293
- * 3.7.4) and the sender's silly-window rule (3.8.6.2.1) allow; returns
- * whether it sent. */
-static bool send_one(struct tcb *tcb, uint32_t rexmit_why)
+ * 3.7.4) and the sender's silly-window rule (3.8.6.2.1) allow (`force`:
+ * the windows only); returns whether it sent. */
+static bool send_one(struct tcb *tcb, uint32_t rexmit_why, bool force)
 {
     uint64_t nxt_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
     if (tcb->fin_sent && seq_gt(tcb->snd_nxt, fin_seq(tcb)))
@@ -209,9 +233,9 @@ static bool send_one(struct tcb *tcb, uint32_t rexmit_why)
     if (len == 0 && fin && usable == 0 && tcb->snd_wnd == 0 && unsent > 0)
         return false;
     bool retransmission = seq_lt(tcb->snd_nxt, tcb->snd_max);
-    if (!retransmission && len < tcb->mss && len < unsent)
-        return false; /* SWS: wait for a full segment while more is queued */
-    if (!retransmission && !tcb->nodelay && len < tcb->mss && flight > 0 && !fin)
+    if (!retransmission && !force && !tcp_sws_send_ok(len, unsent, tcb->mss, tcb->max_snd_wnd))
+        return false; /* SWS: wait for a useful amount while more is queued */
+    if (!retransmission && !force && tcp_nagle_holds(tcb, len, flight, fin))
         return false; /* Nagle: one small segment in flight at a time */
 
     struct tcp_segment seg;
@@ -249,13 +273,19 @@ void tcp_output(struct tcb *tcb)
 {
     if (!can_send_data((enum tcp_state)tcb->state))
         return;
-    while (send_one(tcb, SEG_REXMIT_RTO))
+    while (send_one(tcb, SEG_REXMIT_RTO, false))
         ;
-    /* Zero window with data waiting and nothing in flight: persist. */
+    /* Data waits with nothing in flight and no timer running: the window
+     * is zero or too small to use. Probe it (RFC 9293 3.8.6.1, and the
+     * override timeout of 3.8.6.2.1; Linux tcp_check_probe_timer). */
     bool waiting = tcb->snd_written > tcb_seq_to_off(tcb, tcb->snd_nxt);
-    if (tcb->snd_wnd == 0 && waiting && tcb->snd_una == tcb->snd_max &&
-        !sim_timer_armed(&tcb->rtx_timer))
+    if (waiting && tcb->snd_una == tcb->snd_max && !sim_timer_armed(&tcb->rtx_timer))
         tcp_arm_persist(tcb);
+}
+
+bool tcp_output_forced(struct tcb *tcb)
+{
+    return can_send_data((enum tcp_state)tcb->state) && send_one(tcb, SEG_REXMIT_RTO, true);
 }
 
 /* Go back to SND.UNA and send one segment (RTO: cwnd is one segment now;
@@ -269,7 +299,7 @@ void tcp_retransmit_first(struct tcb *tcb, uint32_t why)
     tcb->cwnd = tcb->mss; /* exactly one segment */
     if (tcb->snd_wnd < tcb->mss)
         tcb->snd_wnd = tcb->mss; /* a retransmission is not held by the window */
-    send_one(tcb, why);
+    send_one(tcb, why, false);
     tcb->cwnd = cwnd;
     tcb->snd_wnd = wnd;
     if (why == SEG_REXMIT_FAST && seq_gt(saved, tcb->snd_nxt))

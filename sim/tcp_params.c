@@ -49,6 +49,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
 
     p->delayed_ack = true;        /* RFC 9293 3.8.6.3 (SHLD-18): SHOULD delay ACKs */
     p->delack_time = SIM_MS(200); /* RFC 9293 3.8.6.3 (MUST-40): under 0.5 s; 200 ms typical */
+    p->quickacks = 0;             /* no quick-ack mode in the RFCs */
 
     /* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)) = 4380 for SMSS 1460,
      * i.e. 3 segments. */
@@ -108,6 +109,7 @@ static void tcp_params_linux(struct tcp_params *p)
 
     p->delayed_ack = true;
     p->delack_time = SIM_MS(40); /* TCP_DELACK_MIN */
+    p->quickacks = 16;           /* TCP_MAX_QUICKACKS */
 
     p->initial_cwnd_segments = 10; /* TCP_INIT_CWND (RFC 6928) */
     p->persist_min = SIM_MS(200);  /* TCP_RTO_MIN */

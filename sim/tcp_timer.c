@@ -1,7 +1,8 @@
 /* The TCB's timers (RFC 9293 3.8, 3.10.8; RFC 6298 5; RFC 1122 4.2.3.6).
  *
  * rtx_timer    retransmission of SYN, SYN,ACK, data and FIN; also the persist
- *              timer while the peer's window is zero (never both at once).
+ *              timer while the peer's window is zero (never both at once;
+ *              tcp_persist.c).
  * delack_timer delayed acknowledgement (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2).
  * aux_timer    whichever of keep-alive and the FIN_WAIT2 timeout applies in
  *              the current state (TIME_WAIT's 2MSL runs on its compact record,
@@ -48,20 +49,25 @@ static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
     return tcb->rtx_is_persist ? TRACE_TIMER_PERSIST : TRACE_TIMER_REXMIT;
 }
 
-/* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. Once
- * retransmitting, never later than the user timeout's deadline, so the
- * abort comes when it is due (RFC 9293 3.10.8; Linux
+/* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
+ * the timer never runs past the user timeout, so the connection drops at
+ * that moment, not at the next backed-off RTO (Linux
  * tcp_clamp_rto_to_user_timeout). */
+static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
+{
+    if (!tcb->user_timeout || tcb->retransmits == 0)
+        return t;
+    sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
+    if (left <= 0)
+        return SIM_MS(1); /* Linux: "fire ASAP", one jiffy */
+    return left < t ? left : t;
+}
+
+/* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
 void tcp_arm_rexmit(struct tcb *tcb)
 {
-    sim_time_t after = tcb->rto;
-    if (tcb->user_timeout > 0 && tcb->retransmits > 0) {
-        sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
-        if (left < after)
-            after = left > 0 ? left : 0;
-    }
     tcb->rtx_is_persist = false;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, after);
+    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
@@ -72,17 +78,6 @@ void tcp_stop_rexmit(struct tcb *tcb)
         return;
     engine_cancel(engine_of(tcb), &tcb->rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
-}
-
-/* RFC 9293 3.8.6.1: probe a zero window after one RTO, backing off. */
-void tcp_arm_persist(struct tcb *tcb)
-{
-    const struct tcp_params *p = tcb_params(tcb);
-    sim_time_t t = tcb->rto < p->persist_min ? p->persist_min : tcb->rto;
-    t = tcp_rto_backoff(t, tcb->retransmits, p->persist_max);
-    tcb->rtx_is_persist = true;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, t);
-    tcp_trace_timer(tcb, TRACE_TIMER_PERSIST, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
 void tcp_arm_delack(struct tcb *tcb)
@@ -202,14 +197,6 @@ static void syn_timeout(struct tcb *tcb)
     tcp_arm_rexmit(tcb);
 }
 
-static void persist_timeout(struct tcb *tcb)
-{
-    tcp_send_zero_window_probe(tcb);
-    if (tcb->retransmits < 30)
-        tcb->retransmits++;
-    tcp_arm_persist(tcb);
-}
-
 /* RFC 6298 (5.4)-(5.6) and RFC 9293 3.10.8 RETRANSMISSION TIMEOUT. */
 static void rtx_fire(struct engine *engine, struct sim_timer *timer)
 {
@@ -217,7 +204,7 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
     struct tcb *tcb = container_of(timer, struct tcb, rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_FIRE, 0);
     if (tcb->rtx_is_persist) {
-        persist_timeout(tcb);
+        tcp_persist_timeout(tcb);
         return;
     }
     /* Our SYN unacknowledged, even after a CLOSE in SYN-RECEIVED moved us to
@@ -247,7 +234,7 @@ static void delack_fire(struct engine *engine, struct sim_timer *timer)
     (void)engine;
     struct tcb *tcb = container_of(timer, struct tcb, delack_timer);
     tcp_trace_timer(tcb, TRACE_TIMER_DELACK, TRACE_TIMER_FIRE, 0);
-    tcp_send_ack(tcb);
+    tcp_delack_timeout(tcb);
 }
 
 /* RFC 1122 4.2.3.6 / RFC 9293 3.8.4: probe only an idle connection with no

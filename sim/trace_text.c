@@ -40,6 +40,7 @@ struct trace_text {
 
 #define TEXT_ISN_INITIAL_CAP 1024u
 #define TEXT_EXPLAIN_INDENT "             "
+#define TEXT_PAYLOAD_EXCERPT 48 /* octets of literal payload shown */
 
 /* ---- the ISN table ---------------------------------------------------- */
 
@@ -265,6 +266,24 @@ static void text_explain_seg(struct trace_text *text, const struct trace_event *
         text_explain(text, "%s sends an empty segment", h);
 }
 
+/* A segment carrying text a scenario sent: an annotation line with the start
+ * of it, escaped (the tcpdump line above stays exactly tcpdump's). */
+static void text_payload(struct trace_text *text, const struct trace_event *ev)
+{
+    const struct tcp_segment *seg = ev->u.seg.seg;
+    if (!payload_is_literal(ev->u.seg.payload, seg))
+        return;
+    struct tcp_segment head = *seg;
+    if (head.len > TEXT_PAYLOAD_EXCERPT)
+        head.len = TEXT_PAYLOAD_EXCERPT;
+    uint8_t bytes[TEXT_PAYLOAD_EXCERPT];
+    char shown[4 * TEXT_PAYLOAD_EXCERPT + 4];
+    payload_fill(ev->u.seg.payload, &head, bytes);
+    payload_escape(bytes, seg->len, TEXT_PAYLOAD_EXCERPT, shown);
+    text_begin(text, ev);
+    fprintf(text->out, "payload \"%s\"\n", shown);
+}
+
 static void text_seg(struct trace_text *text, const struct trace_event *ev)
 {
     const struct tcp_segment *seg = ev->u.seg.seg;
@@ -306,6 +325,8 @@ static void text_seg(struct trace_text *text, const struct trace_event *ev)
     if (seg->retransmit != SEG_FIRST)
         fprintf(out, " [%s]", text_rexmit_note(seg->retransmit));
     putc('\n', out);
+    if (!text->opt.quiet)
+        text_payload(text, ev);
     if (text->opt.explain)
         text_explain_seg(text, ev, seq, ack);
 }

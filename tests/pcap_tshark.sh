@@ -57,6 +57,24 @@ for yaml in scenarios/*.yaml; do
     elif ! diff -q "$dir/want2" "$dir/got" >/dev/null; then
         fail "$name: flags/seq/ack differ: $(diff "$dir/want2" "$dir/got" | head -4 | tr '\n' ' ')"
     fi
+    # Zero-window probes: the ones we mark (JSONL "rexmit":"zwp") are the
+    # ones tshark's analysis finds. RFC-style probes (one octet of new data)
+    # are tcp.analysis.zero_window_probe; Linux's zero-length probes at
+    # SND.UNA-1 look like keep-alives to Wireshark.
+    zwp() { sed -n "/\"dir\":\"tx\".*\"len\":$1,.*\"rexmit\":\"zwp\"/p" "$jsonl" |
+                sed 's/.*"seq":\([0-9]*\).*/\1/'; }
+    zwp 1 > "$dir/zwp_want"
+    tshark -r "$pcap" -Y tcp.analysis.zero_window_probe -T fields -e tcp.seq_raw \
+        > "$dir/zwp_got" 2>/dev/null
+    diff -q "$dir/zwp_want" "$dir/zwp_got" >/dev/null ||
+        fail "$name: zero-window probes differ from tshark's: $(diff "$dir/zwp_want" "$dir/zwp_got" | head -4 | tr '\n' ' ')"
+    zwp 0 > "$dir/zwp0_want"
+    if [ -s "$dir/zwp0_want" ]; then
+        tshark -r "$pcap" -Y 'tcp.analysis.keep_alive && tcp.len == 0' -T fields -e tcp.seq_raw \
+            > "$dir/ka_got" 2>/dev/null
+        grep -qvxFf "$dir/ka_got" "$dir/zwp0_want" &&
+            fail "$name: a zero-length probe that tshark does not see as SND.UNA-1"
+    fi
     checked=$((checked + 1))
 done
 echo "tests/pcap_tshark.sh: $checked scenarios checked, $failed failed"

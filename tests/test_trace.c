@@ -858,6 +858,36 @@ static void pcap_record_has_valid_ip_and_tcp_checksums_and_payload(void **state)
     free(cap.buf);
 }
 
+static void pcap_writes_literal_text_where_the_scenario_sent_some(void **state)
+{
+    (void)state;
+    struct payload_store store;
+    payload_store_init(&store);
+    assert_int_equal(payload_store_add(&store, CLIENT_ADDR, 1, 0, (const uint8_t *)"GET /\r\n", 7), 0);
+    struct tcp_segment data = seg_make(true, TCP_PSH | TCP_ACK, 1001, 5001, 9, 512);
+    data.src_conn = 1;
+    struct trace_event ev = ev_seg(SIM_S(1), TRACE_TX, "client", &data);
+    ev.u.seg.payload = &store;
+    struct pcap_capture cap = pcap_of(NULL, &ev, 1);
+    const uint8_t *rec[1];
+    assert_int_equal(pcap_records(&cap, rec, 1), 1);
+    const uint8_t *tcp = rec[0] + 16 + 20;
+    assert_memory_equal(tcp + 20, "GET /\r\nhi", 9); /* then the pattern at offsets 7, 8 */
+    uint8_t pseudo[12] = {10, 0, 0, 1, 10, 0, 0, 2, 0, 6, 0, 29};
+    assert_int_equal(ones_sum(ones_sum(0, pseudo, 12), tcp, 29), 0xffff);
+    free(cap.buf);
+
+    struct trace_text_options opt = {0};
+    char *out = text_of(&opt, &ev, 1);
+    assert_non_null(strstr(out, "length 9\n  1.000000 client#1 payload \"GET /\\r\\nhi\"\n"));
+    free(out);
+    opt.quiet = true;
+    out = text_of(&opt, &ev, 1);
+    assert_null(strstr(out, "payload"));
+    free(out);
+    payload_store_free(&store);
+}
+
 static void pcap_encodes_mss_and_wscale_with_nop_padding(void **state)
 {
     (void)state;
@@ -1016,6 +1046,7 @@ int main(void)
         cmocka_unit_test(text_relative_numbers_survive_table_growth),
         cmocka_unit_test(pcap_global_header_is_classic_microsecond_raw_ip),
         cmocka_unit_test(pcap_record_has_valid_ip_and_tcp_checksums_and_payload),
+        cmocka_unit_test(pcap_writes_literal_text_where_the_scenario_sent_some),
         cmocka_unit_test(pcap_encodes_mss_and_wscale_with_nop_padding),
         cmocka_unit_test(pcap_encodes_linux_syn_layout_with_sack_and_timestamps),
         cmocka_unit_test(pcap_wire_captures_every_tx_and_host_captures_its_tx_and_rx),

@@ -9,6 +9,7 @@
 
 #include "tcpsim/engine.h"
 #include "tcpsim/link.h"
+#include "tcpsim/payload.h"
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/trace.h"
 
@@ -40,6 +41,7 @@ struct net {
     struct host *hosts[2];
     struct link links[2]; /* links[i] carries segments sent by hosts[i] */
     uint64_t seed;
+    struct payload_store payload; /* literal bytes scenarios sent as text */
 };
 
 int net_init(struct net *net, uint64_t seed);

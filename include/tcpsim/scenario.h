@@ -24,6 +24,7 @@ struct scenario_host {
     struct tcp_params tcp; /* scenario tcp: + profile, then this host's tcp: overrides */
     bool autoread;       /* app reads everything as it arrives (default true) */
     bool close_on_eof;   /* app closes its socket when a read returns EOF (default false) */
+    uint32_t read_rate;  /* autoread pace, bytes/s; 0 = reads everything at once */
     struct src_pos pos;
 };
 
@@ -57,6 +58,7 @@ enum sockopt_bit {
     SOCKOPT_RCVBUF = 1 << 8,
     SOCKOPT_SNDBUF = 1 << 9,
     SOCKOPT_ACCEPT = 1 << 10, /* listener: the application calls accept() */
+    SOCKOPT_READ_RATE = 1 << 11, /* not a real socket option: the app's read pace */
 };
 
 struct sockopts {
@@ -71,6 +73,7 @@ struct sockopts {
     bool autoread;
     uint32_t rcvbuf, sndbuf;
     bool accept;
+    uint32_t read_rate; /* bytes/s; 0 = unpaced */
 };
 
 struct scenario_step {
@@ -82,6 +85,7 @@ struct scenario_step {
     uint16_t local_port;  /* connect: 0 = ephemeral */
     int peer;             /* connect: remote host index */
     uint64_t bytes;       /* send / recv: octets (recv 0 = everything available) */
+    char *text;           /* send: literal octets (bytes = their count), or NULL */
     enum shutdown_how how;
     uint32_t backlog;     /* listen backlog (0 = somaxconn) */
     struct sockopts opts; /* setsockopt, or options applied at connect/listen */

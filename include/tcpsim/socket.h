@@ -21,6 +21,9 @@ int sock_connect(struct host *host, uint32_t remote_addr, uint16_t remote_port,
                  uint16_t local_port, struct tcb **out);
 /* SEND of `bytes` counted octets. Returns 0 when queued, else an error. */
 int sock_send(struct tcb *tcb, uint64_t bytes);
+/* SEND of literal octets: like sock_send(tcb, len), and the pcap and the
+ * timeline show these bytes instead of the generated pattern. */
+int sock_send_text(struct tcb *tcb, const uint8_t *bytes, uint32_t len);
 /* RECEIVE up to `max` octets (0 = all available). Returns 0 with *got set
  * (*got == 0 with *eof true at end of stream), TS_EAGAIN when nothing is there
  * yet, or an error such as ECONNRESET. */

@@ -58,6 +58,7 @@ struct tcp_params {
     /* ACK behaviour */
     bool delayed_ack;
     sim_time_t delack_time;       /* Linux ~40 ms min; RFC <= 500 ms (typ. 200) */
+    uint32_t quickacks;           /* Linux TCP_MAX_QUICKACKS: first ACKs not delayed; 0 = off */
 
     /* Congestion control */
     uint32_t initial_cwnd_segments; /* RFC 5681 3.1 / RFC 6928; Linux 10 */

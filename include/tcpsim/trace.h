@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tcpsim/payload.h"
 #include "tcpsim/segment.h"
 #include "tcpsim/tcp_state.h"
 #include "tcpsim/time.h"
@@ -45,6 +46,7 @@ struct trace_event {
             enum trace_seg_dir dir;
             const struct tcp_segment *seg;
             const char *why; /* for drops: "loss", "rule", "queue", "partition", "crashed" */
+            const struct payload_store *payload; /* literal bytes (NULL: generated only) */
         } seg;
         struct {
             enum tcp_state from;
