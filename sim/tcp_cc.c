@@ -23,13 +23,13 @@ static uint32_t half_flight(const struct tcb *tcb)
     return max_u32(tcp_flight_size(tcb) / 2, 2 * tcb->mss);
 }
 
-/* RFC 6582 3.2 (3): a full ACK ends recovery; cwnd = min(ssthresh,
- * FlightSize + SMSS) so no burst follows. */
+/* RFC 6582 3.2 (3) full ACK ends recovery, option (1): cwnd =
+ * min(ssthresh, max(FlightSize, SMSS) + SMSS), so no burst follows. */
 static void exit_recovery(struct tcb *tcb)
 {
     tcb->in_recovery = false;
-    uint32_t flight = tcp_flight_size(tcb);
-    tcb->cwnd = flight + tcb->mss < tcb->ssthresh ? flight + tcb->mss : tcb->ssthresh;
+    uint32_t deflated = max_u32(tcp_flight_size(tcb), tcb->mss) + tcb->mss;
+    tcb->cwnd = deflated < tcb->ssthresh ? deflated : tcb->ssthresh;
     tcb->bytes_acked = 0;
     if (tcb->sb && tcb->sb->n == 0 && !tcb->sb->rto_lost)
         tcp_sack_free(tcb);
@@ -98,7 +98,8 @@ void tcp_cc_on_dupack(struct tcb *tcb)
         /* RFC 6675 4.2: cwnd = ssthresh, retransmit the first lost
          * segment, then send while cwnd - pipe >= 1 SMSS. */
         tcb->cwnd = tcb->ssthresh;
-        tcb->sb->high_rxt = tcb->snd_una;
+        /* HighRxt stays: holes already resent in an earlier recovery are
+         * not sent again (Linux: an skb keeps its retransmitted mark). */
         tcp_sack_recovery_output(tcb, true);
     } else {
         /* RFC 6582 3.2 (3): retransmit, cwnd = ssthresh + 3*SMSS. */

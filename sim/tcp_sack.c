@@ -158,6 +158,16 @@ static tcp_seq lost_end(const struct tcb *tcb)
     }
     if (sb->rto_lost && seq_gt(tcb->recover, end))
         end = tcb->recover;
+    if (tcb->in_recovery && sb->n) {
+        /* In recovery, a hole at SND.UNA with SACKed data above it is lost
+         * (on a link that keeps order it cannot be anything else), so a
+         * partial ACK retransmits the next hole at once, as RFC 6582 3.2
+         * (5) does without SACK, instead of waiting for DupThresh more
+         * segments. Without a block above, the data is still in flight. */
+        tcp_seq head = seq_min(tcb->snd_una + tcb->mss, sb->blk[0].start);
+        if (seq_gt(head, end))
+            end = head;
+    }
     return end;
 }
 
