@@ -48,6 +48,19 @@ static void record(struct runner *r, const struct trace_event *ev, int host)
     }
 }
 
+/* The "rexmit" filter of a count: RTO or fast retransmissions (fast covers
+ * every loss-recovery retransmission), or either. */
+static bool rexmit_match(const struct expectation *e, const struct tcp_segment *seg)
+{
+    switch (e->rexmit) {
+    case EXPECT_REXMIT_RTO: return seg->retransmit == SEG_REXMIT_RTO;
+    case EXPECT_REXMIT_FAST: return seg->retransmit == SEG_REXMIT_FAST;
+    case EXPECT_REXMIT_ANY:
+        return seg->retransmit == SEG_REXMIT_RTO || seg->retransmit == SEG_REXMIT_FAST;
+    default: return true;
+    }
+}
+
 static void expect_emit(void *ctx, const struct trace_event *ev)
 {
     struct runner *r = ctx;
@@ -62,7 +75,7 @@ static void expect_emit(void *ctx, const struct trace_event *ev)
                 continue;
             if (ev->t < e->from || (e->to != SIM_TIME_NEVER && ev->t >= e->to))
                 continue;
-            if (flags_match(e, ev->u.seg.seg->flags))
+            if (flags_match(e, ev->u.seg.seg->flags) && rexmit_match(e, ev->u.seg.seg))
                 r->seg_counts[i]++;
         }
         return;

@@ -6,11 +6,12 @@
  *   SUBJ CALL returns RET              RET: 0 or an errno name (ETIMEDOUT)
  *   SUBJ in S for OP DURATION          total time spent in S
  *   HOST sockets in S at TIME OP N     sockets of a host in S at an instant
- *   count HOST DIR FLAGS OP N [from TIME] [to TIME]
+ *   count HOST DIR FLAGS [rexmit rto|fast|any] OP N [from TIME] [to TIME]
  *
  * SUBJ is HOST (its socket "conn"), HOST.SOCK or HOST#ID (connection id).
  * OP is one of == != < <= > >=; DIR is tx, rx or drop; FLAGS as in faults
- * ("SA" exactly, "R*" at least R, "*" any). Errors point at the word. */
+ * ("SA" exactly, "R*" at least R, "*" any); "rexmit" counts only segments
+ * sent again for that reason. Errors point at the word. */
 #include "scenario_internal.h"
 
 #include <stdio.h>
@@ -174,7 +175,7 @@ static int scn_states(struct scn_line *l, struct expectation *e)
     return 0;
 }
 
-/* count HOST DIR FLAGS OP N [from TIME] [to TIME] */
+/* count HOST DIR FLAGS [rexmit rto|fast|any] OP N [from TIME] [to TIME] */
 static int scn_seg_count(struct scn_line *l, struct expectation *e)
 {
     const char *t;
@@ -202,6 +203,19 @@ static int scn_seg_count(struct scn_line *l, struct expectation *e)
     if (scn_flags(l->ctx, l->node, scn_here(l), t, &e->flags_set, &e->flags_mask) < 0)
         return -1;
     l->i++;
+    if ((t = scn_peek(l)) && strcmp(t, "rexmit") == 0) {
+        l->i++;
+        t = scn_peek(l);
+        if (t && strcmp(t, "rto") == 0)
+            e->rexmit = EXPECT_REXMIT_RTO;
+        else if (t && strcmp(t, "fast") == 0)
+            e->rexmit = EXPECT_REXMIT_FAST;
+        else if (t && strcmp(t, "any") == 0)
+            e->rexmit = EXPECT_REXMIT_ANY;
+        else
+            return scn_expected(l, "rto, fast or any", "'rexmit'");
+        l->i++;
+    }
     if (scn_op(l, "the flags", &e->op) < 0 || scn_count(l, &e->value) < 0)
         return -1;
     if ((t = scn_peek(l)) && strcmp(t, "from") == 0) {

@@ -23,20 +23,37 @@ static uint32_t half_flight(const struct tcb *tcb)
     return max_u32(tcp_flight_size(tcb) / 2, 2 * tcb->mss);
 }
 
+/* RFC 6582 3.2 (3) full ACK ends recovery, option (1): cwnd =
+ * min(ssthresh, max(FlightSize, SMSS) + SMSS), so no burst follows. */
+static void exit_recovery(struct tcb *tcb)
+{
+    tcb->in_recovery = false;
+    uint32_t deflated = max_u32(tcp_flight_size(tcb), tcb->mss) + tcb->mss;
+    tcb->cwnd = deflated < tcb->ssthresh ? deflated : tcb->ssthresh;
+    tcb->bytes_acked = 0;
+    if (tcb->sb && tcb->sb->n == 0 && !tcb->sb->rto_lost)
+        tcp_sack_free(tcb);
+}
+
 void tcp_cc_on_ack(struct tcb *tcb, uint32_t acked)
 {
     if (tcb->in_recovery) {
         if (seq_ge(tcb->snd_una, tcb->recover)) {
-            /* RFC 6582 3.2 (3): full ACK ends recovery; deflate the window. */
-            tcb->in_recovery = false;
-            uint32_t flight = tcp_flight_size(tcb);
-            tcb->cwnd = flight + tcb->mss < tcb->ssthresh ? flight + tcb->mss : tcb->ssthresh;
+            exit_recovery(tcb);
+        } else if (tcb->sb) {
+            /* RFC 6675 5 (C): a partial ACK leaves cwnd alone; pipe fell,
+             * so tcp_output sends the next hole. Restart the timer. */
+            tcp_arm_rexmit(tcb);
         } else {
-            /* (4) partial ACK: retransmit the next hole, deflate by the
-             * amount acked, add back one SMSS. */
+            /* RFC 6582 3.2 (5) partial ACK: retransmit the first
+             * unacknowledged segment, deflate cwnd by the amount acked and
+             * add back one SMSS if that was at least one SMSS. */
             tcp_retransmit_first(tcb, SEG_REXMIT_FAST);
             tcb->cwnd = tcb->cwnd > acked ? tcb->cwnd - acked : 0;
-            tcb->cwnd += tcb->mss;
+            if (acked >= tcb->mss)
+                tcb->cwnd += tcb->mss;
+            if (tcb->cwnd < tcb->mss)
+                tcb->cwnd = tcb->mss;
             tcp_arm_rexmit(tcb);
         }
         tcp_trace_cc(tcb);
@@ -57,29 +74,46 @@ void tcp_cc_on_ack(struct tcb *tcb, uint32_t acked)
 }
 
 /* RFC 5681 3.2 / RFC 6582 3.2: the third duplicate ACK starts fast
- * retransmit unless we are still recovering from the same loss. */
+ * retransmit unless we are still recovering from the same loss. With SACK,
+ * RFC 6675 5 (a) also starts it as soon as IsLost(HighACK + 1). */
 void tcp_cc_on_dupack(struct tcb *tcb)
 {
     if (tcb->in_recovery) {
-        tcb->cwnd += tcb->mss; /* (5) inflate for each further dup ACK */
-        tcp_trace_cc(tcb);
+        if (!tcb->sb) {
+            tcb->cwnd += tcb->mss; /* RFC 6582 3.2 (4): inflate per dup ACK */
+            tcp_trace_cc(tcb);
+        } /* RFC 6675: no inflation; the SACK info shrank pipe instead */
         return;
     }
-    if (tcb->dupacks != 3)
+    bool lost = tcb->sb && tcp_sack_is_lost(tcb, tcb->snd_una);
+    if (tcb->dupacks < TCP_DUPTHRESH && !lost)
         return;
     if (seq_lt(tcb->snd_una, tcb->recover) && seq_gt(tcb->recover, tcb->iss))
-        return; /* RFC 6582 3.2 (1): no new recovery inside the old one */
-    tcb->ssthresh = half_flight(tcb);
+        return; /* RFC 6582 3.2 (2): no new recovery inside the old one */
+    tcb->ssthresh = half_flight(tcb); /* RFC 5681 (4) */
     tcb->recover = tcb->snd_max;
     tcb->in_recovery = true;
-    tcp_retransmit_first(tcb, SEG_REXMIT_FAST);
-    tcb->cwnd = tcb->ssthresh + 3 * tcb->mss;
+    tcb->bytes_acked = 0;
+    if (tcb->sb) {
+        /* RFC 6675 4.2: cwnd = ssthresh, retransmit the first lost
+         * segment, then send while cwnd - pipe >= 1 SMSS. */
+        tcb->cwnd = tcb->ssthresh;
+        /* HighRxt stays: holes already resent in an earlier recovery are
+         * not sent again (Linux: an skb keeps its retransmitted mark). */
+        tcp_sack_recovery_output(tcb, true);
+    } else {
+        /* RFC 6582 3.2 (3): retransmit, cwnd = ssthresh + 3*SMSS. */
+        tcp_retransmit_first(tcb, SEG_REXMIT_FAST);
+        tcb->cwnd = tcb->ssthresh + 3 * tcb->mss;
+    }
     tcp_arm_rexmit(tcb);
     tcp_trace_cc(tcb);
 }
 
 /* RFC 5681 (4) and 3.1: on RTO, ssthresh = max(FlightSize/2, 2*SMSS) and
- * cwnd = one segment (the loss window). */
+ * cwnd = one segment (the loss window). SACKed data stays SACKed and all
+ * the rest is lost (Linux tcp_timeout_mark_lost; RFC 6675 5.1 allows
+ * keeping the scoreboard), so going back N skips what the peer holds. */
 void tcp_cc_on_timeout(struct tcb *tcb)
 {
     if (tcb->retransmits <= 1)
@@ -89,5 +123,7 @@ void tcp_cc_on_timeout(struct tcb *tcb)
     tcb->in_recovery = false;
     tcb->recover = tcb->snd_max;
     tcb->dupacks = 0;
+    if (tcb->sb)
+        tcb->sb->rto_lost = true;
     tcp_trace_cc(tcb);
 }

@@ -513,6 +513,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         tcp_send_ack(tcb);
         return DONE;
     }
+    if (tcb->sb || (seg->opts & TCP_OPT_SACK))
+        tcp_sack_on_ack(tcb, seg); /* RFC 6675 5: scoreboard first */
     if (seq_gt(seg->ack, tcb->snd_una)) {
         on_new_ack(tcb, seg);
     } else if (is_dup_ack(tcb, seg)) {
@@ -559,7 +561,9 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
     }
 }
 
-/* Out-of-order segment kept for later (RFC 9293 3.10.7.4, SHLD-31). */
+/* Out-of-order segment kept for later (RFC 9293 3.10.7.4, SHLD-31). Ranges
+ * that touch merge, so the queue holds one range per hole and each range
+ * is one SACK block; its stamp says how recently it grew (RFC 2018 4). */
 static void hold_out_of_order(struct tcb *tcb, const struct tcp_segment *seg)
 {
     if (!tcb->ooo) {
@@ -567,18 +571,26 @@ static void hold_out_of_order(struct tcb *tcb, const struct tcp_segment *seg)
         if (!tcb->ooo)
             return;
     }
-    tcp_seq start = seg->seq, end = seg->seq + seg->len + !!(seg->flags & TCP_FIN);
-    for (uint8_t i = 0; i < tcb->ooo_count; i++) {
-        if (tcb->ooo[i].start == start && seq_ge(tcb->ooo[i].end, end))
-            return; /* already held */
+    struct ooo_range n = {.start = seg->seq, .end = seg->seq + seg->len + !!(seg->flags & TCP_FIN),
+                          .data_off = seg->data_off, .fin = seg->flags & TCP_FIN};
+    for (uint8_t i = 0; i < tcb->ooo_count;) {
+        struct ooo_range *r = &tcb->ooo[i];
+        if (seq_gt(r->start, n.end) || seq_lt(r->end, n.start)) {
+            i++;
+            continue;
+        }
+        if (seq_lt(r->start, n.start)) {
+            n.start = r->start;
+            n.data_off = r->data_off;
+        }
+        n.end = seq_max(n.end, r->end);
+        n.fin |= r->fin;
+        *r = tcb->ooo[--tcb->ooo_count]; /* absorbed; look at the moved one */
     }
     if (tcb->ooo_count == TCB_MAX_OOO)
         return;
-    struct ooo_range *r = &tcb->ooo[tcb->ooo_count++];
-    r->start = start;
-    r->end = end;
-    r->data_off = seg->data_off;
-    r->fin = seg->flags & TCP_FIN;
+    n.stamp = ++tcb->ooo_stamp;
+    tcb->ooo[tcb->ooo_count++] = n;
 }
 
 static void accept_in_order(struct tcb *tcb, tcp_seq start, uint32_t len, uint64_t data_off)

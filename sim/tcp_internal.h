@@ -37,6 +37,7 @@ struct ooo_range {
     tcp_seq start;
     tcp_seq end;       /* exclusive; includes the FIN when fin is set */
     uint64_t data_off; /* sender's stream offset of `start` */
+    uint32_t stamp;    /* arrival order of its newest segment (SACK block order) */
     bool fin;
 };
 #define TCB_MAX_OOO 16
@@ -152,6 +153,11 @@ struct tcb {
     /* Reassembly */
     struct ooo_range *ooo;
     uint8_t ooo_count;
+    uint32_t ooo_stamp;    /* last stamp given to an out-of-order arrival */
+
+    /* SACK scoreboard (RFC 6675), allocated at the first SACK block and
+     * freed once nothing above SND.UNA is SACKed and recovery is over. */
+    struct tcp_scoreboard *sb;
 
     /* TIME_WAIT: the compact record that took over the connection while the
      * application still holds this socket (a "husk": no timers, not in the
@@ -240,6 +246,11 @@ bool tcp_nagle_holds(const struct tcb *tcb, uint32_t len, uint32_t flight, bool 
 /* One segment of what the window allows, past sender SWS and Nagle. */
 bool tcp_output_forced(struct tcb *tcb);
 void tcp_retransmit_first(struct tcb *tcb, uint32_t why);
+/* RFC 6675 4.2 loss recovery transmissions: holes, then new data, while
+ * cwnd - pipe >= 1 SMSS; `force` sends the first hole regardless (4.3). */
+void tcp_sack_recovery_output(struct tcb *tcb, bool force);
+/* Octets in the network by RFC 6675's pipe (FlightSize without SACKs). */
+uint32_t tcp_pipe(const struct tcb *tcb);
 uint32_t tcp_rcv_window(const struct tcb *tcb); /* what we may advertise, octets */
 uint32_t tcp_flight_size(const struct tcb *tcb);
 /* Reply to a segment without a matching TCB, RFC 9293 3.10.7.1. */
@@ -329,6 +340,29 @@ void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);
 sim_time_t tcp_rto_backoff(sim_time_t rto, uint32_t shifts, sim_time_t max);
 /* The delay before SYN retransmission number `n` (1-based) under the profile. */
 sim_time_t tcp_syn_rto(const struct tcp_params *params, sim_time_t rto, uint32_t n);
+
+/* tcp_sack.c: RFC 2018 blocks from the receiver's out-of-order queue and
+ * the sender's RFC 6675 scoreboard. */
+#define TCP_DUPTHRESH 3 /* RFC 5681 2 / RFC 6675 2: DupThresh */
+#define TCP_SB_MAX 16   /* SACKed ranges the sender remembers above SND.UNA */
+struct tcp_scoreboard {
+    struct tcp_sack_block blk[TCP_SB_MAX]; /* sorted by start, disjoint */
+    uint8_t n;
+    bool rto_lost;    /* after an RTO all unSACKed data below `recover` is lost */
+    tcp_seq high_rxt; /* RFC 6675 HighRxt: highest octet retransmitted, +1 */
+};
+void tcp_sack_add_blocks(const struct tcb *tcb, struct tcp_segment *seg);
+void tcp_sack_on_ack(struct tcb *tcb, const struct tcp_segment *seg);
+void tcp_sack_free(struct tcb *tcb);
+bool tcp_sack_is_lost(const struct tcb *tcb, tcp_seq seq);
+uint32_t tcp_sack_pipe(const struct tcb *tcb);
+/* End of the SACKed block holding `seq` (seq itself when none does), and
+ * the start of the next block above `seq` (limit when none). */
+tcp_seq tcp_sack_skip(const struct tcb *tcb, tcp_seq seq);
+tcp_seq tcp_sack_next_start(const struct tcb *tcb, tcp_seq seq, tcp_seq limit);
+/* RFC 6675 NextSeg (1): first lost, unSACKed octet above HighRxt; false if none. */
+bool tcp_sack_next_hole(const struct tcb *tcb, tcp_seq *start, tcp_seq *end);
+uint32_t tcp_sack_sacked_bytes(const struct tcb *tcb);
 
 /* tcp_cc.c: NewReno */
 void tcp_cc_init(struct tcb *tcb);

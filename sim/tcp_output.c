@@ -118,6 +118,7 @@ void tcp_send_ack(struct tcb *tcb)
     seg.ack = tcb->rcv_nxt;
     seg.flags = TCP_ACK;
     add_timestamps(tcb, &seg);
+    tcp_sack_add_blocks(tcb, &seg);
     seg.win = window_field(tcb, false);
     transmit(tcb, &seg);
 }
@@ -210,71 +211,127 @@ static bool can_send_data(enum tcp_state s)
            s == TCP_CLOSING || s == TCP_LAST_ACK;
 }
 
-/* Sends one segment starting at SND.NXT if the windows, Nagle (RFC 9293
- * 3.7.4) and the sender's silly-window rule (3.8.6.2.1) allow (`force`:
- * the windows only); returns whether it sent. */
-static bool send_one(struct tcb *tcb, uint32_t rexmit_why, bool force)
+/* Builds and sends data (and/or FIN) starting at `seq`, which may be below
+ * SND.NXT for a retransmission: the payload's stream offset always comes
+ * from the sequence number, so a resent octet is the octet first sent. */
+static void emit_data(struct tcb *tcb, tcp_seq seq, uint32_t len, bool fin, uint32_t why)
 {
-    uint64_t nxt_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
-    if (tcb->fin_sent && seq_gt(tcb->snd_nxt, fin_seq(tcb)))
-        return false; /* everything including FIN is out */
-    uint64_t unsent = tcb->snd_written > nxt_off ? tcb->snd_written - nxt_off : 0;
-    uint32_t wnd = tcb->snd_wnd < tcb->cwnd ? tcb->snd_wnd : tcb->cwnd;
-    uint32_t flight = tcp_flight_size(tcb);
-    uint32_t usable = wnd > flight ? wnd - flight : 0;
-    uint32_t len = tcb->mss;
-    if (unsent < len)
-        len = (uint32_t)unsent;
-    if (usable < len)
-        len = usable;
-    bool fin = tcb->wr_shut && nxt_off + len == tcb->snd_written;
-    if (len == 0 && !fin)
-        return false;
-    if (len == 0 && fin && usable == 0 && tcb->snd_wnd == 0 && unsent > 0)
-        return false;
-    bool retransmission = seq_lt(tcb->snd_nxt, tcb->snd_max);
-    if (!retransmission && !force && !tcp_sws_send_ok(len, unsent, tcb->mss, tcb->max_snd_wnd))
-        return false; /* SWS: wait for a useful amount while more is queued */
-    if (!retransmission && !force && tcp_nagle_holds(tcb, len, flight, fin))
-        return false; /* Nagle: one small segment in flight at a time */
-
     struct tcp_segment seg;
     seg_init(tcb, &seg);
-    seg.seq = tcb->snd_nxt;
+    uint64_t off = tcb_seq_to_off(tcb, seq);
+    seg.seq = seq;
     seg.ack = tcb->rcv_nxt;
     seg.len = len;
-    seg.data_off = nxt_off;
+    seg.data_off = off;
     seg.flags = TCP_ACK;
-    if (len > 0 && nxt_off + len == tcb->snd_written)
+    if (len > 0 && off + len == tcb->snd_written)
         seg.flags |= TCP_PSH;
     if (fin)
         seg.flags |= TCP_FIN;
-    seg.retransmit = retransmission ? rexmit_why : SEG_FIRST;
+    seg.retransmit = why;
     add_timestamps(tcb, &seg);
+    tcp_sack_add_blocks(tcb, &seg);
     seg.win = window_field(tcb, false);
-
-    tcb->snd_nxt += len + (fin ? 1 : 0);
-    if (seq_gt(tcb->snd_nxt, tcb->snd_max))
-        tcb->snd_max = tcb->snd_nxt;
     if (fin)
         tcb->fin_sent = true;
-    if (!retransmission && !tcb->rtt_timing) {
+    if (seq_gt(seq + len + (fin ? 1 : 0), tcb->snd_max))
+        tcb->snd_max = seq + len + (fin ? 1 : 0);
+    if (why == SEG_FIRST && !tcb->rtt_timing) {
         tcb->rtt_timing = true;
-        tcb->rtt_seq = seg.seq;
+        tcb->rtt_seq = seq;
         tcb->rtt_start = tcp_now(tcb);
     }
     transmit(tcb, &seg);
     if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_is_persist)
         tcp_arm_rexmit(tcb);
+}
+
+/* Sends one segment starting at SND.NXT if the windows, Nagle (RFC 9293
+ * 3.7.4) and the sender's silly-window rule (3.8.6.2.1) allow (`force`:
+ * the windows only); returns whether it sent. The congestion window limits the pipe (RFC 6675: equal
+ * to FlightSize unless SACK recovery is on); the peer's window limits the
+ * right edge. Going back N after an RTO skips what the peer SACKed. */
+static bool send_one(struct tcb *tcb, uint32_t rexmit_why, bool force)
+{
+    if (tcb->sb && seq_lt(tcb->snd_nxt, tcb->snd_max))
+        tcb->snd_nxt = tcp_sack_skip(tcb, tcb->snd_nxt);
+    uint64_t nxt_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
+    if (tcb->fin_sent && seq_gt(tcb->snd_nxt, fin_seq(tcb)))
+        return false; /* everything including FIN is out */
+    uint64_t unsent = tcb->snd_written > nxt_off ? tcb->snd_written - nxt_off : 0;
+    uint32_t flight = tcp_flight_size(tcb);
+    uint32_t pipe = tcp_pipe(tcb);
+    uint32_t wnd_room = tcb->snd_wnd > flight ? tcb->snd_wnd - flight : 0;
+    uint32_t cwnd_room = tcb->cwnd > pipe ? tcb->cwnd - pipe : 0;
+    uint32_t usable = wnd_room < cwnd_room ? wnd_room : cwnd_room;
+    uint32_t len = tcb->mss;
+    if (unsent < len)
+        len = (uint32_t)unsent;
+    if (usable < len)
+        len = usable;
+    bool retransmission = seq_lt(tcb->snd_nxt, tcb->snd_max);
+    /* A resend stops at the next SACKed block; the FIN goes only if it
+     * lies before that block. */
+    uint32_t room = UINT32_MAX;
+    tcp_seq next_sacked = tcp_sack_next_start(tcb, tcb->snd_nxt, tcb->snd_max);
+    if (retransmission && next_sacked != tcb->snd_max)
+        room = next_sacked - tcb->snd_nxt;
+    if (len > room)
+        len = room;
+    bool fin = tcb->wr_shut && nxt_off + len == tcb->snd_written && len < room;
+    if (len == 0 && !fin)
+        return false;
+    if (len == 0 && fin && usable == 0 && tcb->snd_wnd == 0 && unsent > 0)
+        return false;
+    if (!retransmission && !force && !tcp_sws_send_ok(len, unsent, tcb->mss, tcb->max_snd_wnd))
+        return false; /* SWS: wait for a useful amount while more is queued */
+    if (!retransmission && !force && tcp_nagle_holds(tcb, len, flight, fin))
+        return false; /* Nagle: one small segment in flight at a time */
+
+    tcp_seq seq = tcb->snd_nxt;
+    tcb->snd_nxt += len + (fin ? 1 : 0);
+    emit_data(tcb, seq, len, fin, retransmission ? rexmit_why : SEG_FIRST);
     return true;
+}
+
+/* RFC 6675 4.2 (4.3)-(4.4) and 5 (C): while cwnd - pipe >= 1 SMSS send
+ * NextSeg(): a lost hole above HighRxt, else new data. */
+void tcp_sack_recovery_output(struct tcb *tcb, bool force)
+{
+    for (;;) {
+        if (!force && tcp_pipe(tcb) + tcb->mss > tcb->cwnd)
+            return;
+        tcp_seq s, e;
+        if (tcb->sb && tcp_sack_next_hole(tcb, &s, &e)) {
+            uint32_t len = e - s;
+            bool fin = false;
+            if (tcb->fin_sent && seq_lt(fin_seq(tcb), e)) {
+                len = fin_seq(tcb) - s; /* the hole ends with our FIN */
+                fin = true;
+            }
+            if (len > tcb->mss) {
+                len = tcb->mss;
+                fin = false;
+            }
+            tcb->rtt_timing = false; /* Karn (RFC 6298 3) */
+            emit_data(tcb, s, len, fin, SEG_REXMIT_FAST);
+            tcb->sb->high_rxt = s + len + (fin ? 1 : 0);
+        } else if (!send_one(tcb, SEG_REXMIT_FAST, false)) {
+            return;
+        }
+        force = false;
+    }
 }
 
 void tcp_output(struct tcb *tcb)
 {
     if (!can_send_data((enum tcp_state)tcb->state))
         return;
-    while (send_one(tcb, SEG_REXMIT_RTO, false))
-        ;
+    if (tcb->sb && tcb->in_recovery)
+        tcp_sack_recovery_output(tcb, false);
+    else
+        while (send_one(tcb, SEG_REXMIT_RTO, false))
+            ;
     /* Data waits with nothing in flight and no timer running: the window
      * is zero or too small to use. Probe it (RFC 9293 3.8.6.1, and the
      * override timeout of 3.8.6.2.1; Linux tcp_check_probe_timer). */
@@ -289,14 +346,14 @@ bool tcp_output_forced(struct tcb *tcb)
 }
 
 /* Go back to SND.UNA and send one segment (RTO: cwnd is one segment now;
- * fast retransmit: exactly the first unacknowledged segment). */
+ * fast retransmit without SACK: exactly the first unacknowledged segment). */
 void tcp_retransmit_first(struct tcb *tcb, uint32_t why)
 {
     tcb->rtt_timing = false; /* Karn (RFC 6298 3): no sample from it */
     tcp_seq saved = tcb->snd_nxt;
     tcb->snd_nxt = tcb->snd_una;
     uint32_t cwnd = tcb->cwnd, wnd = tcb->snd_wnd;
-    tcb->cwnd = tcb->mss; /* exactly one segment */
+    tcb->cwnd = tcp_pipe(tcb) + tcb->mss; /* room for exactly one segment */
     if (tcb->snd_wnd < tcb->mss)
         tcb->snd_wnd = tcb->mss; /* a retransmission is not held by the window */
     send_one(tcb, why, false);

@@ -54,6 +54,7 @@ void tcb_free(struct tcb *tcb)
     if (tcb->all_next)
         tcb->all_next->all_prev = tcb->all_prev;
     free(tcb->ooo);
+    free(tcb->sb);
     free(tcb);
 }
 

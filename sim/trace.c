@@ -74,6 +74,7 @@ enum {
     TRACE_OPT_MSS = 2,
     TRACE_OPT_WSCALE = 3,
     TRACE_OPT_SACK_PERM = 4,
+    TRACE_OPT_SACK = 5,
     TRACE_OPT_TS = 8,
 };
 
@@ -107,6 +108,18 @@ size_t trace_tcp_options_encode(const struct tcp_segment *seg,
     if (seg->opts & TCP_OPT_WSCALE)
         n += trace_put32(out + n, (uint32_t)TRACE_OPT_NOP << 24 | TRACE_OPT_WSCALE << 16 |
                                       3u << 8 | seg->wscale);
+    if ((seg->opts & TCP_OPT_SACK) && seg->nsack) {
+        /* Linux tcp_options_write: NOP,NOP,SACK,len then the blocks; only
+         * as many as fit in what is left of the 40 octets. */
+        size_t fit = (TRACE_TCP_OPTIONS_MAX - n - 4) / 8;
+        size_t nb = seg->nsack < fit ? seg->nsack : fit;
+        n += trace_put32(out + n, (uint32_t)TRACE_OPT_NOP << 24 | TRACE_OPT_NOP << 16 |
+                                      (uint32_t)TRACE_OPT_SACK << 8 | (uint32_t)(2 + 8 * nb));
+        for (size_t i = 0; i < nb; i++) {
+            n += trace_put32(out + n, seg->sack[i].start);
+            n += trace_put32(out + n, seg->sack[i].end);
+        }
+    }
     return n;
 }
 
@@ -118,6 +131,26 @@ static uint32_t trace_get32(const uint8_t *p)
 void trace_format_options(const struct tcp_segment *seg, bool with_nop, char *out,
                           size_t size)
 {
+    trace_format_options_rel(seg, with_nop, 0, out, size);
+}
+
+/* tcpdump's "sack N {s:e}...": blocks relative to `sack_base`. */
+static void trace_format_sack(const uint8_t *opt, tcp_seq sack_base, char *item, size_t size)
+{
+    size_t nb = (size_t)(opt[1] - 2) / 8, used;
+    int w = snprintf(item, size, "sack %zu ", nb);
+    used = w > 0 ? (size_t)w : 0;
+    for (size_t b = 0; b < nb && used < size; b++) {
+        w = snprintf(item + used, size - used, "{%u:%u}",
+                     (unsigned)(trace_get32(opt + 2 + 8 * b) - sack_base),
+                     (unsigned)(trace_get32(opt + 6 + 8 * b) - sack_base));
+        used += w > 0 ? (size_t)w : 0;
+    }
+}
+
+void trace_format_options_rel(const struct tcp_segment *seg, bool with_nop, tcp_seq sack_base,
+                              char *out, size_t size)
+{
     uint8_t opt[TRACE_TCP_OPTIONS_MAX];
     size_t len = trace_tcp_options_encode(seg, opt), used = 0;
     if (size == 0)
@@ -125,7 +158,7 @@ void trace_format_options(const struct tcp_segment *seg, bool with_nop, char *ou
     out[0] = '\0';
     /* Walk the bytes as tcpdump does, so the two can never disagree. */
     for (size_t i = 0; i < len;) {
-        char item[48];
+        char item[112];
         size_t step = opt[i] == TRACE_OPT_NOP ? 1 : opt[i + 1];
         switch (opt[i]) {
         case TRACE_OPT_NOP: snprintf(item, sizeof item, "nop"); break;
@@ -134,6 +167,7 @@ void trace_format_options(const struct tcp_segment *seg, bool with_nop, char *ou
             break;
         case TRACE_OPT_WSCALE: snprintf(item, sizeof item, "wscale %u", opt[i + 2]); break;
         case TRACE_OPT_SACK_PERM: snprintf(item, sizeof item, "sackOK"); break;
+        case TRACE_OPT_SACK: trace_format_sack(opt + i, sack_base, item, sizeof item); break;
         case TRACE_OPT_TS:
             snprintf(item, sizeof item, "TS val %u ecr %u", (unsigned)trace_get32(opt + i + 2),
                      (unsigned)trace_get32(opt + i + 6));

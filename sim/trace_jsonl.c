@@ -58,7 +58,7 @@ static const char *jsonl_rexmit_name(uint32_t why)
 static void jsonl_seg(FILE *out, const struct trace_event *ev)
 {
     const struct tcp_segment *seg = ev->u.seg.seg;
-    char src[16], dst[16], flags[7], opts[96];
+    char src[16], dst[16], flags[7], opts[256];
     trace_format_addr(seg->src_addr, src);
     trace_format_addr(seg->dst_addr, dst);
     segment_flag_letters(seg->flags, flags);

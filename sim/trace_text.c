@@ -287,7 +287,7 @@ static void text_payload(struct trace_text *text, const struct trace_event *ev)
 static void text_seg(struct trace_text *text, const struct trace_event *ev)
 {
     const struct tcp_segment *seg = ev->u.seg.seg;
-    char when[32], src[16], dst[16], flags[8], opts[128];
+    char when[32], src[16], dst[16], flags[8], opts[256];
     tcp_seq seq, ack;
 
     /* A receiver's copy repeats the sender's line: not printed. */
@@ -318,7 +318,7 @@ static void text_seg(struct trace_text *text, const struct trace_event *ev)
     if (seg->flags & TCP_URG)
         fprintf(out, ", urg %u", (unsigned)seg->urg_ptr);
     if (seg->opts) {
-        trace_format_options(seg, true, opts, sizeof opts);
+        trace_format_options_rel(seg, true, (tcp_seq)(seg->ack - ack), opts, sizeof opts);
         fprintf(out, ", options [%s]", opts);
     }
     fprintf(out, ", length %" PRIu32, seg->len);

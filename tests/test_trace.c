@@ -615,6 +615,34 @@ static void text_prints_full_linux_syn_options_as_tcpdump_does(void **state)
     free(out);
 }
 
+/* tcpdump prints SACK blocks relative to the acknowledged direction's ISN. */
+static void text_prints_sack_blocks_relative_like_tcpdump(void **state)
+{
+    (void)state;
+    struct tcp_segment syn = seg_make(true, TCP_SYN, CLIENT_ISN, 0, 0, 65535);
+    struct tcp_segment synack = seg_make(false, TCP_SYN | TCP_ACK, SERVER_ISN, CLIENT_ISN + 1,
+                                         0, 65535);
+    struct tcp_segment ack = seg_make(false, TCP_ACK, SERVER_ISN + 1, CLIENT_ISN + 1, 0, 1024);
+    ack.opts = TCP_OPT_TS | TCP_OPT_SACK;
+    ack.tsval = 7;
+    ack.tsecr = 8;
+    ack.nsack = 2;
+    ack.sack[0] = (struct tcp_sack_block){CLIENT_ISN + 4345, CLIENT_ISN + 5793};
+    ack.sack[1] = (struct tcp_sack_block){CLIENT_ISN + 1449, CLIENT_ISN + 2897};
+    struct trace_event evs[] = {ev_seg(0, TRACE_TX, "client", &syn),
+                                ev_seg(0, TRACE_TX, "server", &synack),
+                                ev_seg(0, TRACE_TX, "server", &ack)};
+    struct trace_text_options opt = {0};
+    char *out = text_of(&opt, evs, 3);
+    const char *line = strrchr(out, '\n');
+    while (line > out && line[-1] != '\n')
+        line--;
+    assert_string_equal(line, "  0.000000 IP 10.0.0.2.80 > 10.0.0.1.40000: Flags [.], ack 1, "
+                              "win 1024, options [nop,nop,TS val 7 ecr 8,nop,nop,"
+                              "sack 2 {4345:5793}{1449:2897}], length 0\n");
+    free(out);
+}
+
 static void text_annotates_states_fires_calls_cc_and_notes_unless_quiet(void **state)
 {
     (void)state;
@@ -934,6 +962,24 @@ static void pcap_encodes_linux_syn_layout_with_sack_and_timestamps(void **state)
     free(cap.buf);
 }
 
+/* Linux tcp_options_write: NOP,NOP,TS then NOP,NOP,SACK(5),len,blocks. */
+static void pcap_encodes_sack_blocks_after_timestamps(void **state)
+{
+    (void)state;
+    struct tcp_segment ack = seg_make(false, TCP_ACK, SERVER_ISN + 1, CLIENT_ISN + 1, 0, 1024);
+    ack.opts = TCP_OPT_TS | TCP_OPT_SACK;
+    ack.nsack = 1;
+    ack.sack[0] = (struct tcp_sack_block){0x01020304, 0x05060708};
+    struct trace_event evs[] = {ev_seg(0, TRACE_TX, "server", &ack)};
+    struct pcap_capture cap = pcap_of(NULL, evs, 1);
+    const uint8_t *rec[1];
+    assert_int_equal(pcap_records(&cap, rec, 1), 1);
+    assert_int_equal(rec[0][16 + 20 + 12], (20 + 12 + 12) / 4 << 4);
+    static const uint8_t want[12] = {1, 1, 5, 10, 1, 2, 3, 4, 5, 6, 7, 8};
+    assert_memory_equal(rec[0] + 16 + 20 + 20 + 12, want, 12);
+    free(cap.buf);
+}
+
 static void pcap_wire_captures_every_tx_and_host_captures_its_tx_and_rx(void **state)
 {
     (void)state;
@@ -1049,6 +1095,8 @@ int main(void)
         cmocka_unit_test(pcap_writes_literal_text_where_the_scenario_sent_some),
         cmocka_unit_test(pcap_encodes_mss_and_wscale_with_nop_padding),
         cmocka_unit_test(pcap_encodes_linux_syn_layout_with_sack_and_timestamps),
+        cmocka_unit_test(pcap_encodes_sack_blocks_after_timestamps),
+        cmocka_unit_test(text_prints_sack_blocks_relative_like_tcpdump),
         cmocka_unit_test(pcap_wire_captures_every_tx_and_host_captures_its_tx_and_rx),
         cmocka_unit_test(pcap_opens_in_tshark_without_warnings),
     };

@@ -119,6 +119,9 @@ enum expect_kind {
 
 enum expect_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
+/* SEG_COUNT "rexmit" filter: which retransmissions count. */
+enum expect_rexmit { EXPECT_REXMIT_NONE, EXPECT_REXMIT_RTO, EXPECT_REXMIT_FAST, EXPECT_REXMIT_ANY };
+
 struct expectation {
     enum expect_kind kind;
     char *text;            /* the line as written, for messages */
@@ -138,6 +141,7 @@ struct expectation {
     enum expect_op op;     /* SEG_COUNT, TIME_IN, SOCKETS_IN */
     int64_t value;         /* count, or duration in ns for TIME_IN */
     sim_time_t from, to;   /* SEG_COUNT window; to = SIM_TIME_NEVER when open */
+    uint8_t rexmit;        /* SEG_COUNT: enum expect_rexmit filter */
 };
 
 struct scenario {

@@ -35,6 +35,15 @@ enum tcp_opt {
     TCP_OPT_WSCALE = 0x02,
     TCP_OPT_SACK_PERM = 0x04,
     TCP_OPT_TS = 0x08,
+    TCP_OPT_SACK = 0x10, /* SACK blocks (RFC 2018 3), `nsack` of them */
+};
+
+/* RFC 2018 3: at most 4 blocks fit in 40 octets of options, 3 beside the
+ * timestamps option. */
+#define TCP_MAX_SACK_BLOCKS 4
+struct tcp_sack_block {
+    tcp_seq start; /* first sequence number of the block */
+    tcp_seq end;   /* sequence number just past it */
 };
 
 struct tcp_segment {
@@ -50,13 +59,14 @@ struct tcp_segment {
     uint8_t opts;       /* enum tcp_opt bits */
     uint16_t mss;       /* valid with TCP_OPT_MSS */
     uint8_t wscale;     /* valid with TCP_OPT_WSCALE */
-    uint8_t reserved;
+    uint8_t nsack;      /* SACK blocks in `sack`, with TCP_OPT_SACK */
     uint16_t urg_ptr;
     uint32_t tsval;     /* valid with TCP_OPT_TS */
     uint32_t tsecr;
     uint64_t data_off;  /* offset in the sender's byte stream of the first payload octet */
     uint32_t src_conn;  /* sender's connection id, for the timeline only */
     uint32_t retransmit;/* 0 = first transmission; else why (enum seg_rexmit) */
+    struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS]; /* most recent first */
 };
 
 /* Why a segment was sent again (carried for the timeline; not on the wire). */

@@ -114,5 +114,10 @@ size_t trace_tcp_options_encode(const struct tcp_segment *seg, uint8_t out[TRACE
  * "mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7"; with_nop false leaves the
  * NOP padding out ("mss 1460,wscale 7"). Empty when there are none. */
 void trace_format_options(const struct tcp_segment *seg, bool with_nop, char *out, size_t size);
+/* The same with SACK block edges printed relative to `sack_base` (tcpdump
+ * prints them relative to the ISN of the acknowledged direction):
+ * "nop,nop,TS val 1 ecr 2,nop,nop,sack 1 {1449:2897}". */
+void trace_format_options_rel(const struct tcp_segment *seg, bool with_nop, tcp_seq sack_base,
+                              char *out, size_t size);
 
 #endif

@@ -30,12 +30,18 @@ static long peak_rss_kb(void)
 
 struct counter {
     uint64_t segments;
+    uint64_t retransmissions; /* data or FIN sent again (RTO or fast) */
 };
 
 static void count_seg(void *ctx, const struct trace_event *ev)
 {
-    if (ev->kind == TRACE_SEG && ev->u.seg.dir == TRACE_TX)
-        ((struct counter *)ctx)->segments++;
+    if (ev->kind != TRACE_SEG || ev->u.seg.dir != TRACE_TX)
+        return;
+    struct counter *c = ctx;
+    c->segments++;
+    uint32_t why = ev->u.seg.seg->retransmit;
+    if (why == SEG_REXMIT_RTO || why == SEG_REXMIT_FAST)
+        c->retransmissions++;
 }
 
 static void make_world(struct net *net, const struct tcp_params *p, const struct link_params *lp,
@@ -171,11 +177,11 @@ static void bench_bulk(uint64_t bytes)
         delivered += t->rcv_total;
         bad += t->rcv_bad;
     }
-    printf("(B) bulk %llu MB, 10 Mbit/s, 20 ms, 1%% loss: %.3f s wall, %llu segments, "
-           "%.2f M segments/s, %.2f M events/s, virtual %.1f s, delivered %llu bytes in "
+    printf("(B) bulk %llu MB, 10 Mbit/s, 20 ms, 1%% loss: %.3f s wall, %llu segments "
+           "(%llu retransmissions), %.2f M segments/s, %.2f M events/s, virtual %.1f s, delivered %llu bytes in "
            "order (%llu out of order)\n",
            (unsigned long long)(bytes >> 20), dt, (unsigned long long)c.segments,
-           (double)c.segments / dt / 1e6, (double)net.engine.fired / dt / 1e6,
+           (unsigned long long)c.retransmissions, (double)c.segments / dt / 1e6, (double)net.engine.fired / dt / 1e6,
            (double)net.engine.now / 1e9, (unsigned long long)delivered,
            (unsigned long long)bad);
     net_free(&net);
