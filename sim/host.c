@@ -133,27 +133,83 @@ void host_remove_listener(struct host *host, struct tcb *tcb)
     }
 }
 
-/* Linux-style ephemeral port choice: walk ip_local_port_range from a
- * cursor and take the first port whose 4-tuple toward this destination is
- * free (TIME_WAIT holds it too). EADDRNOTAVAIL when none is. */
-int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, uint16_t *port)
+/* Linux tcp_twsk_unique with tcp_tw_reuse: a TIME_WAIT 4-tuple may be taken
+ * over by a new outgoing connection when it used timestamps (the peer's
+ * PAWS check, RFC 7323 5, then tells the two incarnations apart) and
+ * TS.Recent was last updated in an earlier whole second
+ * (time_after32(ktime_get_seconds(), tw_ts_recent_stamp)). */
+static bool tw_reusable(const struct tcb *tw, sim_time_t now)
+{
+    return tw->state == TCP_TIME_WAIT && tw->ts_ok &&
+           now / SIM_S(1) > tw->last_rcv_time / SIM_S(1);
+}
+
+/* Is `candidate` usable toward raddr:rport? Kills a reusable TIME_WAIT
+ * socket on the way (its 4-tuple goes to the new connection). */
+static bool port_usable(struct host *host, uint16_t candidate, uint32_t raddr, uint16_t rport,
+                        struct host_port_pick *pick)
+{
+    if (host_find_listener(host, candidate))
+        return false;
+    struct tcb *t = host_find_conn(host, candidate, raddr, rport);
+    if (!t)
+        return true;
+    if (!host->params.tw_reuse || !tw_reusable(t, host->net->engine.now))
+        return false;
+    /* Linux: write_seq = tw_snd_nxt + 65535 + 2, above the old sequence space. */
+    pick->iss = t->snd_nxt + 65537;
+    pick->iss_set = true;
+    tcp_trace_note(t, "TIME_WAIT reused by connect() (tcp_tw_reuse)");
+    t->orphan = true;
+    tcp_close_tcb(t);
+    return true;
+}
+
+/* Linux __inet_hash_connect: start at a per-host offset into
+ * ip_local_port_range, try the ports of one parity first (connect() gets
+ * even offsets, leaving odd ones to bind(0); Linux 4.2+), then the other
+ * parity, and take the first port whose 4-tuple toward this destination
+ * is free (TIME_WAIT holds it too, unless tcp_tw_reuse may take it). The
+ * cursor moves past the port taken, so successive connects walk the range
+ * (Linux's table_perturb). EADDRNOTAVAIL when no port is usable: like
+ * Linux, a failing connect() costs a scan of the whole range. */
+int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport,
+                   struct host_port_pick *pick)
 {
     const struct tcp_params *p = &host->params;
     uint32_t lo = p->port_range_lo, hi = p->port_range_hi;
+    pick->iss_set = false;
     if (lo == 0 || hi < lo || hi > 65535)
         return TS_EINVAL;
     uint32_t span = hi - lo + 1;
-    for (uint32_t i = 0; i < span; i++) {
-        uint32_t candidate = lo + (host->next_port + i) % span;
-        if (host_find_listener(host, (uint16_t)candidate))
-            continue;
-        if (!host_find_conn(host, (uint16_t)candidate, raddr, rport)) {
-            host->next_port = (host->next_port + i + 1) % span;
-            *port = (uint16_t)candidate;
-            return TS_OK;
+    uint32_t offset = (host->next_port % span) & ~1u;
+    for (uint32_t parity = 0; parity < 2 && parity < span; parity++) {
+        for (uint32_t i = parity; i < span; i += 2) {
+            uint32_t rel = (offset + i) % span;
+            uint16_t candidate = (uint16_t)(lo + rel);
+            if (port_usable(host, candidate, raddr, rport, pick)) {
+                host->next_port = (offset + i + 2) % span;
+                pick->port = candidate;
+                return TS_OK;
+            }
         }
     }
     return TS_EADDRNOTAVAIL;
+}
+
+/* Linux inet_csk_bind_conflict (relax = true, as bind() uses it): binding
+ * `port` conflicts with every other socket bound to it unless both set
+ * SO_REUSEADDR and that socket is not listening. Connections accepted from
+ * a listener, and their TIME_WAIT, stay bound to its port. O(sockets): it
+ * runs once per listen(), never per segment. */
+bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr)
+{
+    if (host_find_listener(host, port))
+        return true;
+    for (const struct tcb *t = host->all; t; t = t->all_next)
+        if (t->state != TCP_CLOSED && t->local_port == port && !(reuseaddr && t->reuseaddr))
+            return true;
+    return false;
 }
 
 static void trace_segment(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,

@@ -171,6 +171,8 @@ static void apply_sockopts(struct tcb *tcb, const struct sockopts *o)
         tcb->user = o->autoread ? NULL : (void *)tcb; /* non-NULL: manual reads */
     if (o->set_mask & (SOCKOPT_RCVBUF | SOCKOPT_SNDBUF))
         sock_set_bufs(tcb, o->rcvbuf, o->sndbuf);
+    if (o->set_mask & SOCKOPT_REUSEADDR)
+        sock_set_reuseaddr(tcb, o->reuseaddr);
 }
 
 /* A forged segment on the socket's 4-tuple, as a blind attacker that knows
@@ -201,11 +203,15 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     int err;
     switch (st->call) {
     case STEP_LISTEN:
-        err = sock_listen(host, st->port, st->backlog, &tcb);
+        /* SO_REUSEADDR is set before bind(), so it decides the bind. */
+        err = sock_listen_reuse(host, st->port, st->backlog,
+                                (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr,
+                                &tcb);
         if (tcb) {
             apply_sockopts(tcb, &st->opts);
             bind_name(r, st->host, sock, tcb);
         } else {
+            bind_name(r, st->host, sock, NULL);
             trace_app_call(r, st->host, 0, "listen", err, 0);
         }
         return;

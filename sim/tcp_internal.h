@@ -66,6 +66,7 @@ struct tcb {
     bool linger_on;
     bool keepalive_on;
     bool nodelay;
+    bool reuseaddr;        /* SO_REUSEADDR (inherited by accepted children) */
     bool ts_ok;            /* both sides sent the timestamps option */
     bool sack_ok;
     bool rtt_timing;       /* an RTT sample is being taken (Karn) */
@@ -238,7 +239,16 @@ void host_remove_conn(struct host *host, struct tcb *tcb);
 void host_remove_listener(struct host *host, struct tcb *tcb);
 int host_add_listener(struct host *host, struct tcb *tcb);
 void host_destroy_all(struct host *host);
+/* An ephemeral port for connect(); iss_set when it took over a TIME_WAIT
+ * 4-tuple (tcp_tw_reuse) and the new ISS must be `iss`. */
+struct host_port_pick {
+    uint16_t port;
+    bool iss_set;
+    tcp_seq iss;
+};
 int host_pick_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                   uint16_t *port);
+                   struct host_port_pick *pick);
+/* bind() conflict for a listener on `port` (Linux inet_csk_bind_conflict). */
+bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr);
 
 #endif

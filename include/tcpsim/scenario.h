@@ -55,6 +55,7 @@ enum sockopt_bit {
     SOCKOPT_AUTOREAD = 1 << 7,
     SOCKOPT_RCVBUF = 1 << 8,
     SOCKOPT_SNDBUF = 1 << 9,
+    SOCKOPT_REUSEADDR = 1 << 10,
 };
 
 struct sockopts {
@@ -68,6 +69,7 @@ struct sockopts {
     sim_time_t user_timeout;
     bool autoread;
     uint32_t rcvbuf, sndbuf;
+    bool reuseaddr;
 };
 
 struct scenario_step {
