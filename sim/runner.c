@@ -8,6 +8,7 @@
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
+#include "workload.h"
 
 /* Runs with no stop time end here at the latest (keep-alive never idles). */
 #define RUN_SAFETY_CAP SIM_S(30 * 24 * 3600)
@@ -94,18 +95,19 @@ static void read_all(struct runner *r, struct tcb *tcb)
         sock_close(tcb);
 }
 
+/* Workload sockets are played by workload.c; the rest are scripted. */
 static void app_connected(void *ctx, struct tcb *tcb, int err)
 {
     (void)ctx;
-    (void)tcb;
-    (void)err; /* the model traces connect() itself */
+    workload_connected(tcb, err); /* the model traces connect() itself */
 }
 
 static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
 {
     struct runner *r = ctx;
     int host = sock_host(child)->index;
-    (void)listener;
+    if (workload_accepted(listener, child))
+        return;
     /* The first accepted connection is "conn"; later ones "conn2", "conn3"... */
     uint32_t n = ++r->accepted_count[host];
     char name[32];
@@ -122,6 +124,8 @@ static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
 static void app_readable(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (workload_readable(tcb))
+        return;
     if (host_autoread(sock_host(tcb)) && tcb->user == NULL)
         read_all(r, tcb);
 }
@@ -129,7 +133,8 @@ static void app_readable(void *ctx, struct tcb *tcb)
 static void app_failed(void *ctx, struct tcb *tcb, int err)
 {
     struct runner *r = ctx;
-    (void)err;
+    if (workload_failed(tcb, err))
+        return;
     if (host_autoread(sock_host(tcb)) && tcb->user == NULL)
         read_all(r, tcb);
 }
@@ -144,6 +149,8 @@ static void app_close_done(void *ctx, struct tcb *tcb, int err)
 static void app_released(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (workload_released(tcb))
+        return;
     for (size_t i = 0; i < r->name_count; i++)
         if (r->names[i].latest == tcb)
             r->names[i].latest = NULL;
@@ -333,7 +340,9 @@ int runner_create(const struct scenario *sc, struct runner **out)
         sim_timer_init(&r->steps[i].timer, step_fire);
         engine_arm(&r->net.engine, &r->steps[i].timer, sc->steps[i].at);
     }
-    err = expect_setup(r);
+    err = workloads_create(&r->net, sc, &r->workloads);
+    if (!err)
+        err = expect_setup(r);
     if (err) {
         runner_free(r);
         return err;
@@ -371,6 +380,7 @@ void runner_free(struct runner *r)
         for (size_t i = 0; i < r->scenario->step_count; i++)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
     expect_teardown(r);
+    workloads_free(r->workloads);
     net_free(&r->net);
     for (size_t i = 0; i < r->name_count; i++)
         free(r->names[i].name);

@@ -49,11 +49,12 @@ struct runner {
     struct sock_name *names;
     size_t name_count;
     struct step_timer *steps;
+    struct workloads *workloads; /* NULL when the scenario has none */
     struct count_probe *probes;
     bool record;
     struct rec_event *events;
     size_t event_count, event_cap;
-    uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT) */
+    uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT, EXPECT_CALL_COUNT) */
     uint32_t accepted_count[2];
     sim_time_t end;
     uint64_t stream_errors;
