@@ -354,12 +354,14 @@ static void server_exit_fire(struct engine *engine, struct sim_timer *timer)
 
 /* ------------------------------------------------------------ runner hooks */
 
+/* Each decides ownership before acting: the action may free the TCB. */
 bool workload_connected(struct tcb *tcb, int err)
 {
+    bool mine = ref_of(tcb) != NULL;
     struct wl_conn *c = conn_of(tcb);
     if (c && c->ref.kind == WL_CLIENT)
         client_connected(c, err);
-    return ref_of(tcb) != NULL;
+    return mine;
 }
 
 bool workload_accepted(struct tcb *listener, struct tcb *child)
@@ -376,21 +378,23 @@ bool workload_accepted(struct tcb *listener, struct tcb *child)
 
 bool workload_readable(struct tcb *tcb)
 {
+    bool mine = ref_of(tcb) != NULL;
     struct wl_conn *c = conn_of(tcb);
     if (c && c->ref.kind == WL_CLIENT)
         client_readable(c);
     else if (c)
         server_readable(c);
-    return ref_of(tcb) != NULL;
+    return mine;
 }
 
 bool workload_failed(struct tcb *tcb, int err)
 {
     (void)err;
+    bool mine = ref_of(tcb) != NULL;
     struct wl_conn *c = conn_of(tcb);
     if (c)
         conn_close(c);
-    return ref_of(tcb) != NULL;
+    return mine;
 }
 
 bool workload_released(struct tcb *tcb)
