@@ -222,15 +222,16 @@ static void client_readable(struct wl_conn *c)
 {
     const struct scenario_workload *cfg = c->app->cfg;
     bool eof, finished = false;
-    if (!read_in(c, &eof) || eof) {
-        conn_close(c); /* the server closed (or the connection died): close too */
-        return;
-    }
+    bool alive = read_in(c, &eof);
     while (c->got >= cfg->response && c->done < cfg->requests) {
         c->got -= cfg->response;
         c->done++;
         c->app->stats.completed++;
         finished = true;
+    }
+    if (!alive || eof) {
+        conn_close(c); /* the server closed (or the connection died): close too */
+        return;
     }
     if (!finished)
         return;
