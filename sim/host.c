@@ -92,8 +92,47 @@ struct tcb *host_find_conn(struct host *host, uint16_t lport, uint32_t raddr, ui
     return host->conns.slots[j];
 }
 
+static struct host_dest *dest_find(struct host *host, uint32_t raddr, uint16_t rport)
+{
+    for (uint32_t i = 0; i < host->dest_count; i++)
+        if (host->dests[i].addr == raddr && host->dests[i].port == rport)
+            return &host->dests[i];
+    return NULL;
+}
+
+/* Counts an active connection whose local port lies in the ephemeral range
+ * (listeners and passive connections are not counted: the counts may fall
+ * short of the truth, never exceed it, so a skip they allow is safe). */
+void host_count_port(struct host *host, struct tcb *tcb)
+{
+    const struct tcp_params *p = &host->params;
+    if (tcb->local_port < p->port_range_lo || tcb->local_port > p->port_range_hi)
+        return;
+    struct host_dest *d = dest_find(host, tcb->remote_addr, tcb->remote_port);
+    if (!d) {
+        struct host_dest *grown = realloc(host->dests, (host->dest_count + 1) * sizeof *grown);
+        if (!grown)
+            return; /* uncounted: only the shortcut is lost */
+        host->dests = grown;
+        d = &host->dests[host->dest_count++];
+        *d = (struct host_dest){.addr = tcb->remote_addr, .port = tcb->remote_port};
+    }
+    d->used[(tcb->local_port - p->port_range_lo) & 1]++;
+    tcb->dest_counted = true;
+}
+
+static void uncount_port(struct host *host, struct tcb *tcb)
+{
+    struct host_dest *d = dest_find(host, tcb->remote_addr, tcb->remote_port);
+    tcb->dest_counted = false;
+    if (d)
+        d->used[(tcb->local_port - host->params.port_range_lo) & 1]--;
+}
+
 void host_remove_conn(struct host *host, struct tcb *tcb)
 {
+    if (tcb->dest_counted)
+        uncount_port(host, tcb);
     uint32_t j;
     struct tcb_table *table = &host->conns;
     if (!find_slot(table, tcb->local_port, tcb->remote_addr, tcb->remote_port, &j))
@@ -183,7 +222,12 @@ int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport,
         return TS_EINVAL;
     uint32_t span = hi - lo + 1;
     uint32_t offset = (host->next_port % span) & ~1u;
+    /* With an even span a pass visits exactly the ports of one parity: skip
+     * it when they are all held (the simulator's shortcut; Linux scans). */
+    const struct host_dest *d = span % 2 == 0 ? dest_find(host, raddr, rport) : NULL;
     for (uint32_t parity = 0; parity < 2 && parity < span; parity++) {
+        if (d && !p->tw_reuse && d->used[parity] >= span / 2)
+            continue;
         for (uint32_t i = parity; i < span; i += 2) {
             uint32_t rel = (offset + i) % span;
             uint16_t candidate = (uint16_t)(lo + rel);
@@ -304,6 +348,9 @@ void host_destroy_all(struct host *host)
         tcb_free(host->all);
     free(host->conns.slots);
     free(host->listeners);
+    free(host->dests);
+    host->dests = NULL;
+    host->dest_count = 0;
     memset(&host->conns, 0, sizeof host->conns);
     host->listeners = NULL;
     host->listener_count = 0;

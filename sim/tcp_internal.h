@@ -67,6 +67,7 @@ struct tcb {
     bool keepalive_on;
     bool nodelay;
     bool reuseaddr;        /* SO_REUSEADDR (inherited by accepted children) */
+    bool dest_counted;     /* counted in its host's host_dest (ports in use) */
     bool ts_ok;            /* both sides sent the timestamps option */
     bool sack_ok;
     bool rtt_timing;       /* an RTT sample is being taken (Karn) */
@@ -248,6 +249,8 @@ struct host_port_pick {
 };
 int host_pick_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
                    struct host_port_pick *pick);
+/* An active connection's port joins / leaves its destination's count. */
+void host_count_port(struct host *host, struct tcb *tcb);
 /* bind() conflict for a listener on `port` (Linux inet_csk_bind_conflict). */
 bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr);
 

@@ -53,6 +53,24 @@ static void test_connect_fails_eaddrnotavail_when_every_port_toward_destination_
     assert_int_equal(err, TS_OK);
 }
 
+/* The per-destination count that lets connect() skip a full parity must
+ * drop when a connection goes: the freed port is found again. */
+static void test_port_freed_by_abort_is_picked_again_when_the_range_was_full(void **state)
+{
+    struct harness *h = *state;
+    set_range(h, 40000, 40003);
+    struct tcb *t[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(sock_connect(h->local, H_PEER_ADDR, 80, 0, &t[i]), TS_OK);
+    int err;
+    connect_port(h, 80, &err);
+    assert_int_equal(err, TS_EADDRNOTAVAIL);
+    uint16_t freed = t[2]->local_port;
+    sock_abort(t[2]);
+    assert_int_equal(connect_port(h, 80, &err), freed);
+    assert_int_equal(err, TS_OK);
+}
+
 /* A TIME_WAIT socket holds its 4-tuple (and so its port) until it expires. */
 static void test_time_wait_holds_its_port_until_it_expires(void **state)
 {
@@ -203,6 +221,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         H_TEST_LINUX(test_ephemeral_ports_even_offsets_first_then_odd),
         H_TEST_LINUX(test_connect_fails_eaddrnotavail_when_every_port_toward_destination_is_held),
+        H_TEST_LINUX(test_port_freed_by_abort_is_picked_again_when_the_range_was_full),
         H_TEST_LINUX(test_time_wait_holds_its_port_until_it_expires),
         H_TEST_LINUX(test_tw_reuse_takes_time_wait_tuple_in_a_later_second_with_timestamps),
         H_TEST_LINUX(test_tw_reuse_refuses_time_wait_without_timestamps),
