@@ -80,6 +80,16 @@ static void expect_emit(void *ctx, const struct trace_event *ev)
         }
         return;
     }
+    if (ev->kind == TRACE_APP) {
+        const struct scenario *sc = r->scenario;
+        for (size_t i = 0; i < sc->expect_count; i++) {
+            const struct expectation *e = &sc->expects[i];
+            if (e->kind == EXPECT_CALL_COUNT && e->host == host && e->ret == ev->u.app.ret &&
+                ev->t >= e->from && (e->to == SIM_TIME_NEVER || ev->t < e->to) &&
+                strcmp(e->call, ev->u.app.call) == 0)
+                r->seg_counts[i]++;
+        }
+    }
     if (r->record && (ev->kind == TRACE_STATE || ev->kind == TRACE_APP))
         record(r, ev, host);
 }
@@ -113,7 +123,7 @@ int expect_setup(struct runner *r)
             p->expect_index = i;
             sim_timer_init(&p->timer, probe_fire);
             engine_arm(&r->net.engine, &p->timer, e->at);
-        } else if (e->kind != EXPECT_SEG_COUNT) {
+        } else if (e->kind != EXPECT_SEG_COUNT && e->kind != EXPECT_CALL_COUNT) {
             r->record = true;
         }
     }
@@ -259,6 +269,12 @@ static bool check_one(const struct runner *r, size_t index, char *detail, size_t
         int64_t got = (int64_t)r->seg_counts[index];
         snprintf(detail, size, "expected count %s %lld, got %lld", op_text(e->op),
                  (long long)e->value, (long long)got);
+        return compare(e->op, got, e->value);
+    }
+    case EXPECT_CALL_COUNT: {
+        int64_t got = (int64_t)r->seg_counts[index];
+        snprintf(detail, size, "expected %s() = %s %s %lld times, got %lld", e->call,
+                 ts_err_name(e->ret), op_text(e->op), (long long)e->value, (long long)got);
         return compare(e->op, got, e->value);
     }
     case EXPECT_SOCKETS_IN: {

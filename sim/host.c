@@ -106,8 +106,48 @@ int host_insert_conn(struct host *host, struct tcb *tcb)
                         (uintptr_t)tcb);
 }
 
+static struct host_dest *dest_find(struct host *host, uint32_t raddr, uint16_t rport)
+{
+    for (uint32_t i = 0; i < host->dest_count; i++)
+        if (host->dests[i].addr == raddr && host->dests[i].port == rport)
+            return &host->dests[i];
+    return NULL;
+}
+
+/* Counts an active connection whose local port lies in the ephemeral range
+ * (listeners and passive connections are not counted: the counts may fall
+ * short of the truth, never exceed it, so a skip they allow is safe). */
+void host_count_port(struct host *host, struct tcb *tcb)
+{
+    const struct tcp_params *p = &host->params;
+    if (tcb->local_port < p->port_range_lo || tcb->local_port > p->port_range_hi)
+        return;
+    struct host_dest *d = dest_find(host, tcb->remote_addr, tcb->remote_port);
+    if (!d) {
+        struct host_dest *grown = realloc(host->dests, (host->dest_count + 1) * sizeof *grown);
+        if (!grown)
+            return; /* uncounted: only the shortcut is lost */
+        host->dests = grown;
+        d = &host->dests[host->dest_count++];
+        *d = (struct host_dest){.addr = tcb->remote_addr, .port = tcb->remote_port};
+    }
+    d->used[(tcb->local_port - p->port_range_lo) & 1]++;
+    tcb->dest_counted = true;
+}
+
+void host_uncount_port(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lport)
+{
+    struct host_dest *d = dest_find(host, raddr, rport);
+    if (d)
+        d->used[(lport - host->params.port_range_lo) & 1]--;
+}
+
 void host_remove_conn(struct host *host, struct tcb *tcb)
 {
+    if (tcb->dest_counted) {
+        tcb->dest_counted = false;
+        host_uncount_port(host, tcb->remote_addr, tcb->remote_port, tcb->local_port);
+    }
     table_remove(&host->conns, tuple_key(tcb->local_port, tcb->remote_addr, tcb->remote_port),
                  (uintptr_t)tcb);
 }
@@ -121,6 +161,10 @@ int host_insert_tw(struct host *host, struct tcp_tw *tw)
 
 void host_remove_tw(struct host *host, struct tcp_tw *tw)
 {
+    if (tw->dest_counted) {
+        tw->dest_counted = false;
+        host_uncount_port(host, tw->remote_addr, tw->remote_port, tw->local_port);
+    }
     table_remove(&host->conns, tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
                  (uintptr_t)tw | REF_TW_BIT);
 }
@@ -170,27 +214,98 @@ void host_remove_listener(struct host *host, struct tcb *tcb)
     }
 }
 
-/* Linux-style ephemeral port choice: walk ip_local_port_range from a
- * cursor and take the first port whose 4-tuple toward this destination is
- * free (TIME_WAIT holds it too). EADDRNOTAVAIL when none is. */
-int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, uint16_t *port)
+/* Linux tcp_twsk_unique with tcp_tw_reuse: a TIME_WAIT 4-tuple may be taken
+ * over by a new outgoing connection when it used timestamps (the peer's
+ * PAWS check, RFC 7323 5, then tells the two incarnations apart) and
+ * TS.Recent was last updated in an earlier whole second
+ * (time_after32(ktime_get_seconds(), tw_ts_recent_stamp)). */
+static bool tw_reusable(const struct tcp_tw *tw, sim_time_t now)
+{
+    return tw->ts_ok && now / SIM_S(1) > tw->ts_recent_stamp / SIM_S(1);
+}
+
+/* Is `candidate` usable toward raddr:rport? Ends a reusable TIME_WAIT on
+ * the way (its 4-tuple goes to the new connection). */
+static bool port_usable(struct host *host, uint16_t candidate, uint32_t raddr, uint16_t rport,
+                        struct host_port_pick *pick)
+{
+    if (host_find_listener(host, candidate))
+        return false;
+    const struct conn_slot *s = table_find(&host->conns, tuple_key(candidate, raddr, rport));
+    if (!s)
+        return true;
+    if (!slot_is_tw(s))
+        return false;
+    struct tcp_tw *tw = slot_obj(s);
+    if (!host->params.tw_reuse || !tw_reusable(tw, host->net->engine.now))
+        return false;
+    /* Linux: write_seq = tw_snd_nxt + 65535 + 2, above the old sequence space. */
+    pick->iss = tw->snd_nxt + 65537;
+    pick->iss_set = true;
+    tcp_trace_conn_note(host, tw->id, "TIME_WAIT reused by connect() (tcp_tw_reuse)");
+    tcp_tw_close(tw);
+    return true;
+}
+
+/* Linux __inet_hash_connect: start at a per-host offset into
+ * ip_local_port_range, try the ports of one parity first (connect() gets
+ * even offsets, leaving odd ones to bind(0); Linux 4.2+), then the other
+ * parity, and take the first port whose 4-tuple toward this destination
+ * is free (TIME_WAIT holds it too, unless tcp_tw_reuse may take it). The
+ * cursor moves past the port taken, so successive connects walk the range
+ * (Linux's table_perturb). EADDRNOTAVAIL when no port is usable: like
+ * Linux, a failing connect() costs a scan of the whole range. */
+int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport,
+                   struct host_port_pick *pick)
 {
     const struct tcp_params *p = &host->params;
     uint32_t lo = p->port_range_lo, hi = p->port_range_hi;
+    pick->iss_set = false;
     if (lo == 0 || hi < lo || hi > 65535)
         return TS_EINVAL;
     uint32_t span = hi - lo + 1;
-    for (uint32_t i = 0; i < span; i++) {
-        uint32_t candidate = lo + (host->next_port + i) % span;
-        if (host_find_listener(host, (uint16_t)candidate))
+    uint32_t offset = (host->next_port % span) & ~1u;
+    /* With an even span a pass visits exactly the ports of one parity: skip
+     * it when they are all held (the simulator's shortcut; Linux scans). */
+    const struct host_dest *d = span % 2 == 0 ? dest_find(host, raddr, rport) : NULL;
+    for (uint32_t parity = 0; parity < 2 && parity < span; parity++) {
+        if (d && !p->tw_reuse && d->used[parity] >= span / 2)
             continue;
-        if (!host_tuple_in_use(host, (uint16_t)candidate, raddr, rport)) {
-            host->next_port = (host->next_port + i + 1) % span;
-            *port = (uint16_t)candidate;
-            return TS_OK;
+        for (uint32_t i = parity; i < span; i += 2) {
+            uint32_t rel = (offset + i) % span;
+            uint16_t candidate = (uint16_t)(lo + rel);
+            if (port_usable(host, candidate, raddr, rport, pick)) {
+                host->next_port = (offset + i + 2) % span;
+                pick->port = candidate;
+                return TS_OK;
+            }
         }
     }
     return TS_EADDRNOTAVAIL;
+}
+
+/* Linux inet_csk_bind_conflict (relax = true, as bind() uses it): binding
+ * `port` conflicts with every other socket bound to it unless both set
+ * SO_REUSEADDR and that socket is not listening. Connections accepted from
+ * a listener, and their TIME_WAIT, stay bound to its port. O(sockets): it
+ * runs once per listen(), never per segment. */
+bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr)
+{
+    if (host_find_listener(host, port))
+        return true;
+    for (const struct tcb *t = host->all; t; t = t->all_next)
+        if (t->state != TCP_CLOSED && !t->tw && t->local_port == port &&
+            !(reuseaddr && t->reuseaddr))
+            return true;
+    for (uint32_t i = 0; i < host->conns.capacity; i++) {
+        const struct conn_slot *s = &host->conns.slots[i];
+        if (!slot_is_tw(s))
+            continue;
+        const struct tcp_tw *tw = slot_obj(s);
+        if (tw->local_port == port && !(reuseaddr && tw->reuseaddr))
+            return true;
+    }
+    return false;
 }
 
 static void trace_segment(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
@@ -308,6 +423,9 @@ void host_destroy_all(struct host *host)
         tcb_free(host->all);
     free(host->conns.slots);
     free(host->listeners);
+    free(host->dests);
+    host->dests = NULL;
+    host->dest_count = 0;
     memset(&host->conns, 0, sizeof host->conns);
     host->listeners = NULL;
     host->listener_count = 0;

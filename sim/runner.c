@@ -9,6 +9,7 @@
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
+#include "workload.h"
 
 /* Runs with no stop time end here at the latest (keep-alive never idles). */
 #define RUN_SAFETY_CAP SIM_S(30 * 24 * 3600)
@@ -72,7 +73,12 @@ static void trace_app_call(struct runner *r, int host, uint32_t conn, const char
 /* The paced reader reads a tenth of a second's worth at a time. */
 #define APP_READS_PER_S 10
 
-static struct app_sock *app_of(struct tcb *tcb) { return tcb->user; }
+/* The scripted app's record on a socket, or NULL (none yet, or a workload's). */
+static struct app_sock *app_of(struct tcb *tcb)
+{
+    struct app_tag *tag = tcb->user;
+    return tag && tag->kind == APP_SCRIPTED ? (struct app_sock *)tag : NULL;
+}
 
 static void app_read(struct runner *r, struct tcb *tcb);
 
@@ -93,6 +99,7 @@ static struct app_sock *app_sock_get(struct runner *r, struct tcb *tcb)
     if (!a)
         return NULL;
     const struct scenario_host *h = &r->scenario->hosts[sock_host(tcb)->index];
+    a->tag.kind = APP_SCRIPTED;
     sim_timer_init(&a->timer, app_sock_fire);
     a->runner = r;
     a->tcb = tcb;
@@ -147,17 +154,19 @@ static void app_read(struct runner *r, struct tcb *tcb)
     engine_arm_after(&r->net.engine, &a->timer, (sim_time_t)(got * SIM_S(1) / rate));
 }
 
+/* Workload sockets are played by workload.c; the rest are scripted. */
 static void app_connected(void *ctx, struct tcb *tcb, int err)
 {
     (void)ctx;
-    (void)tcb;
-    (void)err; /* the model traces connect() itself */
+    workload_connected(tcb, err); /* the model traces connect() itself */
 }
 
 static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
 {
     struct runner *r = ctx;
     int host = sock_host(child)->index;
+    if (workload_accepted(listener, child))
+        return;
     /* The first accepted connection is "conn"; later ones "conn2", "conn3"... */
     uint32_t n = ++r->accepted_count[host];
     char name[32];
@@ -177,12 +186,15 @@ static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
 
 static void app_readable(void *ctx, struct tcb *tcb)
 {
+    if (workload_readable(tcb))
+        return;
     app_read(ctx, tcb);
 }
 
 static void app_failed(void *ctx, struct tcb *tcb, int err)
 {
-    (void)err;
+    if (workload_failed(tcb, err))
+        return;
     app_read(ctx, tcb);
 }
 
@@ -196,6 +208,8 @@ static void app_close_done(void *ctx, struct tcb *tcb, int err)
 static void app_released(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (workload_released(tcb))
+        return;
     for (size_t i = 0; i < r->name_count; i++)
         if (r->names[i].latest == tcb)
             r->names[i].latest = NULL;
@@ -237,6 +251,8 @@ static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct socko
         if (sock_state(tcb) != TCP_LISTEN)
             app_read(r, tcb); /* a reader that resumes reads what waited */
     }
+    if (o->set_mask & SOCKOPT_REUSEADDR)
+        sock_set_reuseaddr(tcb, o->reuseaddr);
 }
 
 /* A forged segment on the socket's 4-tuple, as a blind attacker that knows
@@ -267,11 +283,15 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     int err;
     switch (st->call) {
     case STEP_LISTEN:
-        err = sock_listen(host, st->port, st->backlog, &tcb);
+        /* SO_REUSEADDR is set before bind(), so it decides the bind. */
+        err = sock_listen_reuse(host, st->port, st->backlog,
+                                (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr,
+                                &tcb);
         if (tcb) {
             apply_sockopts(r, tcb, &st->opts);
             bind_name(r, st->host, sock, tcb);
         } else {
+            bind_name(r, st->host, sock, NULL);
             trace_app_call(r, st->host, 0, "listen", err, 0);
         }
         return;
@@ -407,7 +427,9 @@ int runner_create(const struct scenario *sc, struct runner **out)
         sim_timer_init(&r->steps[i].timer, step_fire);
         engine_arm(&r->net.engine, &r->steps[i].timer, sc->steps[i].at);
     }
-    err = expect_setup(r);
+    err = workloads_create(&r->net, sc, &r->workloads);
+    if (!err)
+        err = expect_setup(r);
     if (err) {
         runner_free(r);
         return err;
@@ -448,6 +470,7 @@ void runner_free(struct runner *r)
     flood_free_all(r->floods);
     for (struct app_sock *a = r->app_socks; a; a = a->next)
         engine_cancel(&r->net.engine, &a->timer);
+    workloads_free(r->workloads);
     net_free(&r->net);
     for (struct app_sock *a = r->app_socks, *next; a; a = next) {
         next = a->next;

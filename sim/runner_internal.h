@@ -3,6 +3,7 @@
 #ifndef TCPSIM_RUNNER_INTERNAL_H
 #define TCPSIM_RUNNER_INTERNAL_H
 
+#include "app_tag.h"
 #include "tcpsim/runner.h"
 
 struct tcb;
@@ -33,6 +34,7 @@ struct rec_event {
  * read_rate; an accepted connection inherits its listener's). Sockets
  * without one follow their host's `app:`. tcb->user points here. */
 struct app_sock {
+    struct app_tag tag;     /* APP_SCRIPTED; first member (app_tag.h) */
     struct sim_timer timer; /* the paced reader's next read */
     struct runner *runner;
     struct tcb *tcb;        /* NULL once the socket is released */
@@ -61,12 +63,13 @@ struct runner {
     struct sock_name *names;
     size_t name_count;
     struct step_timer *steps;
+    struct workloads *workloads; /* NULL when the scenario has none */
     struct count_probe *probes;
     struct app_sock *app_socks;
     bool record;
     struct rec_event *events;
     size_t event_count, event_cap;
-    uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT) */
+    uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT, EXPECT_CALL_COUNT) */
     uint32_t accepted_count[2];
     struct flood *floods;  /* `flood` steps started so far */
     sim_time_t end;

@@ -7,6 +7,7 @@
  *   SUBJ in S for OP DURATION          total time spent in S
  *   HOST sockets in S at TIME OP N     sockets of a host in S at an instant
  *   count HOST DIR FLAGS [rexmit rto|fast|any] OP N [from TIME] [to TIME]
+ *   count HOST CALL returns RET OP N [from TIME] [to TIME]   calls that returned RET
  *
  * SUBJ is HOST (its socket "conn"), HOST.SOCK or HOST#ID (connection id).
  * OP is one of == != < <= > >=; DIR is tx, rx or drop; FLAGS as in faults
@@ -175,6 +176,20 @@ static int scn_states(struct scn_line *l, struct expectation *e)
     return 0;
 }
 
+static int scn_window(struct scn_line *l, struct expectation *e);
+static int scn_returns(struct scn_line *l, struct expectation *e);
+
+/* count HOST CALL returns RET OP N [from TIME] [to TIME] */
+static int scn_call_count(struct scn_line *l, struct expectation *e)
+{
+    if (scn_returns(l, e) < 0)
+        return -1;
+    e->kind = EXPECT_CALL_COUNT;
+    if (scn_op(l, "the return value", &e->op) < 0 || scn_count(l, &e->value) < 0)
+        return -1;
+    return scn_window(l, e);
+}
+
 /* count HOST DIR FLAGS [rexmit rto|fast|any] OP N [from TIME] [to TIME] */
 static int scn_seg_count(struct scn_line *l, struct expectation *e)
 {
@@ -191,11 +206,13 @@ static int scn_seg_count(struct scn_line *l, struct expectation *e)
     free(e->sock);
     e->sock = NULL;
     t = scn_peek(l);
+    if (t && l->i + 1 < l->n && !strcmp(l->tok[l->i + 1], "returns"))
+        return scn_call_count(l, e);
     size_t d = 0;
     while (t && d < 3 && strcmp(t, scn_dirs[d]) != 0)
         d++;
     if (!t || d == 3)
-        return scn_expected(l, "tx, rx or drop", "the host");
+        return scn_expected(l, "tx, rx, drop or CALL returns", "the host");
     e->dir = (enum trace_seg_dir)d;
     l->i++;
     if (!(t = scn_peek(l)))
@@ -218,6 +235,12 @@ static int scn_seg_count(struct scn_line *l, struct expectation *e)
     }
     if (scn_op(l, "the flags", &e->op) < 0 || scn_count(l, &e->value) < 0)
         return -1;
+    return scn_window(l, e);
+}
+
+static int scn_window(struct scn_line *l, struct expectation *e)
+{
+    const char *t;
     if ((t = scn_peek(l)) && strcmp(t, "from") == 0) {
         l->i++;
         if (scn_time(l, "'from'", &e->from) < 0)

@@ -92,6 +92,7 @@ int scn_load_hosts(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_link(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_faults(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_steps(struct scn_ctx *ctx, const struct ynode *root);
+int scn_load_workloads(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_expects(struct scn_ctx *ctx, const struct ynode *root);
 /* Merges --set KEY=VALUE strings into the tree before any section is read. */
 int scn_apply_overrides(struct scn_ctx *ctx, struct ynode *root, const char *const *overrides,

@@ -5,7 +5,7 @@
  * sections are applied in a fixed order whatever order the file wrote them
  * in: name, description, seed, stop, profile; hosts (each host's TCP
  * parameters = profile defaults, then top-level tcp:, then the host's own
- * tcp:); link; faults; steps; expect. Every error is "file:line:col: message"
+ * tcp:); link; faults; steps; workloads; expect. Every error is "file:line:col: message"
  * followed by the source line and a caret; nothing is printed here.
  *
  * The format, by example (every key but hosts is optional):
@@ -72,6 +72,9 @@
  *     - count client tx S == 4                # tx | rx | drop; flags as in faults;
  *                                             #   optional "from 1s" "to 2s"
  *     - server sockets in TIME_WAIT at 30s >= 25000
+ *     - count client connect returns EADDRNOTAVAIL >= 1   # calls that returned RET
+ *   workloads:                   # client populations (scenario_workloads.c)
+ *     - {client: client, server: server:80, count: 5000, interval: 1ms}
  *
  * A subject is HOST (its socket "conn"), HOST.SOCK or HOST#ID (connection
  * id). State names are netstat's (SYN_SENT) or the RFC's (SYN-SENT).
@@ -94,7 +97,8 @@
 
 static const char *const scn_root_keys[] = {"name",    "description", "seed",  "stop",
                                             "profile", "tcp",         "link",  "hosts",
-                                            "faults",  "steps",       "expect"};
+                                            "faults",  "steps",       "expect",
+                                            "workloads"};
 #define SCN_ROOT_KEYS (sizeof scn_root_keys / sizeof scn_root_keys[0])
 
 static int scn_read_file(struct scn_ctx *ctx, char **text, size_t *len)
@@ -191,7 +195,8 @@ static int scn_load_tree(struct scn_ctx *ctx, struct ynode *root, const char *co
         return -1;
     if (scn_load_top(ctx, root) < 0 || scn_load_hosts(ctx, root) < 0 ||
         scn_load_link(ctx, root) < 0 || scn_load_faults(ctx, root) < 0 ||
-        scn_load_steps(ctx, root) < 0 || scn_load_expects(ctx, root) < 0)
+        scn_load_steps(ctx, root) < 0 || scn_load_workloads(ctx, root) < 0 ||
+        scn_load_expects(ctx, root) < 0)
         return -1;
     return 0;
 }
@@ -252,6 +257,9 @@ void scenario_free(struct scenario *sc)
     }
     free(sc->steps);
     free(sc->faults);
+    for (size_t i = 0; i < sc->workload_count; i++)
+        free(sc->workloads[i].name);
+    free(sc->workloads);
     for (size_t i = 0; i < sc->expect_count; i++) {
         free(sc->expects[i].text);
         free(sc->expects[i].sock);

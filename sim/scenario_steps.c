@@ -40,7 +40,7 @@ static const struct scn_call scn_calls[] = {
 static const char *const scn_sockopt_keys[] = {"linger",  "keepalive", "keepidle",     "keepintvl",
                                                "keepcnt", "nodelay",   "user_timeout", "autoread",
                                                "rcvbuf",  "sndbuf",    "accept",
-                                               "read_rate"};
+                                               "read_rate", "reuseaddr"};
 #define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
 
 /* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
@@ -87,6 +87,9 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
         break;
     case SOCKOPT_READ_RATE:
         rc = scn_get_u32(ctx, v, name, 0, UINT32_MAX, &o->read_rate);
+        break;
+    case SOCKOPT_REUSEADDR:
+        rc = scn_get_bool(ctx, v, name, &o->reuseaddr);
         break;
     default:
         break;

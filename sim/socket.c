@@ -18,13 +18,20 @@ static int traced(struct tcb *tcb, const char *call, int ret, int64_t value)
 
 int sock_listen(struct host *host, uint16_t port, uint32_t backlog, struct tcb **out)
 {
+    return sock_listen_reuse(host, port, backlog, false, out);
+}
+
+int sock_listen_reuse(struct host *host, uint16_t port, uint32_t backlog, bool reuseaddr,
+                      struct tcb **out)
+{
     *out = NULL;
-    if (host_find_listener(host, port))
-        return TS_EADDRINUSE;
+    if (host_port_in_use(host, port, reuseaddr))
+        return TS_EADDRINUSE; /* bind(): Linux inet_csk_bind_conflict */
     struct tcb *tcb = tcb_new(host);
     if (!tcb)
         return TS_ENOMEM;
     tcb->local_port = port;
+    tcb->reuseaddr = reuseaddr;
     tcb->backlog = backlog;
     if (host_add_listener(host, tcb) != TS_OK) {
         tcb_free(tcb);
@@ -39,10 +46,12 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
                  struct tcb **out)
 {
     *out = NULL;
+    struct host_port_pick pick = {0};
     if (lport == 0) {
-        int err = host_pick_port(host, raddr, rport, &lport);
+        int err = host_pick_port(host, raddr, rport, &pick);
         if (err)
-            return err;
+            return err; /* EADDRNOTAVAIL: every port toward raddr:rport is held */
+        lport = pick.port;
     } else if (host_tuple_in_use(host, lport, raddr, rport)) {
         return TS_EADDRNOTAVAIL; /* R-TW-01: the 4-tuple is still in use */
     }
@@ -56,8 +65,9 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
         tcb_free(tcb);
         return TS_ENOMEM;
     }
+    host_count_port(host, tcb);
     /* R-CLOSED-02: pick ISS, send <SEQ=ISS><CTL=SYN>, SND.UNA=ISS, SND.NXT=ISS+1. */
-    tcb->iss = tcp_new_isn(host);
+    tcb->iss = pick.iss_set ? pick.iss : tcp_new_isn(host);
     tcb->snd_una = tcb->iss;
     tcb->snd_nxt = tcb->iss;
     tcb->snd_max = tcb->iss;
@@ -363,6 +373,12 @@ void sock_set_accepting(struct tcb *tcb, bool on)
 }
 
 void sock_set_nodelay(struct tcb *tcb, bool on) { tcb->nodelay = on; }
+void sock_set_reuseaddr(struct tcb *tcb, bool on)
+{
+    tcb->reuseaddr = on;
+    if (tcb->tw)
+        tcb->tw->reuseaddr = on; /* TIME_WAIT holds the port on the record */
+}
 void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout) { tcb->user_timeout = timeout; }
 
 void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf)

@@ -69,6 +69,7 @@ static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *s
     child->remote_addr = seg->src_addr;
     child->remote_port = seg->src_port;
     child->keepalive_on = listener->keepalive_on;
+    child->reuseaddr = listener->reuseaddr;
     child->linger_on = listener->linger_on;
     child->linger_time = listener->linger_time;
     child->nodelay = listener->nodelay;

@@ -67,6 +67,8 @@ struct tcb {
     bool linger_on;
     bool keepalive_on;
     bool nodelay;
+    bool reuseaddr;        /* SO_REUSEADDR (inherited by accepted children) */
+    bool dest_counted;     /* counted in its host's host_dest (ports in use) */
     bool ts_ok;            /* both sides sent the timestamps option */
     bool sack_ok;
     bool rtt_timing;       /* an RTT sample is being taken (Karn) */
@@ -192,8 +194,11 @@ struct tcp_tw {
     uint32_t rcv_wnd;       /* receive window (octets) at entry, re-advertised */
     uint32_t max_snd_wnd;   /* RFC 5961 5.2 ACK acceptability */
     uint32_t ts_recent;
+    sim_time_t ts_recent_stamp; /* when TS.Recent was last updated (tcp_tw_reuse) */
     uint8_t rcv_wscale;
     bool ts_ok;
+    bool reuseaddr;         /* SO_REUSEADDR: no bind conflict with a new listener */
+    bool dest_counted;      /* counted in its destination's ports in use */
 };
 
 /* Stream offset of the data octet at sequence number `seq` (our SYN, while
@@ -387,10 +392,23 @@ void host_remove_conn(struct host *host, struct tcb *tcb);
 void host_remove_listener(struct host *host, struct tcb *tcb);
 int host_add_listener(struct host *host, struct tcb *tcb);
 void host_destroy_all(struct host *host);
+/* An ephemeral port for connect(); iss_set when it took over a TIME_WAIT
+ * 4-tuple (tcp_tw_reuse) and the new ISS must be `iss`. */
+struct host_port_pick {
+    uint16_t port;
+    bool iss_set;
+    tcp_seq iss;
+};
 int host_pick_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                   uint16_t *port);
+                   struct host_port_pick *pick);
 /* A segment the host received and discarded, traced as a drop (`why`). */
 void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
                      const char *why);
+/* An active connection's port joins / leaves its destination's count. */
+void host_count_port(struct host *host, struct tcb *tcb);
+void host_uncount_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
+                       uint16_t local_port);
+/* bind() conflict for a listener on `port` (Linux inet_csk_bind_conflict). */
+bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr);
 
 #endif

@@ -56,10 +56,15 @@ void tcp_tw_enter(struct tcb *tcb)
     tw->ts_ok = tcb->ts_ok;
     tw->ts_recent = tcb->ts_recent;
     tw->last_challenge_ack = tcb->last_challenge_ack;
+    tw->ts_recent_stamp = tcb->last_rcv_time;
+    tw->reuseaddr = tcb->reuseaddr;
+    tw->dest_counted = tcb->dest_counted; /* the record keeps the port */
+    tcb->dest_counted = false;
 
     tcp_timers_cancel_all(tcb);
     host_remove_conn(host, tcb);
     if (host_insert_tw(host, tw) != TS_OK) {
+        tcb->dest_counted = tw->dest_counted; /* closing the TCB uncounts it */
         free(tw);
         tcp_close_tcb(tcb); /* (it left the table: closing it removes nothing more) */
         return;
@@ -249,8 +254,10 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
         tw_end(tw, TS_ECONNRESET);
         return;
     }
-    if (tw->ts_ok && (seg->opts & TCP_OPT_TS) && seq_le(seg->seq, tw->rcv_nxt))
+    if (tw->ts_ok && (seg->opts & TCP_OPT_TS) && seq_le(seg->seq, tw->rcv_nxt)) {
         tw->ts_recent = seg->tsval; /* RFC 7323 4.3 */
+        tw->ts_recent_stamp = tw_now(tw);
+    }
     /* Fifth: ACK; RFC 5961 5.2 acceptability. */
     if (!(f & TCP_ACK))
         return;

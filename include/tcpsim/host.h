@@ -33,6 +33,15 @@ struct tcb_table {
     uint32_t tombs;
 };
 
+/* Ephemeral ports in use toward one destination, by parity of their offset
+ * in ip_local_port_range: lets connect() skip a parity pass (or fail) at
+ * once when every port it would visit is taken. */
+struct host_dest {
+    uint32_t addr;
+    uint16_t port;
+    uint32_t used[2];
+};
+
 struct host {
     struct net *net;
     int index;
@@ -50,6 +59,8 @@ struct host {
     uint32_t next_port;          /* ephemeral port cursor */
     uint32_t state_count[TCP_STATE_COUNT]; /* sockets per state (netstat view) */
     uint64_t tw_overflow;        /* TIME_WAIT sockets destroyed at tcp_max_tw_buckets */
+    struct host_dest *dests;     /* few (one per server port used): a plain array */
+    uint32_t dest_count;
 };
 
 /* Segment plumbing, used by the TCP code and the net. */

@@ -59,6 +59,7 @@ enum sockopt_bit {
     SOCKOPT_SNDBUF = 1 << 9,
     SOCKOPT_ACCEPT = 1 << 10, /* listener: the application calls accept() */
     SOCKOPT_READ_RATE = 1 << 11, /* not a real socket option: the app's read pace */
+    SOCKOPT_REUSEADDR = 1 << 12,
 };
 
 struct sockopts {
@@ -74,6 +75,7 @@ struct sockopts {
     uint32_t rcvbuf, sndbuf;
     bool accept;
     uint32_t read_rate; /* bytes/s; 0 = unpaced */
+    bool reuseaddr;
 };
 
 struct scenario_step {
@@ -97,6 +99,37 @@ struct scenario_step {
     struct src_pos pos;
 };
 
+/* A workload: a population of client connections to one server port,
+ * played by application logic on top of the socket API (sim/workload.c).
+ * Who closes first decides where TIME_WAIT accumulates. */
+enum wl_close {
+    WL_CLOSE_CLIENT, /* the client closes after its last response */
+    WL_CLOSE_SERVER, /* the server closes after the last response */
+    WL_CLOSE_BOTH,   /* both at once: FINs cross (CLOSING) */
+    WL_CLOSE_NONE,   /* nobody: connections stay open (keep-alive limits aside) */
+};
+
+struct scenario_workload {
+    char *name;
+    int client, server;       /* host indexes */
+    uint16_t port;            /* the server application listens here at `start` */
+    uint32_t count;           /* connections the client opens */
+    sim_time_t start;         /* first connect (the server listens then) */
+    sim_time_t interval;      /* between connects (from interval: or rate:) */
+    uint64_t request;         /* octets per request */
+    uint64_t response;        /* octets per response */
+    uint32_t requests;        /* requests per connection (0: connect only) */
+    sim_time_t think;         /* client pause between a response and its next request */
+    enum wl_close close;
+    uint32_t max_requests;    /* server: close after N responses (MaxKeepAliveRequests); 0 = no limit */
+    sim_time_t idle_timeout;  /* server: close after this idle (KeepAliveTimeout); 0 = never */
+    bool server_never_closes; /* the server application leaks its sockets (CLOSE_WAIT) */
+    bool keepalive;           /* both applications set SO_KEEPALIVE */
+    sim_time_t client_exit;   /* the client process exits: its sockets close; NEVER = no */
+    sim_time_t server_exit;   /* the server process exits: listener and sockets close */
+    struct src_pos pos;
+};
+
 /* A scripted fault on one direction (from host index -> the other host). */
 enum fault_kind { FAULT_DROP, FAULT_PARTITION };
 struct scenario_fault {
@@ -115,6 +148,7 @@ enum expect_kind {
     EXPECT_TIME_IN,      /* HOST[.SOCK] in S for OP DURATION */
     EXPECT_SEG_COUNT,    /* count HOST DIR FLAGS OP N [from T] [to T] */
     EXPECT_SOCKETS_IN,   /* HOST sockets in S at T OP N */
+    EXPECT_CALL_COUNT,   /* count HOST CALL returns RET OP N [from T] [to T] */
 };
 
 enum expect_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -133,8 +167,8 @@ struct expectation {
     size_t state_count;
     enum tcp_state state;  /* STATE_AT, FINAL_STATE, TIME_IN, SOCKETS_IN */
     sim_time_t at;         /* STATE_AT, SOCKETS_IN */
-    char *call;            /* RETURNS: "connect", "send", "recv", "close", ... */
-    int ret;               /* RETURNS: enum ts_err */
+    char *call;            /* RETURNS, CALL_COUNT: "connect", "send", "recv", "close", ... */
+    int ret;               /* RETURNS, CALL_COUNT: enum ts_err */
     enum trace_seg_dir dir;/* SEG_COUNT */
     uint8_t flags_set;     /* SEG_COUNT: flags that must be set */
     uint8_t flags_mask;    /* SEG_COUNT: flags that are compared (exact: all six) */
@@ -158,6 +192,8 @@ struct scenario {
     size_t step_count;
     struct scenario_fault *faults;
     size_t fault_count;
+    struct scenario_workload *workloads;
+    size_t workload_count;
     struct expectation *expects;
     size_t expect_count;
 };

@@ -15,8 +15,14 @@ struct tcb;
 
 /* OPEN passive (RFC 9293 3.10.1). */
 int sock_listen(struct host *host, uint16_t port, uint32_t backlog, struct tcb **out);
-/* OPEN active: sends the SYN. local_port 0 picks an ephemeral port.
- * Returns 0 (pending: app_ops.connected follows) or an error. */
+/* The same with SO_REUSEADDR set before bind(): EADDRINUSE unless every
+ * socket still bound to `port` (connections, TIME_WAIT) set it too and
+ * none of them listens (Linux inet_csk_bind_conflict). */
+int sock_listen_reuse(struct host *host, uint16_t port, uint32_t backlog, bool reuseaddr,
+                      struct tcb **out);
+/* OPEN active: sends the SYN. local_port 0 picks an ephemeral port
+ * (EADDRNOTAVAIL when none is free toward the destination; with
+ * tcp_tw_reuse a TIME_WAIT 4-tuple may be taken over). Returns 0 (pending: app_ops.connected follows) or an error. */
 int sock_connect(struct host *host, uint32_t remote_addr, uint16_t remote_port,
                  uint16_t local_port, struct tcb **out);
 /* SEND of `bytes` counted octets. Returns 0 when queued, else an error. */
@@ -51,6 +57,7 @@ void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intv
  * accepts every waiting one at once, oldest first. Default on. */
 void sock_set_accepting(struct tcb *tcb, bool on);
 void sock_set_nodelay(struct tcb *tcb, bool on);
+void sock_set_reuseaddr(struct tcb *tcb, bool on); /* SO_REUSEADDR */
 void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout);
 void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf);
 
