@@ -35,7 +35,8 @@ static void take_syn_options(struct tcb *tcb, const struct tcp_segment *seg)
     tcb->mss = peer_mss < p->mss ? peer_mss : p->mss;
     if (tcb->mss < 64)
         tcb->mss = 64;
-    if (p->window_scaling && (seg->opts & TCP_OPT_WSCALE)) {
+    tcb->ws_ok = p->window_scaling && (seg->opts & TCP_OPT_WSCALE);
+    if (tcb->ws_ok) {
         tcb->snd_wscale = seg->wscale > 14 ? 14 : seg->wscale; /* RFC 7323 2.3 */
         tcb->rcv_wscale = choose_wscale(p);
     } else {

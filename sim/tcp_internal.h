@@ -70,6 +70,7 @@ struct tcb {
     bool reuseaddr;        /* SO_REUSEADDR (inherited by accepted children) */
     bool dest_counted;     /* counted in its host's host_dest (ports in use) */
     bool ts_ok;            /* both sides sent the timestamps option */
+    bool ws_ok;            /* both sides sent the window scale option */
     bool sack_ok;
     bool rtt_timing;       /* an RTT sample is being taken (Karn) */
     bool in_recovery;      /* NewReno fast recovery (RFC 6582) */

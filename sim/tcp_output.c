@@ -88,7 +88,8 @@ void tcp_send_syn(struct tcb *tcb, uint32_t rexmit)
     }
     seg.opts = TCP_OPT_MSS;
     seg.mss = (uint16_t)p->mss;
-    if (p->window_scaling && (!synack || tcb->snd_wscale != 0xff)) {
+    /* RFC 7323 2.2: a SYN,ACK carries the option only if the SYN did. */
+    if (p->window_scaling && (!synack || tcb->ws_ok)) {
         seg.opts |= TCP_OPT_WSCALE;
         seg.wscale = tcb->rcv_wscale;
     }

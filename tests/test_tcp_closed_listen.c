@@ -196,6 +196,30 @@ static void test_listen_syn_with_text_acks_only_the_syn(void **state)
     assert_int_equal(sa->len, 0);
 }
 
+/* RFC 7323 2.2: a SYN,ACK may carry Window Scale only if the SYN did; with
+ * it, both directions scale. */
+static void test_listen_syn_ack_offers_window_scale_only_if_syn_did(void **state)
+{
+    struct harness *h = *state;
+    h->local->params.window_scaling = true;
+    h_listen(h);
+    struct tcp_segment syn = h_seg(h, H_S, H_IRS, 0, 0, H_WIN);
+    syn.opts = TCP_OPT_MSS;
+    syn.mss = 1460;
+    h_inject_seg(h, &syn);
+    const struct tcp_segment *sa = h_expect(h, H_SA, h->segs[h->cursor].seq, H_IRS + 1);
+    assert_false(sa->opts & TCP_OPT_WSCALE);
+
+    h->rport++;
+    syn = h_seg(h, H_S, H_IRS, 0, 0, H_WIN);
+    syn.opts = TCP_OPT_MSS | TCP_OPT_WSCALE;
+    syn.mss = 1460;
+    syn.wscale = 7;
+    h_inject_seg(h, &syn);
+    sa = h_expect(h, H_SA, h->segs[h->cursor].seq, H_IRS + 1);
+    assert_true(sa->opts & TCP_OPT_WSCALE);
+}
+
 /* R-LISTEN-12 (Linux column): SYN+FIN is silently dropped. */
 static void test_listen_syn_fin_dropped_on_linux(void **state)
 {
@@ -323,6 +347,7 @@ int main(void)
         H_TEST_BOTH(test_listen_syn_ack_draws_rst_from_seg_ack),
         H_TEST_BOTH(test_listen_syn_sends_syn_ack_and_child_enters_syn_recv),
         H_TEST_BOTH(test_listen_syn_with_text_acks_only_the_syn),
+        H_TEST_BOTH(test_listen_syn_ack_offers_window_scale_only_if_syn_did),
         H_TEST_LINUX(test_listen_syn_fin_dropped_on_linux),
         H_TEST_BOTH(test_listen_segment_without_syn_ack_rst_is_dropped),
         H_TEST_BOTH(test_listen_send_and_recv_fail),
