@@ -30,7 +30,7 @@ static void info_timer(const struct tcb *tcb, struct sock_info *out)
     sim_time_t now = tcp_now(tcb);
     if (tcb->tw) { /* TIME_WAIT: the timer runs on the record */
         out->timer = SOCK_TIMER_TIMEWAIT;
-        out->timer_left = tcb->tw->timer.when - now;
+        out->timer_left = tcb->tw->expires - now;
     } else if (sim_timer_armed(&tcb->rtx_timer)) {
         out->timer = tcb->rtx_is_persist ? SOCK_TIMER_PERSIST : SOCK_TIMER_ON;
         out->timer_left = tcb->rtx_timer.when - now;
@@ -72,7 +72,7 @@ static void tw_get_info(const struct tcp_tw *tw, struct sock_info *out)
                               .local_addr = tw->host->addr, .local_port = tw->local_port,
                               .remote_addr = tw->remote_addr, .remote_port = tw->remote_port,
                               .timer = SOCK_TIMER_TIMEWAIT,
-                              .timer_left = tw->timer.when - tw->host->net->engine.now};
+                              .timer_left = tw->expires - tw->host->net->engine.now};
 }
 
 static int info_order(const void *a, const void *b)

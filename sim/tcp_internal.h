@@ -182,7 +182,9 @@ struct tcb {
  * and the TCB is freed, so tens of thousands of TIME_WAIT sockets cost about
  * 150 bytes each. */
 struct tcp_tw {
-    struct sim_timer timer; /* 2MSL (RFC 9293 3.10.8 TIME-WAIT TIMEOUT) */
+    struct tcp_tw *q_prev;  /* the host's expiry queue (host->tw_head) */
+    struct tcp_tw *q_next;
+    sim_time_t expires;     /* 2MSL (RFC 9293 3.10.8 TIME-WAIT TIMEOUT) */
     struct host *host;
     struct tcb *husk;       /* the application's socket, if it still holds one */
     sim_time_t last_challenge_ack;
@@ -319,10 +321,11 @@ void tcp_arm_keepalive(struct tcb *tcb);     /* idle timer if SO_KEEPALIVE */
 void tcp_enter_time_wait(struct tcb *tcb);
 
 /* tcp_timewait.c */
+void tcp_tw_queue_init(struct host *host);
 void tcp_tw_enter(struct tcb *tcb);          /* the TCB, already in TIME_WAIT, moves out */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg);
 void tcp_tw_close(struct tcp_tw *tw);        /* TIME_WAIT -> CLOSED, record freed */
-void tcp_tw_free(struct tcp_tw *tw);         /* teardown, silent */
+void tcp_tw_free(struct tcp_tw *tw);         /* host teardown only: frees, silent */
 void tcp_tw_discard(struct tcp_tw *tw);      /* leaves the table, silent; husk stays */
 void tcp_tw_release_husk(struct tcb *husk);  /* the application closed its socket */
 

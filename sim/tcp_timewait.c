@@ -9,13 +9,85 @@
  * that reports TIME_WAIT and then CLOSED, without timers or a table entry.
  *
  * State accounting: a TIME_WAIT connection is counted once, by the husk
- * while there is one (tcp_set_state), else by the record. */
+ * while there is one (tcp_set_state), else by the record.
+ *
+ * Timing: every record of a host lasts the same 2MSL, so the records wait
+ * in one queue in expiry order and only its head has an engine timer (as
+ * Linux's timewait "death row" did). Arming, restarting and ending a
+ * record are O(1), and the engine's heap stays the size of the live
+ * connections' timers. */
 #include <stdlib.h>
 
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 
-static void tw_fire(struct engine *engine, struct sim_timer *timer);
+static void tw_queue_fire(struct engine *engine, struct sim_timer *timer);
+static void tw_end(struct tcp_tw *tw, int err);
+
+void tcp_tw_queue_init(struct host *host) { sim_timer_init(&host->tw_timer, tw_queue_fire); }
+
+/* The host's timer follows the head of its queue. */
+static void tw_queue_rearm(struct host *host)
+{
+    struct engine *engine = &host->net->engine;
+    if (!host->tw_head)
+        engine_cancel(engine, &host->tw_timer);
+    else if (!sim_timer_armed(&host->tw_timer) || host->tw_timer.when != host->tw_head->expires)
+        engine_arm(engine, &host->tw_timer, host->tw_head->expires);
+}
+
+static void tw_queue_unlink(struct tcp_tw *tw)
+{
+    struct host *host = tw->host;
+    bool was_head = host->tw_head == tw;
+    if (tw->q_prev)
+        tw->q_prev->q_next = tw->q_next;
+    else if (was_head)
+        host->tw_head = tw->q_next;
+    else
+        return; /* not queued */
+    if (tw->q_next)
+        tw->q_next->q_prev = tw->q_prev;
+    else
+        host->tw_tail = tw->q_prev;
+    tw->q_prev = tw->q_next = NULL;
+    if (was_head)
+        tw_queue_rearm(host);
+}
+
+/* Inserts by expiry: at the tail unless the 2MSL length changed mid-run. */
+static void tw_queue_insert(struct tcp_tw *tw)
+{
+    struct host *host = tw->host;
+    struct tcp_tw *after = host->tw_tail;
+    while (after && after->expires > tw->expires)
+        after = after->q_prev;
+    tw->q_prev = after;
+    tw->q_next = after ? after->q_next : host->tw_head;
+    if (tw->q_next)
+        tw->q_next->q_prev = tw;
+    else
+        host->tw_tail = tw;
+    if (after)
+        after->q_next = tw;
+    else
+        host->tw_head = tw;
+    if (host->tw_head == tw)
+        tw_queue_rearm(host);
+}
+
+/* RFC 9293 3.10.8: TIME-WAIT TIMEOUT deletes the TCB; every record due now
+ * ends, oldest first. */
+static void tw_queue_fire(struct engine *engine, struct sim_timer *timer)
+{
+    struct host *host = container_of(timer, struct host, tw_timer);
+    struct tcp_tw *tw;
+    while ((tw = host->tw_head) && tw->expires <= engine->now) {
+        tcp_trace_conn_timer(host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_FIRE, 0);
+        tw_end(tw, TS_OK);
+    }
+    tw_queue_rearm(host);
+}
 
 static bool tw_linux(const struct tcp_tw *tw)
 {
@@ -26,10 +98,10 @@ static sim_time_t tw_now(const struct tcp_tw *tw) { return tw->host->net->engine
 
 static void tw_arm(struct tcp_tw *tw)
 {
-    engine_arm_after(&tw->host->net->engine, &tw->timer,
-                     tcp_params_time_wait(&tw->host->params));
-    tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_SET,
-                         tw->timer.when);
+    tw_queue_unlink(tw);
+    tw->expires = tw_now(tw) + tcp_params_time_wait(&tw->host->params);
+    tw_queue_insert(tw);
+    tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_SET, tw->expires);
 }
 
 void tcp_tw_enter(struct tcb *tcb)
@@ -40,7 +112,6 @@ void tcp_tw_enter(struct tcb *tcb)
         tcp_close_tcb(tcb); /* out of memory: TIME_WAIT is skipped, as Linux does */
         return;
     }
-    sim_timer_init(&tw->timer, tw_fire);
     tw->host = host;
     tw->id = tcb->id;
     tw->remote_addr = tcb->remote_addr;
@@ -84,7 +155,7 @@ void tcp_tw_enter(struct tcb *tcb)
 /* Frees the record; the caller has done the accounting. */
 static void tw_destroy(struct tcp_tw *tw)
 {
-    engine_cancel(&tw->host->net->engine, &tw->timer);
+    tw_queue_unlink(tw);
     host_remove_tw(tw->host, tw);
     if (tw->husk)
         tw->husk->tw = NULL;
@@ -116,7 +187,8 @@ void tcp_tw_discard(struct tcp_tw *tw) { tw_destroy(tw); }
 
 void tcp_tw_free(struct tcp_tw *tw)
 {
-    engine_cancel(&tw->host->net->engine, &tw->timer);
+    /* Teardown frees every record of the host: the queue goes as a whole. */
+    tw->host->tw_head = tw->host->tw_tail = NULL;
     if (tw->husk)
         tw->husk->tw = NULL;
     free(tw);
@@ -133,14 +205,6 @@ void tcp_tw_release_husk(struct tcb *husk)
     tcb_free(husk);
 }
 
-/* RFC 9293 3.10.8: TIME-WAIT TIMEOUT deletes the TCB. */
-static void tw_fire(struct engine *engine, struct sim_timer *timer)
-{
-    (void)engine;
-    struct tcp_tw *tw = container_of(timer, struct tcp_tw, timer);
-    tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_FIRE, 0);
-    tw_end(tw, TS_OK);
-}
 
 static void tw_send(struct tcp_tw *tw, uint8_t flags)
 {
@@ -179,7 +243,6 @@ static void tw_challenge_ack(struct tcp_tw *tw)
 static void tw_reack_fin(struct tcp_tw *tw)
 {
     tw_send(tw, TCP_ACK);
-    engine_cancel(&tw->host->net->engine, &tw->timer);
     tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_CANCEL, 0);
     tw_arm(tw);
 }

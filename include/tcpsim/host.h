@@ -59,6 +59,13 @@ struct host {
     uint32_t next_port;          /* ephemeral port cursor */
     uint32_t state_count[TCP_STATE_COUNT]; /* sockets per state (netstat view) */
     uint64_t tw_overflow;        /* TIME_WAIT sockets destroyed at tcp_max_tw_buckets */
+    /* TIME_WAIT records in expiry order (they all last the same 2MSL, so a
+     * new one goes at the tail) and the one engine timer for the head: a
+     * host with 60,000 TIME_WAIT sockets keeps 1 timer in the engine, not
+     * 60,000 (sim/tcp_timewait.c). */
+    struct tcp_tw *tw_head;
+    struct tcp_tw *tw_tail;
+    struct sim_timer tw_timer;
     struct host_dest *dests;     /* few (one per server port used): a plain array */
     uint32_t dest_count;
 };
