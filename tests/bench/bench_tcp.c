@@ -187,6 +187,22 @@ static void bench_bulk(uint64_t bytes)
     net_free(&net);
 }
 
+/* n connections from host 0 to host 1, 60,000 per server port (one
+ * 4-tuple space each), opened in batches of 10,000 with 5 ms between. */
+static void open_many(struct net *net, uint64_t n)
+{
+    struct tcb *l;
+    uint16_t ports = (uint16_t)(n / 60000 + 1);
+    for (uint16_t i = 0; i < ports; i++)
+        sock_listen(net->hosts[1], (uint16_t)(80 + i), 0, &l);
+    for (uint64_t i = 0; i < n; i++) {
+        struct tcb *t;
+        sock_connect(net->hosts[0], net->hosts[1]->addr, (uint16_t)(80 + i / 60000), 0, &t);
+        if (i % 10000 == 9999)
+            engine_run(&net->engine, net->engine.now + SIM_MS(5));
+    }
+}
+
 static void bench_idle(uint64_t n)
 {
     struct tcp_params p;
@@ -202,18 +218,9 @@ static void bench_idle(uint64_t n)
     struct app_ops ops = {.readable = on_readable, .ctx = &app};
     net.hosts[0]->app = ops;
     net.hosts[1]->app = ops;
-    struct tcb *l;
-    uint16_t ports = (uint16_t)(n / 60000 + 1);
-    for (uint16_t i = 0; i < ports; i++)
-        sock_listen(net.hosts[1], (uint16_t)(80 + i), 0, &l);
     long rss0 = peak_rss_kb();
     double t0 = wall_seconds();
-    for (uint64_t i = 0; i < n; i++) {
-        struct tcb *t;
-        sock_connect(net.hosts[0], net.hosts[1]->addr, (uint16_t)(80 + i / 60000), 0, &t);
-        if (i % 10000 == 9999)
-            engine_run(&net.engine, net.engine.now + SIM_MS(5));
-    }
+    open_many(&net, n);
     engine_run(&net.engine, net.engine.now + SIM_S(60));
     double dt = wall_seconds() - t0;
     uint32_t est = net.hosts[0]->state_count[TCP_ESTABLISHED] +
@@ -250,18 +257,9 @@ static void bench_time_wait(uint64_t n)
     make_world(&net, &p, &lp, &c);
     net.hosts[0]->app = (struct app_ops){.connected = close_at_once, .ctx = &app};
     net.hosts[1]->app = (struct app_ops){.readable = on_readable, .ctx = &app};
-    struct tcb *l;
-    uint16_t ports = (uint16_t)(n / 60000 + 1);
-    for (uint16_t i = 0; i < ports; i++)
-        sock_listen(net.hosts[1], (uint16_t)(80 + i), 0, &l);
     long rss0 = peak_rss_kb();
     double t0 = wall_seconds();
-    for (uint64_t i = 0; i < n; i++) {
-        struct tcb *t;
-        sock_connect(net.hosts[0], net.hosts[1]->addr, (uint16_t)(80 + i / 60000), 0, &t);
-        if (i % 10000 == 9999)
-            engine_run(&net.engine, net.engine.now + SIM_MS(5));
-    }
+    open_many(&net, n);
     engine_run(&net.engine, net.engine.now + SIM_S(10));
     double dt = wall_seconds() - t0;
     uint32_t tw = net.hosts[0]->state_count[TCP_TIME_WAIT];
