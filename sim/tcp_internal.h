@@ -125,7 +125,6 @@ struct tcb {
     tcp_seq rtt_seq;
     uint32_t retransmits;  /* consecutive timeouts of the current segment */
     sim_time_t first_rexmit_at; /* for TCP_USER_TIMEOUT */
-    bool r1_noted;         /* R1 (RFC 9293 3.8.3) reported for the current segment */
     sim_time_t persist_since;   /* first persist expiry (Linux icsk_probes_tstamp) */
     sim_time_t last_challenge_ack;
 
@@ -150,6 +149,7 @@ struct tcb {
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
     bool rtx_is_persist;
+    bool r1_noted;         /* R1 (RFC 9293 3.8.3) reported for the current segment */
     uint8_t notify_pending;        /* enum tcb_notify bits */
     int notify_err;
 
