@@ -15,7 +15,12 @@ for yaml in "$first" scenarios/*.yaml; do
     [ "$yaml" = "$first" ] && [ -n "${seen_first:-}" ] && continue
     [ "$yaml" = "$first" ] && seen_first=1
     desc=$(sed -n 's/^description: *//p' "$yaml" | sed 's/^>-\{0,1\} *$//')
-    [ -z "$desc" ] && desc=$(awk '/^description:/{f=1;next} f&&/^[^ ]/{exit} f{sub(/^ +/,"");printf "%s ",$0}' "$yaml" | cut -c1-90)
+    [ -z "$desc" ] && desc=$(awk '/^description:/{f=1;next} f&&/^[^ ]/{exit} f{sub(/^ +/,"");printf "%s ",$0}' "$yaml")
+    # One line, cut at a word.
+    desc=$(printf '%s\n' "$desc" | awk '{
+        s = $0; sub(/ +$/, "", s)
+        if (length(s) > 88) { s = substr(s, 1, 86); sub(/ [^ ]*$/, "", s); s = s "..." }
+        print s }')
     printf '  %-28s %s\n' "$(basename "$yaml" .yaml)" "$desc"
 done
 
@@ -37,4 +42,8 @@ if command -v gnuplot >/dev/null 2>&1; then
 else
     echo "demo: gnuplot is not installed: skipping the pictures (apt-get install gnuplot)"
 fi
+echo
+echo "next: ./tcpsim run scenarios/NAME.yaml --explain     any scenario above, explained"
+echo "      ./tcpsim run scenarios/NAME.yaml --netstat 1s  what netstat -nat shows at 1 s"
+echo "      ./tcpsim plot scenarios/NAME.yaml --out DIR    its pictures"
 exit $check_rc

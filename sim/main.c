@@ -27,14 +27,26 @@ static const char usage[] =
     "             [-S|--absolute] [--quiet] [--explain]\n"
     "             [--netstat T]... [--ss T]... [--netstat-every DUR] [--ss-every DUR]\n"
     "             [--netstat-summary] [--netstat-rows N] [--views FILE]\n"
-    "  tcpsim check FILE.yaml|DIR...   exit 0 when every expectation holds,\n"
+    "  tcpsim check FILE.yaml|DIR... [--seed N] [--set KEY=VALUE]...\n"
+    "                                  exit 0 when every expectation holds,\n"
     "                                  1 when one fails, 2 on bad input\n"
-    "  tcpsim validate FILE.yaml       check a scenario file without running it\n"
-    "  tcpsim plot FILE.yaml --out DIR write gnuplot data and pictures\n"
+    "  tcpsim validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
+    "                                  check a scenario file without running it\n"
+    "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
+    "             [--format png,svg] [--data-only] [--scripts DIR]\n"
+    "                                  write gnuplot data and pictures\n"
     "  tcpsim --help | --version\n"
     "\n"
-    "--set overrides any scenario value by its dotted path, e.g.\n"
+    "--set overrides any scenario value by its dotted path (check: in every\n"
+    "file), e.g.\n"
     "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set hosts.client.tcp.keepalive=true\n";
+
+/* --set KEY=VALUE and --seed N, in command-line order (a later one wins). */
+struct overrides {
+    const char *sets[MAX_SETS + 1];
+    size_t count;
+    char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
+};
 
 struct run_args {
     const char *file;
@@ -42,10 +54,8 @@ struct run_args {
     const char *out_dir;
     const char *pcap;
     const char *pcap_at;
-    const char *sets[MAX_SETS + 1];
-    size_t set_count;
+    struct overrides over;
     struct trace_text_options text;
-    char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
     struct views_cli views;
 };
 
@@ -55,6 +65,29 @@ static int bad_usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, "\n%s", usage);
     return EXIT_BAD_INPUT;
+}
+
+/* Takes --set/--seed at argv[*i] (and its value): 1 when it did, 0 when the
+ * argument is something else, or the exit code of a usage error. */
+static int parse_override(int argc, char **argv, int *i, struct overrides *o, int *rc)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0)
+        return 0;
+    if (*i + 1 >= argc) {
+        *rc = bad_usage("%s needs a value", arg);
+        return 1;
+    }
+    const char *val = argv[++*i];
+    if (o->count >= MAX_SETS) {
+        *rc = bad_usage("too many --set/--seed options%s", "");
+    } else if (strcmp(arg, "--seed") == 0) {
+        snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", val);
+        o->sets[o->count++] = o->seed_set;
+    } else {
+        o->sets[o->count++] = val;
+    }
+    return 1;
 }
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
@@ -72,9 +105,12 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
             i += used - 1;
             continue;
         }
-        if (strcmp(arg, "--format") == 0 || strcmp(arg, "--out") == 0 ||
-            strcmp(arg, "--pcap") == 0 || strcmp(arg, "--pcap-at") == 0 ||
-            strcmp(arg, "--seed") == 0 || strcmp(arg, "--set") == 0) {
+        int rc = 0;
+        if (parse_override(argc, argv, &i, &a->over, &rc)) {
+            if (rc)
+                return rc;
+        } else if (strcmp(arg, "--format") == 0 || strcmp(arg, "--out") == 0 ||
+                   strcmp(arg, "--pcap") == 0 || strcmp(arg, "--pcap-at") == 0) {
             if (!val)
                 return bad_usage("%s needs a value", arg);
             i++;
@@ -84,15 +120,8 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
                 a->out_dir = val;
             else if (strcmp(arg, "--pcap") == 0)
                 a->pcap = val;
-            else if (strcmp(arg, "--pcap-at") == 0)
+            else
                 a->pcap_at = val;
-            else if (a->set_count >= MAX_SETS)
-                return bad_usage("too many --set/--seed options%s", "");
-            else if (strcmp(arg, "--seed") == 0) {
-                snprintf(a->seed_set, sizeof a->seed_set, "seed=%s", val);
-                a->sets[a->set_count++] = a->seed_set;
-            } else
-                a->sets[a->set_count++] = val;
         } else if (strcmp(arg, "-S") == 0 || strcmp(arg, "--absolute") == 0) {
             a->text.absolute_seq = true;
         } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
@@ -114,10 +143,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     return 0;
 }
 
-static int load(const char *file, const char *const *sets, size_t set_count, struct scenario *sc)
+static int load(const char *file, const struct overrides *o, struct scenario *sc)
 {
     char error[SCENARIO_ERROR_MAX];
-    if (scenario_load(file, sets, set_count, sc, error, sizeof error) != 0) {
+    if (scenario_load(file, o->sets, o->count, sc, error, sizeof error) != 0) {
         fprintf(stderr, "%s\n", error);
         return EXIT_BAD_INPUT;
     }
@@ -236,7 +265,7 @@ static int cmd_run(int argc, char **argv)
     if (rc)
         return rc;
     struct scenario sc;
-    if ((rc = load(a.file, a.sets, a.set_count, &sc)))
+    if ((rc = load(a.file, &a.over, &sc)))
         return rc;
     struct runner *runner;
     if (runner_create(&sc, &runner) != TS_OK) {
@@ -273,11 +302,11 @@ static bool has_suffix(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static void check_file(const char *file, struct check_totals *t)
+static void check_file(const char *file, const struct overrides *o, struct check_totals *t)
 {
     struct scenario sc;
     t->scenarios++;
-    if (load(file, NULL, 0, &sc)) {
+    if (load(file, o, &sc)) {
         t->bad++;
         return;
     }
@@ -306,7 +335,7 @@ static int compare_names(const void *a, const void *b)
 }
 
 /* Every *.yaml in `dir`, in name order, so output is stable. */
-static void check_dir(const char *dir, struct check_totals *t)
+static void check_dir(const char *dir, const struct overrides *o, struct check_totals *t)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -334,23 +363,48 @@ static void check_dir(const char *dir, struct check_totals *t)
     closedir(d);
     qsort(names, count, sizeof *names, compare_names);
     for (size_t i = 0; i < count; i++) {
-        check_file(names[i], t);
+        check_file(names[i], o, t);
         free(names[i]);
     }
     free(names);
 }
 
+/* Splits check/validate arguments into --set/--seed overrides (applied to
+ * every file) and the files, moved to the front of argv; returns how many
+ * files, or -(exit code) on a usage error. */
+static int split_files(int argc, char **argv, struct overrides *o)
+{
+    int files = 0;
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        int rc = 0;
+        if (parse_override(argc, argv, &i, o, &rc)) {
+            if (rc)
+                return -rc;
+        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            return -bad_usage("unknown option '%s'", argv[i]);
+        } else {
+            argv[files++] = argv[i];
+        }
+    }
+    return files;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-    if (argc == 0)
+    struct overrides o;
+    int files = split_files(argc, argv, &o);
+    if (files < 0)
+        return -files;
+    if (files == 0)
         return bad_usage("check needs scenario files or folders%s", "");
     struct check_totals t = {0};
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < files; i++) {
         struct stat st;
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
-            check_dir(argv[i], &t);
+            check_dir(argv[i], &o, &t);
         else
-            check_file(argv[i], &t);
+            check_file(argv[i], &o, &t);
     }
     printf("check: %d scenarios, %d passed, %d failed, %d bad input\n", t.scenarios,
            t.scenarios - t.failed - t.bad, t.failed, t.bad);
@@ -361,10 +415,14 @@ static int cmd_check(int argc, char **argv)
 
 static int cmd_validate(int argc, char **argv)
 {
-    if (argc != 1)
+    struct overrides o;
+    int files = split_files(argc, argv, &o);
+    if (files < 0)
+        return -files;
+    if (files != 1)
         return bad_usage("validate takes one scenario file%s", "");
     struct scenario sc;
-    int rc = load(argv[0], NULL, 0, &sc);
+    int rc = load(argv[0], &o, &sc);
     if (rc)
         return rc;
     printf("%s: ok (%zu steps, %zu expectations)\n", argv[0], sc.step_count, sc.expect_count);

@@ -16,37 +16,31 @@
 
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
 {
-    for (size_t i = 0; i < r->name_count; i++)
-        if (r->names[i].host == host && strcmp(r->names[i].name, name) == 0)
-            return &r->names[i];
-    return NULL;
+    return sock_names_find(&r->names, host, name);
 }
 
 const struct sock_name *runner_find_name(const struct runner *r, int host, const char *name)
 {
-    return name_slot((struct runner *)r, host, name);
+    return sock_names_find(&r->names, host, name);
 }
 
-/* Binds `name` to a socket (or to conn 0 for a call that failed at once). */
+static struct app_sock *app_sock_get(struct runner *r, struct tcb *tcb);
+
+/* Binds `name` to a socket (or to conn 0 for a call that failed at once).
+ * The socket's app record remembers the entry, so its release is O(1). */
 static void bind_name(struct runner *r, int host, const char *name, struct tcb *tcb)
 {
     struct sock_name *slot = name_slot(r, host, name);
     if (!slot) {
-        struct sock_name *grown = realloc(r->names, (r->name_count + 1) * sizeof *grown);
-        char *copy = strdup(name);
-        if (!grown || !copy) {
-            free(copy);
-            if (grown)
-                r->names = grown;
+        slot = sock_names_add(&r->names, host, name);
+        if (!slot)
             return;
-        }
-        r->names = grown;
-        slot = &r->names[r->name_count++];
-        slot->host = host;
-        slot->name = copy;
         slot->first_conn = tcb ? sock_id(tcb) : 0;
     }
-    slot->latest = tcb;
+    struct app_sock *a = tcb ? app_sock_get(r, tcb) : NULL;
+    slot->latest = a ? tcb : NULL; /* (no record, no way to clear it on release) */
+    if (a)
+        a->name = (size_t)(slot - r->names.v) + 1;
 }
 
 static struct tcb *named_socket(struct runner *r, int host, const char *name)
@@ -210,11 +204,10 @@ static void app_released(void *ctx, struct tcb *tcb)
     struct runner *r = ctx;
     if (workload_released(tcb))
         return;
-    for (size_t i = 0; i < r->name_count; i++)
-        if (r->names[i].latest == tcb)
-            r->names[i].latest = NULL;
     struct app_sock *a = app_of(tcb);
     if (a) {
+        if (a->name && r->names.v[a->name - 1].latest == tcb)
+            r->names.v[a->name - 1].latest = NULL;
         engine_cancel(&r->net.engine, &a->timer);
         a->tcb = NULL;
     }
@@ -476,9 +469,7 @@ void runner_free(struct runner *r)
         next = a->next;
         free(a);
     }
-    for (size_t i = 0; i < r->name_count; i++)
-        free(r->names[i].name);
-    free(r->names);
+    sock_names_free(&r->names);
     free(r->steps);
     free(r);
 }

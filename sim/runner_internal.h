@@ -18,6 +18,14 @@ struct sock_name {
     struct tcb *latest;
 };
 
+/* Every name bound so far, found by (host, name) in O(1) (runner_names.c). */
+struct sock_names {
+    struct sock_name *v; /* in binding order; pointers die at the next add */
+    size_t count, cap;
+    uint32_t *index;     /* open addressing: 1 + position in v, 0 = empty */
+    size_t index_cap;
+};
+
 /* One recorded state or app event, kept only when some expectation needs
  * per-connection history. */
 struct rec_event {
@@ -38,6 +46,8 @@ struct app_sock {
     struct sim_timer timer; /* the paced reader's next read */
     struct runner *runner;
     struct tcb *tcb;        /* NULL once the socket is released */
+    size_t name;            /* 1 + its entry in runner.names (a socket gets one name, when
+                             * made), so releasing it clears that entry; 0 = none */
     bool autoread;
     uint32_t read_rate;     /* bytes/s; 0 = everything at once */
     struct app_sock *next;  /* every one the runner made, for freeing */
@@ -60,8 +70,7 @@ struct count_probe {
 struct runner {
     const struct scenario *scenario;
     struct net net;
-    struct sock_name *names;
-    size_t name_count;
+    struct sock_names names;
     struct step_timer *steps;
     struct workloads *workloads; /* NULL when the scenario has none */
     struct count_probe *probes;
@@ -75,6 +84,11 @@ struct runner {
     sim_time_t end;
     uint64_t stream_errors;
 };
+
+/* runner_names.c */
+struct sock_name *sock_names_find(const struct sock_names *names, int host, const char *name);
+struct sock_name *sock_names_add(struct sock_names *names, int host, const char *name);
+void sock_names_free(struct sock_names *names);
 
 /* expect.c */
 int expect_setup(struct runner *runner);

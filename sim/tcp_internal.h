@@ -150,6 +150,7 @@ struct tcb {
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
     bool rtx_is_persist;
+    bool r1_noted;         /* R1 (RFC 9293 3.8.3) reported for the current segment */
     uint8_t notify_pending;        /* enum tcb_notify bits */
     int notify_err;
 

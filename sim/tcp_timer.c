@@ -136,17 +136,11 @@ void tcp_enter_time_wait(struct tcb *tcb)
     tcp_tw_enter(tcb); /* the 2MSL timer runs on the compact record */
 }
 
-/* RFC 9293 3.8.3: R2 for data (retries2, or orphan_retries for an orphan);
- * Linux measures R2 as the time the backed-off RTOs from a 200 ms base
- * would take (tcp_retransmits_timed_out), not as a count. */
-static bool data_retries_exhausted(struct tcb *tcb)
+/* Linux retransmits_timed_out(): `limit` retransmissions measured as the
+ * time the backed-off RTOs from a 200 ms base would take, not as a count. */
+static bool linux_retries_timed_out(struct tcb *tcb, uint32_t limit)
 {
     const struct tcp_params *p = tcb_params(tcb);
-    uint32_t limit = p->retries2;
-    if (tcb->orphan)
-        limit = p->orphan_retries ? p->orphan_retries : 8;
-    if (p->profile != TCP_PROFILE_LINUX)
-        return tcb->retransmits >= limit; /* `limit` retransmissions, then R2 */
     /* Linux: timeout = ((2 << min(limit, thresh)) - 1) * rto_base
      *                  + max(0, limit - thresh) * rto_max,
      * thresh = ilog2(rto_max / rto_base), counted from the first retransmission. */
@@ -160,6 +154,49 @@ static bool data_retries_exhausted(struct tcb *tcb)
     else
         timeout = ((SIM_NS(2) << thresh) - 1) * base + (sim_time_t)(limit - thresh) * p->rto_max;
     return tcp_now(tcb) - tcb->first_rexmit_at >= timeout;
+}
+
+/* RFC 9293 3.8.3: R2 for data (retries2, or orphan_retries for an orphan);
+ * Linux measures it in time (tcp_write_timeout with tcp_retries2). */
+static bool data_retries_exhausted(struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    uint32_t limit = p->retries2;
+    if (tcb->orphan)
+        limit = p->orphan_retries ? p->orphan_retries : 8;
+    if (p->profile != TCP_PROFILE_LINUX)
+        return tcb->retransmits >= limit; /* `limit` retransmissions, then R2 */
+    return linux_retries_timed_out(tcb, limit);
+}
+
+/* RFC 9293 3.8.3 (b), R-FAIL-01: once the same segment has been
+ * retransmitted R1 times (retries1) without an answer, pass negative advice
+ * to IP for dead-gateway diagnosis, for SYNs as for data; noted once per
+ * segment, at the timeout that finds R1 reached. Linux tcp_write_timeout:
+ * data: __dst_negative_advice() once retransmits_timed_out(tcp_retries1)
+ * (3 s from a 200 ms base for 3); SYN-SENT: at every timeout after the
+ * first retransmission, whatever tcp_retries1 says. A SYN-RECEIVED child
+ * is a request sock there, whose SYN,ACK timer gives no advice. */
+static void r1_check(struct tcb *tcb, bool syn)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    bool reached;
+    const char *text = "R1 reached: dead gateway diagnosis (RFC 9293 3.8.3)";
+    if (tcb->r1_noted)
+        return;
+    if (p->profile != TCP_PROFILE_LINUX) {
+        reached = tcb->retransmits >= p->retries1;
+    } else if (syn) {
+        reached = !tcb->passive && tcb->retransmits > 0;
+        text = "SYN retransmission timed out: dst negative advice (tcp_write_timeout)";
+    } else {
+        reached = tcb->retransmits > 0 && linux_retries_timed_out(tcb, p->retries1);
+        text = "tcp_retries1 reached: dst negative advice (tcp_write_timeout)";
+    }
+    if (!reached)
+        return;
+    tcb->r1_noted = true;
+    tcp_trace_note(tcb, text);
 }
 
 static bool user_timeout_expired(struct tcb *tcb)
@@ -176,6 +213,7 @@ static void syn_timeout(struct tcb *tcb)
     /* Linux tcp_write_timeout: the linear retries come on top of syn_retries. */
     if (tcb->state == TCP_SYN_SENT)
         limit += p->syn_linear_timeouts;
+    r1_check(tcb, true);
     if (tcb->retransmits >= limit || user_timeout_expired(tcb)) {
         /* RFC 9293 3.8.3 (MUST-23): give up the open attempt. A passive
          * embryonic connection is dropped without telling anyone. */
@@ -209,6 +247,8 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
     }
     /* Our SYN unacknowledged, even after a CLOSE in SYN-RECEIVED moved us to
      * FIN-WAIT-1: the SYN,ACK is what must go again (RFC 9293 3.10.4). */
+    if (tcb->retransmits == 0)
+        tcb->r1_noted = false; /* a new segment's first timeout */
     if (tcb->state == TCP_SYN_SENT || tcb->state == TCP_SYN_RECV || !tcb->syn_acked) {
         if (tcb->retransmits == 0)
             tcb->first_rexmit_at = tcp_now(tcb);
@@ -217,6 +257,7 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
     }
     if (tcb->retransmits == 0)
         tcb->first_rexmit_at = tcp_now(tcb) - tcb->rto;
+    r1_check(tcb, false);
     if (data_retries_exhausted(tcb) || user_timeout_expired(tcb)) {
         /* Linux sends no RST here (tcp_write_err); neither does the RFC. */
         tcp_drop(tcb, TS_ETIMEDOUT);

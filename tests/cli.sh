@@ -38,6 +38,27 @@ check "--set with a bad value exits 2 and says why" '[ $rc -eq 2 ] && grep -q "1
 "$tcpsim" run scenarios/handshake-and-close.yaml --set tcp.msl=10s --format jsonl > "$tmp/msl.jsonl"
 check "--set tcp.msl changes TIME_WAIT to 2*MSL" \
     'grep "\"timer\":\"timewait\",\"action\":\"set\"" "$tmp/msl.jsonl" | grep -q "\"expires\":"'
+# check and validate take --set/--seed like run, applied to every file.
+mkdir "$tmp/two"
+cp scenarios/handshake-and-close.yaml scenarios/half-close.yaml "$tmp/two/"
+"$tcpsim" check "$tmp/two" --set tcp.msl=10s > "$tmp/check-set.out" 2>&1
+rc=$?
+check "check --set changes what the run does (expected vs actual)" \
+    '[ $rc -eq 1 ] && grep -q "expected time in TIME_WAIT == 60s, got 20s" "$tmp/check-set.out"'
+"$tcpsim" check "$tmp/two" --set link.delay=2s > "$tmp/check-set2.out" 2>&1
+check "check --set applies to every file of a folder" \
+    'grep -q "^check: 2 scenarios, 0 passed, 2 failed" "$tmp/check-set2.out"'
+"$tcpsim" check --set tcp.msl=30s --seed 9 "$tmp/two/half-close.yaml" > /dev/null
+check "check --set/--seed before the files; a matching value still passes" '[ $? -eq 0 ]'
+"$tcpsim" check "$tmp/two" --set link.loss=200% > /dev/null 2> "$tmp/check-bad.err"
+rc=$?
+check "check --set with a bad value exits 2 and says why" '[ $rc -eq 2 ] && grep -q "100%" "$tmp/check-bad.err"'
+"$tcpsim" validate scenarios/half-close.yaml --seed 3 --set tcp.msl=10s > /dev/null
+check "validate accepts --set and --seed" '[ $? -eq 0 ]'
+"$tcpsim" validate scenarios/half-close.yaml --set tcp.msll=10s > /dev/null 2>&1
+check "validate --set with an unknown key exits 2" '[ $? -eq 2 ]'
+"$tcpsim" check scenarios/half-close.yaml --pcap x.pcap > /dev/null 2>&1
+check "check rejects run-only options (exit 2)" '[ $? -eq 2 ]'
 # netstat/ss views: taken at the instant, both hosts, the timeline otherwise unchanged.
 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat 1.5s --ss 1.5s > "$tmp/views.txt"
 check "--netstat shows the client's TIME_WAIT row as netstat -nat prints it" \

@@ -6,6 +6,8 @@
 #include "cmocka_wrap.h"
 #include "tcp_harness.h"
 
+#include <string.h>
+
 /* ---- RFC 6298 arithmetic ------------------------------------------------- */
 
 /* R-RTO-02, R-RTO-03, R-RTO-04: R = 100 ms then R' = 200 ms.
@@ -154,6 +156,115 @@ static void test_r2_data_retransmissions_then_etimedout(void **state)
     assert_int_equal(h_state(h), TCP_CLOSED);
     assert_int_equal(h->failed_err, TS_ETIMEDOUT);
     assert_int_equal(h_pending(h), 15);
+}
+
+/* ---- R-FAIL-01: R1, negative advice to IP (RFC 9293 3.8.3 (b)) ---- */
+
+#define R1_MAX_NOTES 8
+struct r1_notes {
+    struct harness *h;
+    size_t count;
+    sim_time_t t[R1_MAX_NOTES];
+    size_t segs[R1_MAX_NOTES]; /* segments the local host had sent by then */
+    const char *text[R1_MAX_NOTES];
+};
+
+static void r1_note_sink(void *ctx, const struct trace_event *ev)
+{
+    struct r1_notes *n = ctx;
+    if (ev->kind != TRACE_NOTE || n->count >= R1_MAX_NOTES)
+        return;
+    n->t[n->count] = ev->t;
+    n->segs[n->count] = n->h->nsegs;
+    n->text[n->count++] = ev->u.note.text;
+}
+
+static void r1_watch(struct harness *h, struct r1_notes *n)
+{
+    memset(n, 0, sizeof *n);
+    n->h = h;
+    assert_int_equal(tracer_add(&h->net.tracer, (struct trace_sink){.emit = r1_note_sink, .ctx = n}),
+                     0);
+}
+
+/* R1 = tcp_retries1 = 3: the timeout that finds the third retransmission
+ * unanswered too reports dead-gateway diagnosis, once, before the fourth
+ * retransmission (Linux: 3 s of modelled backoff, here the 4th timeout as
+ * well). A new segment lost the same way reports it again. */
+static void test_r1_after_three_retransmissions_advises_ip_once_per_segment(void **state)
+{
+    struct harness *h = *state;
+    struct r1_notes n;
+    h_established(h);
+    sock_set_user_timeout(h->sock, 0);
+    r1_watch(h, &n);
+    size_t base = h->nsegs;
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, h_now(h) + SIM_S(100)); /* 1 + 6 or more transmissions, unanswered */
+    assert_true(h->nsegs - base >= 7);
+    assert_int_equal(n.count, 1);
+    assert_int_equal(n.segs[0] - base, 4); /* the original and three retransmissions */
+    assert_int_equal(n.t[0], h->seg_time[base + 4]); /* the 4th timeout's */
+    assert_non_null(strstr(n.text[0], h_linux(h) ? "tcp_retries1" : "RFC 9293 3.8.3"));
+
+    /* Everything acknowledged; the next segment gets its own R1 (on Linux
+     * sooner: its RTO is still backed off, and R1 is a time there). */
+    h_inject(h, H_A, H_IRS + 1, h->iss + 101, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    base = h->nsegs;
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, h_now(h) + SIM_S(400));
+    assert_int_equal(n.count, 2);
+    if (h_linux(h))
+        assert_true(n.segs[1] - base >= 2); /* never before a retransmission */
+    else
+        assert_int_equal(n.segs[1] - base, 4);
+}
+
+/* retries1 is the threshold: R1 = 5 waits for five unanswered
+ * retransmissions (Linux: 12.6 s of modelled backoff, the 6th timeout). */
+static void test_r1_threshold_is_retries1(void **state)
+{
+    struct harness *h = *state;
+    struct r1_notes n;
+    h_established(h);
+    sock_set_user_timeout(h->sock, 0);
+    h->local->params.retries1 = 5;
+    r1_watch(h, &n);
+    size_t base = h->nsegs;
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    h_run_until(h, h_now(h) + SIM_S(200));
+    assert_int_equal(n.count, 1);
+    assert_int_equal(n.segs[0] - base, 6);
+}
+
+/* R1 holds for SYNs too ("the same segment", 3.8.3 (f): the values may
+ * differ). RFC profile: retries1 SYN retransmissions; Linux: SYN-SENT gets
+ * negative advice from the first timeout after a retransmission
+ * (tcp_write_timeout), whatever tcp_retries1 is. */
+static void test_r1_syn_retransmissions_advise_ip_once(void **state)
+{
+    struct harness *h = *state;
+    struct r1_notes n;
+    r1_watch(h, &n);
+    h_syn_sent(h);
+    size_t base = h->nsegs - 1; /* the SYN the fixture consumed */
+    h_run_until(h, SIM_S(100));
+    assert_int_equal(n.count, 1);
+    assert_int_equal(n.segs[0] - base, h_linux(h) ? 2 : 4);
+    assert_non_null(strstr(n.text[0], h_linux(h) ? "dst negative advice" : "RFC 9293 3.8.3"));
+}
+
+/* Linux: a passive SYN_RECV is a request sock; its SYN,ACK timer gives no
+ * negative advice. The RFC profile reports R1 for the SYN,ACK as well. */
+static void test_r1_synack_retransmissions_only_rfc_advises_ip(void **state)
+{
+    struct harness *h = *state;
+    struct r1_notes n;
+    r1_watch(h, &n);
+    h_syn_recv_passive(h);
+    h_run_until(h, SIM_S(200));
+    assert_int_equal(n.count, h_linux(h) ? 0 : 1);
 }
 
 /* R-TMO-01, R-ESTAB-18: TCP_USER_TIMEOUT 3 s, counted from the first
@@ -398,6 +509,10 @@ int main(void)
         H_TEST_BOTH(test_rto_karn_no_sample_from_retransmission_and_backoff_kept),
         H_TEST_BOTH(test_rto_after_syn_timeout_data_rto_is_3s),
         H_TEST_BOTH(test_r2_data_retransmissions_then_etimedout),
+        H_TEST_BOTH(test_r1_after_three_retransmissions_advises_ip_once_per_segment),
+        H_TEST_BOTH(test_r1_threshold_is_retries1),
+        H_TEST_BOTH(test_r1_syn_retransmissions_advise_ip_once),
+        H_TEST_BOTH(test_r1_synack_retransmissions_only_rfc_advises_ip),
         H_TEST_BOTH(test_user_timeout_aborts_without_rst),
         H_TEST_BOTH(test_user_timeout_default_is_five_minutes_rfc_none_on_linux),
         H_TEST_BOTH(test_user_timeout_deletes_orphan_in_fin_wait1),
