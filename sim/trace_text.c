@@ -573,6 +573,11 @@ static void text_emit(void *ctx, const struct trace_event *ev)
     case TRACE_APP: text_app(text, ev); break;
     case TRACE_CC: text_cc(text, ev); break;
     case TRACE_NOTE:
+        if (ev->host) {
+            text_begin(text, ev); /* whose note: "server#3 -- ..." */
+            fprintf(text->out, "-- %s\n", ev->u.note.text ? ev->u.note.text : "");
+            break;
+        }
         text_time(when, ev->t);
         fprintf(text->out, "%s -- %s\n", when, ev->u.note.text ? ev->u.note.text : "");
         break;

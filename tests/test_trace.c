@@ -664,7 +664,7 @@ static void text_annotates_states_fires_calls_cc_and_notes_unless_quiet(void **s
                              "  1.300000 client#1 recv() = ECONNRESET\n"
                              "  1.400000 client#1 cwnd 14600 ssthresh 65535 flight 2920 "
                              "srtt 20.0ms rto 220.0ms\n"
-                             "  1.500000 -- server crashed\n");
+                             "  1.500000 server -- server crashed\n");
     free(out);
     opt.quiet = true;
     out = text_of(&opt, evs, 8);
