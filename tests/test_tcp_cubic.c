@@ -3,7 +3,7 @@
  * decrease (4.6), fast convergence (4.7) and the RTO (4.8). The arithmetic
  * tests call the cc hooks on an established TCB with a synthetic ACK clock
  * (one ACK per SMSS, a window's worth per RTT); loss and RTO tests use real
- * segments. */
+ * segments. Also: the timeline's cc events appear only on a change. */
 #include "cmocka_wrap.h"
 #include "tcp_harness.h"
 
@@ -188,6 +188,57 @@ static void test_rto_collapses_cwnd_and_restarts_the_cubic_with_k_zero_rfc9438_4
     assert_int_equal(t->cubic.w_est, 7 * MSS + MSS * MSS / (7 * MSS) * 9 / 17);
 }
 
+static void test_target_is_capped_at_1_5_cwnd_far_above_w_max_rfc9438_4_2(void **state)
+{
+    struct harness *h = *state;
+    struct tcb *t = established(h, TCP_CC_CUBIC);
+    loss_at(t, 10);
+    t->srtt = SIM_MS(100);
+    tcp_cc_on_ack(t, MSS); /* the stage begins: W_max 10, K = 1.957 s */
+    uint32_t before = t->cwnd;
+    h_run_until(h, h_now(h) + SIM_S(30)); /* W_cubic(30 s) = 10 + 0.4 * 28^3 */
+    t->bytes_acked = 0;
+    tcp_cc_on_ack(t, 10 * MSS);
+    /* target = 1.5 cwnd: one SMSS per 2 SMSS ACKed, 10 ACKed give 5 */
+    assert_int_equal(t->cwnd, before + 5 * MSS);
+}
+
+static void count_cc(void *ctx, const struct trace_event *ev)
+{
+    if (ev->kind == TRACE_CC)
+        ++*(int *)ctx;
+}
+
+static void test_cc_event_only_when_cwnd_ssthresh_flight_or_srtt_changed(void **state)
+{
+    struct harness *h = *state;
+    struct tcb *t = established(h, TCP_CC_NEWRENO);
+    int n = 0;
+    tracer_add(&h->net.tracer, (struct trace_sink){count_cc, NULL, &n});
+    tcp_trace_cc(t);
+    tcp_trace_cc(t);
+    assert_int_equal(n, 0); /* the values were reported at establishment */
+    t->cwnd += MSS;
+    tcp_trace_cc(t);
+    tcp_trace_cc(t);
+    assert_int_equal(n, 1);
+    t->srtt += SIM_MS(1);
+    tcp_trace_cc(t);
+    assert_int_equal(n, 2);
+    t->ssthresh = 4 * MSS;
+    tcp_trace_cc(t);
+    assert_int_equal(n, 3);
+    /* congestion avoidance: of a window's ACKs only the last moves cwnd */
+    t->ssthresh = 2 * MSS;
+    t->bytes_acked = 0;
+    tcp_trace_cc(t);
+    assert_int_equal(n, 4);
+    uint32_t w = t->cwnd / MSS;
+    for (uint32_t i = 0; i < w; i++)
+        tcp_cc_on_ack(t, MSS);
+    assert_int_equal(n, 5);
+}
+
 static void test_newreno_chosen_explicitly_halves_even_in_the_linux_profile(void **state)
 {
     struct harness *h = *state;
@@ -212,6 +263,8 @@ int main(void)
         H_TEST_LINUX(test_reno_friendly_region_takes_over_at_small_rtt_times_w_rfc9438_4_3),
         H_TEST_LINUX(test_reno_estimate_grows_by_alpha_until_cwnd_prior_rfc9438_4_3),
         H_TEST_BOTH(test_rto_collapses_cwnd_and_restarts_the_cubic_with_k_zero_rfc9438_4_8),
+        H_TEST_LINUX(test_target_is_capped_at_1_5_cwnd_far_above_w_max_rfc9438_4_2),
+        H_TEST_RFC(test_cc_event_only_when_cwnd_ssthresh_flight_or_srtt_changed),
         H_TEST_LINUX(test_newreno_chosen_explicitly_halves_even_in_the_linux_profile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
