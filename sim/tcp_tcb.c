@@ -340,8 +340,9 @@ static uint64_t cc_hash(uint32_t cwnd, uint32_t ssthresh, uint32_t flight, sim_t
 /* A cc event only when cwnd, ssthresh, flight size, SRTT (or the RTO it
  * shows) changed since this connection's last one: a bulk transfer in
  * congestion avoidance would otherwise repeat itself on every ACK. A hash
- * instead of the five values keeps the TCB small; two different tuples
- * sharing one of 2^63 hashes in a row is the (negligible) price. */
+ * instead of the five values keeps the TCB small; the price, a change
+ * hidden when two successive tuples share a 63-bit hash, is negligible
+ * (and deterministic). */
 void tcp_trace_cc(struct tcb *tcb)
 {
     if (!tracer_active(&tcb->host->net->tracer))
