@@ -11,7 +11,7 @@
 
 /* ---- tcp: ---- */
 
-enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES };
+enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES, SCN_CC };
 
 struct scn_tcp_field {
     const char *name;
@@ -67,6 +67,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR(delack_time),
     SCN_U32(quickacks, 0, 255),
     SCN_U32(initial_cwnd_segments, 1, 1000),
+    {"congestion_control", SCN_CC, offsetof(struct tcp_params, congestion_control), 0, 0},
     SCN_DUR(persist_min),
     SCN_DUR(persist_max),
     SCN_BOOL(tw_reuse),
@@ -99,6 +100,18 @@ static int scn_get_cookies(struct scn_ctx *ctx, const struct ynode *v, const cha
                      key, v->kind == YNODE_SCALAR ? v->text : "a collection");
 }
 
+/* newreno | cubic (Linux tcp_congestion_control; "reno" is taken for newreno). */
+static int scn_get_cc(struct scn_ctx *ctx, const struct ynode *v, const char *key, uint8_t *out)
+{
+    static const char *const algos[] = {"newreno", "cubic"};
+    int a = v->kind == YNODE_SCALAR ? tcp_cc_algo_from_name(v->text) : -1;
+    if (a < 0)
+        return scn_unknown(ctx, v, SCN_WHOLE, "congestion control algorithm", key,
+                           v->kind == YNODE_SCALAR ? v->text : "a collection", algos, 2);
+    *out = (uint8_t)a;
+    return 0;
+}
+
 static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
                          const struct ynode *value, struct tcp_params *params)
 {
@@ -112,6 +125,8 @@ static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
         return scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base);
     case SCN_COOKIES:
         return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
+    case SCN_CC:
+        return scn_get_cc(ctx, value, f->name, (uint8_t *)base);
     }
     return -1;
 }

@@ -1,27 +1,65 @@
-/* NewReno congestion control: RFC 5681 (slow start, congestion avoidance,
- * fast retransmit) with RFC 6582's fast-recovery modification. */
+/* Congestion control shared by the algorithms: RFC 5681 (slow start, fast
+ * retransmit, the RTO's loss window) with RFC 6582's NewReno fast recovery
+ * (RFC 6675's with SACK), and the NewReno algorithm itself (ssthresh =
+ * FlightSize/2, one SMSS per RTT). What an algorithm changes (ssthresh on
+ * loss, growth in congestion avoidance) goes through tcb->cc, a const
+ * struct tcp_cc_ops; CUBIC's is in tcp_cubic.c. */
 #include "tcp_internal.h"
 
 static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+
+const struct tcp_cc_ops *tcp_cc_ops_for(enum tcp_cc_algo algo)
+{
+    return algo == TCP_CC_CUBIC ? &tcp_cc_cubic : &tcp_cc_newreno;
+}
 
 /* RFC 5681 3.1: IW; Linux uses 10 segments (RFC 6928). ssthresh starts
  * "arbitrarily high". */
 void tcp_cc_init(struct tcb *tcb)
 {
     uint32_t iw = tcb_params(tcb)->initial_cwnd_segments;
+    tcb->cc = tcp_cc_ops_for((enum tcp_cc_algo)tcb_params(tcb)->congestion_control);
     tcb->cwnd = (iw ? iw : 3) * tcb->mss;
     tcb->ssthresh = UINT32_MAX / 2;
     tcb->dupacks = 0;
     tcb->in_recovery = false;
     tcb->recover = tcb->iss;
+    tcb->bytes_acked = 0;
+    tcb->cc->init(tcb);
     tcp_trace_cc(tcb);
 }
 
+/* ---- NewReno ---- */
+
+static void newreno_init(struct tcb *tcb) { (void)tcb; }
+
 /* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2*SMSS). */
-static uint32_t half_flight(const struct tcb *tcb)
+static uint32_t newreno_ssthresh(struct tcb *tcb)
 {
     return max_u32(tcp_flight_size(tcb) / 2, 2 * tcb->mss);
 }
+
+/* RFC 5681 3.1 congestion avoidance: one SMSS per cwnd of acknowledged data. */
+static void newreno_cong_avoid(struct tcb *tcb, uint32_t acked)
+{
+    tcb->bytes_acked += acked;
+    if (tcb->bytes_acked >= tcb->cwnd) {
+        tcb->bytes_acked -= tcb->cwnd;
+        tcb->cwnd += tcb->mss;
+    }
+}
+
+static void newreno_on_timeout(struct tcb *tcb) { (void)tcb; }
+
+const struct tcp_cc_ops tcp_cc_newreno = {
+    .name = "newreno",
+    .init = newreno_init,
+    .ssthresh = newreno_ssthresh,
+    .cong_avoid = newreno_cong_avoid,
+    .on_timeout = newreno_on_timeout,
+};
+
+/* ---- loss recovery, shared ---- */
 
 /* RFC 6582 3.2 (3) full ACK ends recovery, option (1): cwnd =
  * min(ssthresh, max(FlightSize, SMSS) + SMSS), so no burst follows. */
@@ -60,15 +98,11 @@ void tcp_cc_on_ack(struct tcb *tcb, uint32_t acked)
         return;
     }
     if (tcb->cwnd < tcb->ssthresh) {
-        /* Slow start (RFC 5681 3.1, with ABC's limit of one SMSS per ACK). */
+        /* Slow start (RFC 5681 3.1, with ABC's limit of one SMSS per ACK;
+         * RFC 9438 4.10: CUBIC too, here without HyStart++). */
         tcb->cwnd += acked < tcb->mss ? acked : tcb->mss;
     } else {
-        /* Congestion avoidance: one SMSS per cwnd of acknowledged data. */
-        tcb->bytes_acked += acked;
-        if (tcb->bytes_acked >= tcb->cwnd) {
-            tcb->bytes_acked -= tcb->cwnd;
-            tcb->cwnd += tcb->mss;
-        }
+        tcb->cc->cong_avoid(tcb, acked);
     }
     tcp_trace_cc(tcb);
 }
@@ -90,7 +124,7 @@ void tcp_cc_on_dupack(struct tcb *tcb)
         return;
     if (seq_lt(tcb->snd_una, tcb->recover) && seq_gt(tcb->recover, tcb->iss))
         return; /* RFC 6582 3.2 (2): no new recovery inside the old one */
-    tcb->ssthresh = half_flight(tcb); /* RFC 5681 (4) */
+    tcb->ssthresh = tcb->cc->ssthresh(tcb); /* RFC 5681 (4), RFC 9438 4.6 */
     tcb->recover = tcb->snd_max;
     tcb->in_recovery = true;
     tcb->bytes_acked = 0;
@@ -110,14 +144,14 @@ void tcp_cc_on_dupack(struct tcb *tcb)
     tcp_trace_cc(tcb);
 }
 
-/* RFC 5681 (4) and 3.1: on RTO, ssthresh = max(FlightSize/2, 2*SMSS) and
- * cwnd = one segment (the loss window). SACKed data stays SACKed and all
+/* RFC 5681 (4) and 3.1: on RTO, ssthresh = max(FlightSize/2, 2*SMSS) (CUBIC:
+ * RFC 9438 4.8, its 4.6 decrease) and cwnd = one segment (the loss window). SACKed data stays SACKed and all
  * the rest is lost (Linux tcp_timeout_mark_lost; RFC 6675 5.1 allows
  * keeping the scoreboard), so going back N skips what the peer holds. */
 void tcp_cc_on_timeout(struct tcb *tcb)
 {
     if (tcb->retransmits <= 1)
-        tcb->ssthresh = half_flight(tcb);
+        tcb->ssthresh = tcb->cc->ssthresh(tcb);
     tcb->cwnd = tcb->mss;
     tcb->bytes_acked = 0;
     tcb->in_recovery = false;
@@ -125,5 +159,6 @@ void tcp_cc_on_timeout(struct tcb *tcb)
     tcb->dupacks = 0;
     if (tcb->sb)
         tcb->sb->rto_lost = true;
+    tcb->cc->on_timeout(tcb);
     tcp_trace_cc(tcb);
 }

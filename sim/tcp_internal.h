@@ -42,6 +42,31 @@ struct ooo_range {
 };
 #define TCB_MAX_OOO 16
 
+/* A congestion control algorithm (Linux struct tcp_congestion_ops): the
+ * loss recovery machinery of tcp_cc.c (fast retransmit, RFC 6582/6675
+ * recovery, the RTO's loss window, slow start) is shared and asks the
+ * algorithm only what differs. One const table per algorithm. */
+struct tcp_cc_ops {
+    const char *name;
+    void (*init)(struct tcb *tcb);    /* connection established */
+    /* A congestion event (fast retransmit, first RTO): returns the new
+     * ssthresh, cwnd still holding its value from before the loss. */
+    uint32_t (*ssthresh)(struct tcb *tcb);
+    /* New data ACKed outside recovery with cwnd >= ssthresh. */
+    void (*cong_avoid)(struct tcb *tcb, uint32_t acked);
+    void (*on_timeout)(struct tcb *tcb); /* after the RTO set cwnd to 1 SMSS */
+};
+
+/* CUBIC's state (RFC 9438 4.1 names). Windows in octets, times in ns. */
+struct tcp_cubic {
+    sim_time_t epoch_start; /* t_epoch: start of this CA stage; -1 = none yet */
+    uint32_t k_ms;          /* K, milliseconds */
+    uint32_t w_max;         /* W_max, octets */
+    uint32_t cwnd_prior;    /* cwnd before the last reduction (4.3 alpha) */
+    uint32_t w_est_frac;    /* W_est's fraction of an octet, in 1/1024 */
+    uint32_t w_est;         /* W_est, octets */
+};
+
 struct tcb {
     struct host *host;
     struct tcb *parent;    /* listener that created this child (until accepted) */
@@ -134,6 +159,9 @@ struct tcb {
     uint32_t ssthresh;
     tcp_seq recover;
     uint32_t bytes_acked;  /* congestion-avoidance accumulator */
+    const struct tcp_cc_ops *cc; /* newreno or cubic, from tcp_params */
+    struct tcp_cubic cubic;
+    uint64_t cc_traced;    /* hash of the values in the last cc event (0 = none) */
 
     /* Options per socket */
     sim_time_t linger_time;
@@ -379,6 +407,12 @@ void tcp_cc_init(struct tcb *tcb);
 void tcp_cc_on_ack(struct tcb *tcb, uint32_t acked);
 void tcp_cc_on_dupack(struct tcb *tcb);
 void tcp_cc_on_timeout(struct tcb *tcb);
+const struct tcp_cc_ops *tcp_cc_ops_for(enum tcp_cc_algo algo);
+extern const struct tcp_cc_ops tcp_cc_newreno;
+/* tcp_cubic.c (RFC 9438) */
+extern const struct tcp_cc_ops tcp_cc_cubic;
+uint32_t tcp_cubic_k_ms(uint32_t w_max, uint32_t cwnd_epoch, uint32_t mss);
+uint32_t tcp_cubic_window(const struct tcb *tcb, sim_time_t t);
 
 /* Application notification helpers (tcp_tcb.c) */
 void tcp_notify_connected(struct tcb *tcb, int err);

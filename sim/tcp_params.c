@@ -54,6 +54,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     /* RFC 5681 3.1: IW = min(4*SMSS, max(2*SMSS, 4380)) = 4380 for SMSS 1460,
      * i.e. 3 segments. */
     p->initial_cwnd_segments = 3;
+    p->congestion_control = TCP_CC_NEWRENO; /* RFC 5681 with RFC 6582 */
     p->persist_min = SIM_S(1);  /* RFC 9293 3.8.6.1: probe after one RTO (initial 1 s) */
     p->persist_max = SIM_S(60); /* same cap as the RTO (RFC 6298 (2.5)) */
 
@@ -112,6 +113,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->quickacks = 16;           /* TCP_MAX_QUICKACKS */
 
     p->initial_cwnd_segments = 10; /* TCP_INIT_CWND (RFC 6928) */
+    p->congestion_control = TCP_CC_CUBIC; /* tcp_congestion_control = cubic (since 2.6.19) */
     p->persist_min = SIM_MS(200);  /* TCP_RTO_MIN */
     p->persist_max = SIM_S(120);   /* TCP_RTO_MAX */
 
@@ -153,4 +155,18 @@ int tcp_profile_from_name(const char *name)
 sim_time_t tcp_params_time_wait(const struct tcp_params *params)
 {
     return params->time_wait ? params->time_wait : 2 * params->msl;
+}
+
+const char *tcp_cc_algo_name(enum tcp_cc_algo algo)
+{
+    return algo == TCP_CC_CUBIC ? "cubic" : "newreno";
+}
+
+int tcp_cc_algo_from_name(const char *name)
+{
+    if (strcmp(name, "newreno") == 0 || strcmp(name, "reno") == 0)
+        return TCP_CC_NEWRENO;
+    if (strcmp(name, "cubic") == 0)
+        return TCP_CC_CUBIC;
+    return -1;
 }

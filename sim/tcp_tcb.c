@@ -33,6 +33,8 @@ struct tcb *tcb_new(struct host *host)
     tcb->user_timeout = p->user_timeout;
     tcb->cwnd = (p->initial_cwnd_segments ? p->initial_cwnd_segments : 3) * p->mss;
     tcb->ssthresh = UINT32_MAX / 2;
+    tcb->cc = tcp_cc_ops_for((enum tcp_cc_algo)p->congestion_control);
+    tcb->cubic.epoch_start = -1;
     tcb->last_challenge_ack = -SIM_S(3600);
     tcp_timers_init(tcb);
     sim_timer_init(&tcb->notify_timer, notify_fire);
@@ -320,15 +322,41 @@ void tcp_trace_app(struct tcb *tcb, const char *call, int ret, int64_t value)
     tracer_emit(&tcb->host->net->tracer, &ev);
 }
 
+/* A 64-bit mix (splitmix64's finaliser) of what a cc event reports. */
+static uint64_t cc_hash(uint32_t cwnd, uint32_t ssthresh, uint32_t flight, sim_time_t srtt,
+                        sim_time_t rto)
+{
+    uint64_t h = ((uint64_t)cwnd << 32 | ssthresh) ^ ((uint64_t)flight * 0x9e3779b97f4a7c15ull);
+    h ^= (uint64_t)srtt * 0xbf58476d1ce4e5b9ull;
+    h ^= (uint64_t)rto * 0x94d049bb133111ebull;
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return h | 1; /* 0 means "nothing emitted yet" */
+}
+
+/* A cc event only when cwnd, ssthresh, flight size, SRTT (or the RTO it
+ * shows) changed since this connection's last one: a bulk transfer in
+ * congestion avoidance would otherwise repeat itself on every ACK. A hash
+ * instead of the five values keeps the TCB small; the price, a change
+ * hidden when two successive tuples share a 63-bit hash, is negligible
+ * (and deterministic). */
 void tcp_trace_cc(struct tcb *tcb)
 {
     if (!tracer_active(&tcb->host->net->tracer))
         return;
+    uint32_t flight = tcp_flight_size(tcb);
+    uint64_t h = cc_hash(tcb->cwnd, tcb->ssthresh, flight, tcb->srtt, tcb->rto);
+    if (h == tcb->cc_traced)
+        return;
+    tcb->cc_traced = h;
     struct trace_event ev;
     trace_common(tcb->host, tcb->id, &ev, TRACE_CC);
     ev.u.cc.cwnd = tcb->cwnd;
     ev.u.cc.ssthresh = tcb->ssthresh;
-    ev.u.cc.flight = tcp_flight_size(tcb);
+    ev.u.cc.flight = flight;
     ev.u.cc.srtt = tcb->srtt;
     ev.u.cc.rto = tcb->rto;
     tracer_emit(&tcb->host->net->tracer, &ev);

@@ -12,9 +12,12 @@
 #define MSS 1000u
 
 /* ESTABLISHED (active) with a peer whose SYN,ACK offers MSS 1000 and, if
- * `sack`, SACK-permitted; our initial window is 10 segments. */
+ * `sack`, SACK-permitted; our initial window is 10 segments. NewReno in
+ * both profiles: these tests check its arithmetic (CUBIC's is in
+ * test_tcp_cubic.c). */
 static void h_established_mss(struct harness *h, bool sack)
 {
+    h->local->params.congestion_control = TCP_CC_NEWRENO;
     h->local->params.sack = sack;
     h->local->params.initial_cwnd_segments = 10;
     h_syn_sent(h);

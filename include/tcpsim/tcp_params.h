@@ -11,6 +11,9 @@
 
 enum tcp_profile { TCP_PROFILE_RFC9293, TCP_PROFILE_LINUX };
 
+/* Congestion control algorithm of a connection (sim/tcp_cc.c, tcp_cubic.c). */
+enum tcp_cc_algo { TCP_CC_NEWRENO, TCP_CC_CUBIC };
+
 struct tcp_params {
     enum tcp_profile profile;
 
@@ -62,6 +65,7 @@ struct tcp_params {
 
     /* Congestion control */
     uint32_t initial_cwnd_segments; /* RFC 5681 3.1 / RFC 6928; Linux 10 */
+    uint8_t congestion_control;   /* enum tcp_cc_algo; Linux tcp_congestion_control */
     sim_time_t persist_min;       /* first zero-window probe (one RTO) */
     sim_time_t persist_max;
 
@@ -81,6 +85,8 @@ struct tcp_params {
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);
 const char *tcp_profile_name(enum tcp_profile profile);
 int tcp_profile_from_name(const char *name); /* -1 if unknown */
+const char *tcp_cc_algo_name(enum tcp_cc_algo algo);
+int tcp_cc_algo_from_name(const char *name); /* -1 if unknown */
 /* 2*MSL unless the profile fixes the TIME_WAIT length. */
 sim_time_t tcp_params_time_wait(const struct tcp_params *params);
 

@@ -155,6 +155,7 @@ static void bench_bulk(uint64_t bytes)
     struct tcp_params p;
     tcp_params_defaults(&p, TCP_PROFILE_LINUX);
     p.mss = 1448;
+    p.congestion_control = TCP_CC_NEWRENO; /* (B) is specified as NewReno */
     struct link_params lp = {.delay = SIM_MS(20), .rate_bps = 10000000, .loss_ppm = 10000,
                              .loss_data_only = true};
     struct net net;
