@@ -29,7 +29,7 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN:= $(patsubst tests/bench/%.c,build/bench/%,$(BENCH_SRC))
 HEADERS  := $(wildcard include/tcpsim/*.h sim/*.h tests/*.h)
 
-.PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint
+.PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format
 
 all: tcpsim
 
@@ -81,8 +81,12 @@ bench: $(BENCH_BIN) tcpsim
 plots: tcpsim
 	@scripts/plots.sh
 
+# Style is .clang-format's; `make format` applies it, `make lint` checks it.
+format:
+	clang-format -i sim/*.c sim/*.h include/tcpsim/*.h
+
 lint:
-	clang-format --dry-run --Werror sim/*.c include/tcpsim/*.h
+	clang-format --dry-run --Werror sim/*.c sim/*.h include/tcpsim/*.h
 	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude sim
 
 clean:

@@ -11,8 +11,8 @@ enum app_tag_kind {
     APP_SCRIPTED = 1, /* runner.c: struct app_sock */
     APP_WL_CLIENT,    /* workload.c: struct wl_conn */
     APP_WL_SERVER,
-    APP_WL_LISTENER,  /* workload.c: struct wl_app */
-    APP_WL_CLOSED,    /* a socket a workload let go of */
+    APP_WL_LISTENER, /* workload.c: struct wl_app */
+    APP_WL_CLOSED,   /* a socket a workload let go of */
 };
 
 struct app_tag {

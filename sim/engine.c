@@ -28,17 +28,10 @@
 
 #define ENGINE_INITIAL_CAPACITY 64u
 
-
 /* 1-based d-ary heap: children of i are D*(i-1)+2 .. D*(i-1)+D+1. */
-static inline uint32_t heap_parent(uint32_t i)
-{
-    return (i - 2) / ENGINE_HEAP_ARITY + 1;
-}
+static inline uint32_t heap_parent(uint32_t i) { return (i - 2) / ENGINE_HEAP_ARITY + 1; }
 
-static inline uint32_t heap_first_child(uint32_t i)
-{
-    return ENGINE_HEAP_ARITY * (i - 1) + 2;
-}
+static inline uint32_t heap_first_child(uint32_t i) { return ENGINE_HEAP_ARITY * (i - 1) + 2; }
 
 /* Strict (when, order) comparison; orders are unique, so keys never tie. */
 static inline bool timer_before(const struct sim_timer *a, const struct sim_timer *b)
@@ -266,10 +259,7 @@ uint64_t engine_run(struct engine *engine, sim_time_t until)
     return ran;
 }
 
-void engine_stop(struct engine *engine)
-{
-    engine->stopping = true;
-}
+void engine_stop(struct engine *engine) { engine->stopping = true; }
 
 sim_time_t engine_next_time(const struct engine *engine)
 {

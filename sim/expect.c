@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "runner_internal.h"
-#include "tcpsim/host.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/host.h"
 
 static int host_of(const struct runner *r, const char *name)
 {
@@ -288,15 +288,13 @@ static bool check_one(const struct runner *r, size_t index, char *detail, size_t
                  (long long)e->value, tcp_state_name(e->state), (long long)p->value);
         return compare(e->op, p->value, e->value);
     }
-    default:
-        break;
+    default: break;
     }
     if (!resolve(r, e, &conn, detail, size))
         return false;
     bool any;
     switch (e->kind) {
-    case EXPECT_STATES:
-        return check_states(r, e, conn, detail, size);
+    case EXPECT_STATES: return check_states(r, e, conn, detail, size);
     case EXPECT_STATE_AT: {
         enum tcp_state s = state_at(r, e->host, conn, e->at, &any);
         format_time(e->at, a, sizeof a);
@@ -322,16 +320,15 @@ static bool check_one(const struct runner *r, size_t index, char *detail, size_t
         for (size_t i = 0; i < r->event_count; i++) {
             const struct rec_event *ev = &r->events[i];
             if (is_mine(ev, e->host, conn, TRACE_APP) && strcmp(ev->call, e->call) == 0) {
-                snprintf(detail, size, "expected %s() = %s, got %s", e->call,
-                         ts_err_name(e->ret), ts_err_name(ev->ret));
+                snprintf(detail, size, "expected %s() = %s, got %s", e->call, ts_err_name(e->ret),
+                         ts_err_name(ev->ret));
                 return ev->ret == e->ret;
             }
         }
         snprintf(detail, size, "expected %s() = %s, but %s() never returned", e->call,
                  ts_err_name(e->ret), e->call);
         return false;
-    default:
-        return false;
+    default: return false;
     }
 }
 

@@ -8,8 +8,8 @@
 #include "flood.h"
 #include "tcp_internal.h"
 
-#define FLOOD_NET 0xc6120000u  /* 198.18.0.0 */
-#define FLOOD_SPAN (1u << 17)  /* /15 */
+#define FLOOD_NET 0xc6120000u /* 198.18.0.0 */
+#define FLOOD_SPAN (1u << 17) /* /15 */
 
 static uint32_t flood_source(struct flood *f)
 {

@@ -17,11 +17,11 @@ struct flood {
     struct host *from;
     uint32_t dst_addr;
     uint16_t dst_port;
-    uint32_t left;        /* SYNs still to send */
+    uint32_t left; /* SYNs still to send */
     sim_time_t interval;
-    uint32_t spoof_addr;  /* 0: a random forged address per SYN */
-    struct rng rng;       /* its own stream: floods never shift other draws */
-    struct flood *next;   /* the runner's list */
+    uint32_t spoof_addr; /* 0: a random forged address per SYN */
+    struct rng rng;      /* its own stream: floods never shift other draws */
+    struct flood *next;  /* the runner's list */
 };
 
 /* Starts sending now. `stream` picks the RNG stream. Returns NULL on ENOMEM. */

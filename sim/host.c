@@ -154,8 +154,7 @@ void host_remove_conn(struct host *host, struct tcb *tcb)
 
 int host_insert_tw(struct host *host, struct tcp_tw *tw)
 {
-    return table_insert(&host->conns,
-                        tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
+    return table_insert(&host->conns, tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
                         (uintptr_t)tw | REF_TW_BIT);
 }
 
@@ -255,8 +254,7 @@ static bool port_usable(struct host *host, uint16_t candidate, uint32_t raddr, u
  * cursor moves past the port taken, so successive connects walk the range
  * (Linux's table_perturb). EADDRNOTAVAIL when no port is usable: like
  * Linux, a failing connect() costs a scan of the whole range. */
-int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport,
-                   struct host_port_pick *pick)
+int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, struct host_port_pick *pick)
 {
     const struct tcp_params *p = &host->params;
     uint32_t lo = p->port_range_lo, hi = p->port_range_hi;
@@ -314,8 +312,8 @@ static void trace_segment(struct host *host, enum trace_seg_dir dir, const struc
     const struct tracer *tracer = &host->net->tracer;
     if (!tracer_active(tracer))
         return;
-    struct trace_event ev = {.t = host->net->engine.now, .kind = TRACE_SEG, .host = host->name,
-                             .conn = conn};
+    struct trace_event ev = {
+        .t = host->net->engine.now, .kind = TRACE_SEG, .host = host->name, .conn = conn};
     ev.u.seg.dir = dir;
     ev.u.seg.seg = seg;
     ev.u.seg.why = why;
@@ -372,8 +370,8 @@ void host_crash(struct host *host)
 {
     host->crashed = true;
     if (tracer_active(&host->net->tracer)) {
-        struct trace_event ev = {.t = host->net->engine.now, .kind = TRACE_NOTE,
-                                 .host = host->name};
+        struct trace_event ev = {
+            .t = host->net->engine.now, .kind = TRACE_NOTE, .host = host->name};
         ev.u.note.text = "host crashed: it neither sends nor receives";
         tracer_emit(&host->net->tracer, &ev);
     }
@@ -402,8 +400,8 @@ void host_reboot(struct host *host)
         forget(host->listeners[0]);
     host->crashed = false;
     if (tracer_active(&host->net->tracer)) {
-        struct trace_event ev = {.t = host->net->engine.now, .kind = TRACE_NOTE,
-                                 .host = host->name};
+        struct trace_event ev = {
+            .t = host->net->engine.now, .kind = TRACE_NOTE, .host = host->name};
         ev.u.note.text = "host rebooted: all connections forgotten";
         tracer_emit(&host->net->tracer, &ev);
     }

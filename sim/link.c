@@ -31,8 +31,8 @@ struct link_flight {
     struct sim_timer timer;
     struct link *link;
     sim_time_t deliver_at;
-    bool in_queue;   /* waiting for or being serialised: next firing is departure */
-    bool counted;    /* in_queue and counted in link->queued (duplicates are not) */
+    bool in_queue;            /* waiting for or being serialised: next firing is departure */
+    bool counted;             /* in_queue and counted in link->queued (duplicates are not) */
     struct link_flight *next; /* free list */
 };
 
@@ -53,8 +53,7 @@ const char *link_drop_reason_name(enum link_drop_reason why)
 static void link_flight_fire(struct engine *engine, struct sim_timer *timer);
 
 void link_init(struct link *link, struct engine *engine, const struct link_params *params,
-               uint64_t seed, uint32_t index, link_deliver_fn deliver, link_drop_fn drop,
-               void *ctx)
+               uint64_t seed, uint32_t index, link_deliver_fn deliver, link_drop_fn drop, void *ctx)
 {
     uint64_t base = 16u * (uint64_t)index;
 
@@ -107,8 +106,7 @@ int link_add_rule(struct link *link, const struct link_drop_rule *rule)
 
 int link_add_down(struct link *link, sim_time_t from, sim_time_t to)
 {
-    struct link_down *downs =
-        realloc(link->downs, ((size_t)link->down_count + 1) * sizeof(*downs));
+    struct link_down *downs = realloc(link->downs, ((size_t)link->down_count + 1) * sizeof(*downs));
     if (downs == NULL)
         return TS_ENOMEM;
     link->downs = downs;
@@ -302,8 +300,8 @@ int link_send(struct link *link, const struct tcp_segment *seg)
     sim_time_t depart = now;
     if (p->rate_bps > 0) {
         uint64_t bits = ((uint64_t)seg->len + LINK_HEADER_BYTES) * 8u;
-        depart = (link->busy_until > now ? link->busy_until : now) +
-                 link_tx_time(bits, p->rate_bps);
+        depart =
+            (link->busy_until > now ? link->busy_until : now) + link_tx_time(bits, p->rate_bps);
     }
     sim_time_t deliver_at = depart + p->delay;
     if (p->jitter > 0)

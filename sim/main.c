@@ -1,8 +1,8 @@
 /* The tcpsim command line: run, check, validate, plot. The only file that
  * prints, reads the environment or exits. */
 #include <dirent.h>
-#include <stdbool.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,8 @@ static const char usage[] =
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
     "file), e.g.\n"
-    "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set hosts.client.tcp.keepalive=true\n";
+    "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set "
+    "hosts.client.tcp.keepalive=true\n";
 
 /* --set KEY=VALUE and --seed N, in command-line order (a later one wins). */
 struct overrides {
@@ -235,8 +236,8 @@ static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_ar
 static size_t report_expectations(struct runner *runner, const struct scenario *sc, FILE *out,
                                   bool verbose)
 {
-    struct expect_result *results = calloc(sc->expect_count ? sc->expect_count : 1,
-                                           sizeof *results);
+    struct expect_result *results =
+        calloc(sc->expect_count ? sc->expect_count : 1, sizeof *results);
     if (!results)
         return 1;
     size_t failed = runner_check(runner, results);

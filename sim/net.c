@@ -53,8 +53,10 @@ static void link_dropped(void *ctx, const struct tcp_segment *seg, enum link_dro
     const struct tracer *tracer = &sender->net->tracer;
     if (!tracer_active(tracer))
         return;
-    struct trace_event ev = {.t = sender->net->engine.now, .kind = TRACE_SEG,
-                             .host = sender->name, .conn = seg->src_conn};
+    struct trace_event ev = {.t = sender->net->engine.now,
+                             .kind = TRACE_SEG,
+                             .host = sender->name,
+                             .conn = seg->src_conn};
     ev.u.seg.dir = TRACE_DROP;
     ev.u.seg.seg = seg;
     ev.u.seg.why = link_drop_reason_name(why);

@@ -12,12 +12,10 @@
 
 /* ss spells states its own way (misc/ss.c sstate_name); CLOSED is "UNCONN". */
 static const char *const ss_names[TCP_STATE_COUNT] = {
-    [TCP_CLOSED] = "UNCONN",         [TCP_LISTEN] = "LISTEN",
-    [TCP_SYN_SENT] = "SYN-SENT",     [TCP_SYN_RECV] = "SYN-RECV",
-    [TCP_ESTABLISHED] = "ESTAB",     [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
-    [TCP_FIN_WAIT1] = "FIN-WAIT-1",  [TCP_CLOSING] = "CLOSING",
-    [TCP_LAST_ACK] = "LAST-ACK",     [TCP_FIN_WAIT2] = "FIN-WAIT-2",
-    [TCP_TIME_WAIT] = "TIME-WAIT",
+    [TCP_CLOSED] = "UNCONN",        [TCP_LISTEN] = "LISTEN",       [TCP_SYN_SENT] = "SYN-SENT",
+    [TCP_SYN_RECV] = "SYN-RECV",    [TCP_ESTABLISHED] = "ESTAB",   [TCP_CLOSE_WAIT] = "CLOSE-WAIT",
+    [TCP_FIN_WAIT1] = "FIN-WAIT-1", [TCP_CLOSING] = "CLOSING",     [TCP_LAST_ACK] = "LAST-ACK",
+    [TCP_FIN_WAIT2] = "FIN-WAIT-2", [TCP_TIME_WAIT] = "TIME-WAIT",
 };
 
 const char *netstat_state_name(enum tcp_state state, enum netstat_view view)
@@ -101,9 +99,8 @@ static void write_counts(FILE *out, const struct sock_info *rows, size_t count)
     words[n++] = (struct count_word){"Foreign", 1};
     for (int s = 0; s < TCP_STATE_COUNT; s++)
         if (per_state[s])
-            words[n++] = (struct count_word){netstat_state_name((enum tcp_state)s,
-                                                                NETSTAT_VIEW_NETSTAT),
-                                             per_state[s]};
+            words[n++] = (struct count_word){
+                netstat_state_name((enum tcp_state)s, NETSTAT_VIEW_NETSTAT), per_state[s]};
     qsort(words, n, sizeof *words, count_word_cmp);
     fputs("$ netstat -nat | awk '{print $6}' | LC_ALL=C sort | uniq -c\n", out);
     for (size_t i = 0; i < n; i++)
@@ -169,8 +166,7 @@ static struct ss_widths ss_measure(const struct sock_info *rows, size_t listed)
     for (size_t i = 0; i < listed; i++) {
         char addr[2][16], port[2][8], q[24];
         ss_cells(&rows[i], addr, port);
-        w.state = max_int(w.state, (int)strlen(netstat_state_name(rows[i].state,
-                                                                    NETSTAT_VIEW_SS)));
+        w.state = max_int(w.state, (int)strlen(netstat_state_name(rows[i].state, NETSTAT_VIEW_SS)));
         w.recv_q = max_int(w.recv_q, snprintf(q, sizeof q, "%" PRIu64, rows[i].recv_q));
         w.send_q = max_int(w.send_q, snprintf(q, sizeof q, "%" PRIu64, ss_send_q(&rows[i])));
         w.laddr = max_int(w.laddr, (int)strlen(addr[0]));

@@ -8,10 +8,7 @@
 
 #include "tcpsim/errors.h"
 
-void payload_store_init(struct payload_store *store)
-{
-    memset(store, 0, sizeof *store);
-}
+void payload_store_init(struct payload_store *store) { memset(store, 0, sizeof *store); }
 
 void payload_store_free(struct payload_store *store)
 {
@@ -97,8 +94,12 @@ void payload_escape(const uint8_t *bytes, size_t len, size_t max, char *out)
     char *p = out;
     for (size_t i = 0; i < len && i < max; i++) {
         uint8_t c = bytes[i];
-        const char *esc = c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
-                        : c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
+        const char *esc = c == '\r'   ? "\\r"
+                          : c == '\n' ? "\\n"
+                          : c == '\t' ? "\\t"
+                          : c == '"'  ? "\\\""
+                          : c == '\\' ? "\\\\"
+                                      : NULL;
         if (esc) {
             *p++ = esc[0];
             *p++ = esc[1];

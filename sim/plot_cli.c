@@ -36,10 +36,11 @@ struct plot_args {
 
 static int plot_usage(const char *what, const char *arg)
 {
-    fprintf(stderr, "tcpsim plot: %s%s\n"
-                    "usage: tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N]\n"
-                    "                  [--set KEY=VALUE]... [--format png,svg] [--data-only]\n"
-                    "                  [--scripts DIR]\n",
+    fprintf(stderr,
+            "tcpsim plot: %s%s\n"
+            "usage: tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N]\n"
+            "                  [--set KEY=VALUE]... [--format png,svg] [--data-only]\n"
+            "                  [--scripts DIR]\n",
             what, arg);
     return PLOT_EXIT_BAD_INPUT;
 }
@@ -52,8 +53,8 @@ static int plot_parse(int argc, char **argv, struct plot_args *a)
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(arg, "--out") || !strcmp(arg, "--from") || !strcmp(arg, "--to") ||
-                     !strcmp(arg, "--set") || !strcmp(arg, "--seed") ||
-                     !strcmp(arg, "--format") || !strcmp(arg, "--scripts");
+                     !strcmp(arg, "--set") || !strcmp(arg, "--seed") || !strcmp(arg, "--format") ||
+                     !strcmp(arg, "--scripts");
         if (takes && !val)
             return plot_usage("missing value for ", arg);
         if (takes)
@@ -104,8 +105,7 @@ static bool plot_is_file(const char *path)
 
 /* Where the gnuplot scripts are: --scripts, $TCPSIM_PLOTS_DIR, plots/ beside
  * the binary, or plots/ in the current directory. */
-static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char *out,
-                             size_t size)
+static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char *out, size_t size)
 {
     const char *env = getenv("TCPSIM_PLOTS_DIR");
     char probe[4096];

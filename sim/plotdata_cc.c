@@ -7,8 +7,7 @@
 /* One block per host+conn that reported cc samples; returns the block to
  * draw (the main sender's, else the one with most samples) or -1, with its
  * time span and row count in *range. */
-int pd_write_cc(const struct trace_plotdata *pd, const struct pd_flow *f,
-                struct pd_range *range)
+int pd_write_cc(const struct trace_plotdata *pd, const struct pd_flow *f, struct pd_range *range)
 {
     FILE *out = pd->files.cc;
     int chosen = -1, block = 0;

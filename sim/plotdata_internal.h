@@ -13,11 +13,11 @@
 
 /* How a recorded segment ended. */
 enum pd_end {
-    PD_IN_FLIGHT,  /* still on the wire when the run stopped */
-    PD_ARRIVED,    /* rx at the other host */
-    PD_LOST,       /* dropped by the link (loss, rule, queue, partition) */
-    PD_CRASH_TX,   /* never sent: the sender was down */
-    PD_CRASH_RX,   /* reached a receiver that was down */
+    PD_IN_FLIGHT, /* still on the wire when the run stopped */
+    PD_ARRIVED,   /* rx at the other host */
+    PD_LOST,      /* dropped by the link (loss, rule, queue, partition) */
+    PD_CRASH_TX,  /* never sent: the sender was down */
+    PD_CRASH_RX,  /* reached a receiver that was down */
 };
 
 struct pd_seg {
@@ -60,8 +60,8 @@ struct pd_flow {
     uint64_t bytes;
 };
 
-#define PD_VEC(type, name) \
-    type *name;            \
+#define PD_VEC(type, name)                                                                         \
+    type *name;                                                                                    \
     size_t name##_count, name##_cap
 
 struct trace_plotdata {
@@ -76,7 +76,6 @@ struct trace_plotdata {
     sim_time_t last_t; /* time of the latest event */
     bool oom;
 };
-
 
 static inline double pd_sec(sim_time_t t) { return (double)t / 1e9; }
 
@@ -141,7 +140,7 @@ struct pd_conns {
         uint32_t conn;
         uint8_t state;
         bool seen;
-    } *items;
+    } * items;
     size_t count;
 };
 
@@ -155,12 +154,11 @@ void pd_write_counts(const struct trace_plotdata *pd, struct pd_conns *c, sim_ti
                      bool present[TCP_STATE_COUNT]);
 
 /* plotdata_seq.c */
-void pd_write_seq(const struct trace_plotdata *pd, const struct pd_flow *f,
-                  struct pd_range *range, size_t *n_ack);
+void pd_write_seq(const struct trace_plotdata *pd, const struct pd_flow *f, struct pd_range *range,
+                  size_t *n_ack);
 
 /* plotdata_cc.c */
-int pd_write_cc(const struct trace_plotdata *pd, const struct pd_flow *f,
-                struct pd_range *range);
+int pd_write_cc(const struct trace_plotdata *pd, const struct pd_flow *f, struct pd_range *range);
 
 /* plotdata_meta.c */
 struct pd_summary {

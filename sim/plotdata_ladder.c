@@ -165,14 +165,17 @@ static void pd_write_ladder_segs(const struct trace_plotdata *pd, const struct p
         pd_label(pd, g, label, sizeof label);
         bool dropped = g->end == PD_LOST || g->end == PD_CRASH_TX || g->end == PD_CRASH_RX;
         fprintf(out, "seg %.9f %.9f %.3f %.3f %.3f %.3f %d %d ", pd_sec(g->t_send),
-                pd_sec(g->end == PD_IN_FLIGHT ? g->t_send : g->t_end), g->y_send, g->y_end, x0,
-                x1, dropped, g->rexmit != 0);
+                pd_sec(g->end == PD_IN_FLIGHT ? g->t_send : g->t_end), g->y_send, g->y_end, x0, x1,
+                dropped, g->rexmit != 0);
         pd_quote(out, label);
         /* end as documented in the header: arrived first */
-        static const int end_code[] = {[PD_ARRIVED] = 0, [PD_LOST] = 1, [PD_CRASH_TX] = 2,
-                                       [PD_CRASH_RX] = 3, [PD_IN_FLIGHT] = 4};
-        fprintf(out, " %.3f %.3f %d\n", x0 + f * (x1 - x0),
-                g->y_send + f * (g->y_end - g->y_send), end_code[g->end]);
+        static const int end_code[] = {[PD_ARRIVED] = 0,
+                                       [PD_LOST] = 1,
+                                       [PD_CRASH_TX] = 2,
+                                       [PD_CRASH_RX] = 3,
+                                       [PD_IN_FLIGHT] = 4};
+        fprintf(out, " %.3f %.3f %d\n", x0 + f * (x1 - x0), g->y_send + f * (g->y_end - g->y_send),
+                end_code[g->end]);
     }
     fprintf(out, "pad 0 0 %.1f %.1f 0 0 0 0 \"\" 0 %.1f 0\n\n\n", PD_OFFSCREEN, PD_OFFSCREEN,
             PD_OFFSCREEN);
@@ -249,8 +252,7 @@ static void pd_write_ladder_times(const struct pd_ladder *l, FILE *out)
             continue; /* would overprint the previous label */
         last_y = *l->points[i].y;
         double s = pd_sec(l->points[i].t);
-        fprintf(out, "time %.3f \"%.*f s\"\n", last_y,
-                l->points[i].t % SIM_MS(1) == 0 ? 3 : 6, s);
+        fprintf(out, "time %.3f \"%.*f s\"\n", last_y, l->points[i].t % SIM_MS(1) == 0 ? 3 : 6, s);
     }
     fprintf(out, "pad %.1f \"\"\n\n\n", PD_OFFSCREEN);
 }

@@ -56,6 +56,6 @@ void pd_write_meta(const struct trace_plotdata *pd, const struct pd_summary *m)
     fprintf(out, "n_seq_tx = %zu\nn_seq_ack = %zu\n", m->seq.rows - m->seq_ack, m->seq_ack);
     fprintf(out, "seq_t0 = %.9f\nseq_t1 = %.9f\nseq_ymax = %" PRIu64 "\n", pd_sec(m->seq.t0),
             pd_sec(m->seq.t1), m->seq.ymax);
-    fprintf(out, "cc_index = %d\nn_cc = %zu\ncc_t0 = %.9f\ncc_t1 = %.9f\n", m->cc_index,
-            m->cc.rows, pd_sec(m->cc.t0), pd_sec(m->cc.t1));
+    fprintf(out, "cc_index = %d\nn_cc = %zu\ncc_t0 = %.9f\ncc_t1 = %.9f\n", m->cc_index, m->cc.rows,
+            pd_sec(m->cc.t0), pd_sec(m->cc.t1));
 }

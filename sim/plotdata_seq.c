@@ -6,15 +6,13 @@
 
 /* Stevens/tcptrace style: the sender's segments at their send times, and
  * the ACKs (with the right edge of the offered window) as it receives them. */
-void pd_write_seq(const struct trace_plotdata *pd, const struct pd_flow *f,
-                  struct pd_range *range, size_t *n_ack)
+void pd_write_seq(const struct trace_plotdata *pd, const struct pd_flow *f, struct pd_range *range,
+                  size_t *n_ack)
 {
     FILE *out = pd->files.seq;
-    const struct pd_flow *r = f ? pd_find_flow(pd, f->dst_addr, f->dst_port, f->src_addr,
-                                               f->src_port)
-                                : NULL;
-    fputs("# sender's segments: tag t seq end ack win rexmit dropped\npad -1e9 0 0 0 0 0 0\n",
-          out);
+    const struct pd_flow *r =
+        f ? pd_find_flow(pd, f->dst_addr, f->dst_port, f->src_addr, f->src_port) : NULL;
+    fputs("# sender's segments: tag t seq end ack win rexmit dropped\npad -1e9 0 0 0 0 0 0\n", out);
     for (size_t i = 0; f && i < pd->segs_count; i++) {
         const struct pd_seg *g = &pd->segs[i];
         if (g->dup || !pd_seg_in_flow(g, f, false) || !pd_in_window(pd, g->t_send))

@@ -30,8 +30,8 @@ int pd_collect_conns(const struct trace_plotdata *pd, struct pd_conns *c)
     return 0;
 }
 
-void pd_write_states(const struct trace_plotdata *pd, const struct pd_conns *c,
-                            sim_time_t end, sim_time_t to)
+void pd_write_states(const struct trace_plotdata *pd, const struct pd_conns *c, sim_time_t end,
+                     sim_time_t to)
 {
     FILE *out = pd->files.states;
     fputs("# row t_from t_to state_index state label\n", out);

@@ -34,7 +34,6 @@ uint32_t pd_rel(const struct pd_flow *f, tcp_seq v)
     return f && f->has_isn ? (uint32_t)(v - f->isn) : v;
 }
 
-
 void pd_duration(sim_time_t d, char *out, size_t size)
 {
     double s = pd_sec(d);
@@ -84,8 +83,8 @@ bool pd_seg_in_flow(const struct pd_seg *g, const struct pd_flow *f, bool revers
     if (reverse)
         return g->src_addr == f->dst_addr && g->src_port == f->dst_port &&
                g->dst_addr == f->src_addr && g->dst_port == f->src_port;
-    return g->src_addr == f->src_addr && g->src_port == f->src_port &&
-           g->dst_addr == f->dst_addr && g->dst_port == f->dst_port;
+    return g->src_addr == f->src_addr && g->src_port == f->src_port && g->dst_addr == f->dst_addr &&
+           g->dst_port == f->dst_port;
 }
 
 void pd_range_add(struct pd_range *r, sim_time_t t, uint64_t y)

@@ -10,7 +10,7 @@
 #define PROBE_SETTLE_MAX 10000
 
 struct probe {
-    sim_time_t due;    /* SIM_TIME_NEVER once done */
+    sim_time_t due; /* SIM_TIME_NEVER once done */
     sim_time_t every;
     probe_fn fn;
     void *ctx;
@@ -67,8 +67,7 @@ struct probe_set *probe_set_new(struct engine *engine)
     return set;
 }
 
-int probe_set_add(struct probe_set *set, sim_time_t at, sim_time_t every, probe_fn fn,
-                  void *ctx)
+int probe_set_add(struct probe_set *set, sim_time_t at, sim_time_t every, probe_fn fn, void *ctx)
 {
     struct probe *grown = realloc(set->probes, (set->count + 1) * sizeof *grown);
     if (!grown)

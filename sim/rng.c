@@ -22,10 +22,7 @@ static uint64_t rng_splitmix64(uint64_t *state)
     return rng_mix64(*state);
 }
 
-static inline uint64_t rng_rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
+static inline uint64_t rng_rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 /* The start value is mix(seed) XOR mix(stream + k): for a fixed seed, distinct
  * streams give distinct starts (mix is a bijection), and likewise for a fixed

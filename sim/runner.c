@@ -54,8 +54,8 @@ static void trace_app_call(struct runner *r, int host, uint32_t conn, const char
 {
     if (!tracer_active(&r->net.tracer))
         return;
-    struct trace_event ev = {.t = r->net.engine.now, .kind = TRACE_APP,
-                             .host = r->net.hosts[host]->name, .conn = conn};
+    struct trace_event ev = {
+        .t = r->net.engine.now, .kind = TRACE_APP, .host = r->net.hosts[host]->name, .conn = conn};
     ev.u.app.call = call;
     ev.u.app.ret = ret;
     ev.u.app.value = value;
@@ -277,9 +277,9 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     switch (st->call) {
     case STEP_LISTEN:
         /* SO_REUSEADDR is set before bind(), so it decides the bind. */
-        err = sock_listen_reuse(host, st->port, st->backlog,
-                                (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr,
-                                &tcb);
+        err =
+            sock_listen_reuse(host, st->port, st->backlog,
+                              (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr, &tcb);
         if (tcb) {
             apply_sockopts(r, tcb, &st->opts);
             bind_name(r, st->host, sock, tcb);
@@ -300,31 +300,25 @@ static void run_step(struct runner *r, const struct scenario_step *st)
         bind_name(r, st->host, sock, tcb);
         return;
     }
-    case STEP_CRASH:
-        host_crash(host);
-        return;
-    case STEP_REBOOT:
-        host_reboot(host);
-        return;
+    case STEP_CRASH: host_crash(host); return;
+    case STEP_REBOOT: host_reboot(host); return;
     case STEP_FLOOD: {
         size_t index = (size_t)(st - r->scenario->steps);
-        struct flood *f = flood_start(host, r->net.hosts[st->peer]->addr, st->port,
-                                      st->flood_count, st->flood_interval, st->spoof_addr,
-                                      RNG_STREAM_FLOOD + index);
+        struct flood *f = flood_start(host, r->net.hosts[st->peer]->addr, st->port, st->flood_count,
+                                      st->flood_interval, st->spoof_addr, RNG_STREAM_FLOOD + index);
         if (f) {
             f->next = r->floods;
             r->floods = f;
         }
         return;
     }
-    default:
-        break;
+    default: break;
     }
     tcb = named_socket(r, st->host, sock);
     if (!tcb) {
-        static const char *const names[] = {"listen", "connect", "send",  "recv",  "shutdown",
-                                            "close",  "abort",   "setsockopt", "crash", "reboot",
-                                            "inject", "flood"};
+        static const char *const names[] = {"listen",   "connect", "send",   "recv",
+                                            "shutdown", "close",   "abort",  "setsockopt",
+                                            "crash",    "reboot",  "inject", "flood"};
         trace_app_call(r, st->host, 0, names[st->call], TS_EBADF, 0);
         return;
     }
@@ -342,23 +336,12 @@ static void run_step(struct runner *r, const struct scenario_step *st)
         trace_app_call(r, st->host, sock_id(tcb), "recv", err, (int64_t)got);
         break;
     }
-    case STEP_SHUTDOWN:
-        sock_shutdown(tcb, (int)st->how);
-        break;
-    case STEP_CLOSE:
-        sock_close(tcb);
-        break;
-    case STEP_ABORT:
-        sock_abort(tcb);
-        break;
-    case STEP_SETSOCKOPT:
-        apply_sockopts(r, tcb, &st->opts);
-        break;
-    case STEP_INJECT:
-        inject(tcb, st);
-        break;
-    default:
-        break;
+    case STEP_SHUTDOWN: sock_shutdown(tcb, (int)st->how); break;
+    case STEP_CLOSE: sock_close(tcb); break;
+    case STEP_ABORT: sock_abort(tcb); break;
+    case STEP_SETSOCKOPT: apply_sockopts(r, tcb, &st->opts); break;
+    case STEP_INJECT: inject(tcb, st); break;
+    default: break;
     }
 }
 
@@ -397,15 +380,15 @@ int runner_create(const struct scenario *sc, struct runner **out)
     r->scenario = sc;
     int err = net_init(&r->net, sc->seed);
     for (size_t i = 0; !err && i < sc->host_count && i < 2; i++)
-        err = net_add_host(&r->net, (int)i, sc->hosts[i].name, sc->hosts[i].addr,
-                           &sc->hosts[i].tcp);
+        err =
+            net_add_host(&r->net, (int)i, sc->hosts[i].name, sc->hosts[i].addr, &sc->hosts[i].tcp);
     if (err) {
         runner_free(r);
         return err;
     }
     net_connect_hosts(&r->net, &sc->link[0], &sc->link[1]);
-    struct app_ops ops = {app_connected, app_accepted, app_readable, app_failed,
-                          app_close_done, app_released, r};
+    struct app_ops ops = {
+        app_connected, app_accepted, app_readable, app_failed, app_close_done, app_released, r};
     for (int i = 0; i < 2; i++)
         r->net.hosts[i]->app = ops;
     err = add_faults(r);

@@ -22,7 +22,7 @@ struct sock_name {
 struct sock_names {
     struct sock_name *v; /* in binding order; pointers die at the next add */
     size_t count, cap;
-    uint32_t *index;     /* open addressing: 1 + position in v, 0 = empty */
+    uint32_t *index; /* open addressing: 1 + position in v, 0 = empty */
     size_t index_cap;
 };
 
@@ -32,7 +32,7 @@ struct rec_event {
     sim_time_t t;
     uint32_t conn;
     uint8_t host;
-    uint8_t kind;  /* TRACE_STATE or TRACE_APP */
+    uint8_t kind; /* TRACE_STATE or TRACE_APP */
     uint8_t from, to;
     int16_t ret;
     const char *call; /* static string from the model */
@@ -45,12 +45,12 @@ struct app_sock {
     struct app_tag tag;     /* APP_SCRIPTED; first member (app_tag.h) */
     struct sim_timer timer; /* the paced reader's next read */
     struct runner *runner;
-    struct tcb *tcb;        /* NULL once the socket is released */
-    size_t name;            /* 1 + its entry in runner.names (a socket gets one name, when
-                             * made), so releasing it clears that entry; 0 = none */
+    struct tcb *tcb; /* NULL once the socket is released */
+    size_t name;     /* 1 + its entry in runner.names (a socket gets one name, when
+                      * made), so releasing it clears that entry; 0 = none */
     bool autoread;
-    uint32_t read_rate;     /* bytes/s; 0 = everything at once */
-    struct app_sock *next;  /* every one the runner made, for freeing */
+    uint32_t read_rate;    /* bytes/s; 0 = everything at once */
+    struct app_sock *next; /* every one the runner made, for freeing */
 };
 
 struct step_timer {
@@ -80,7 +80,7 @@ struct runner {
     size_t event_count, event_cap;
     uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT, EXPECT_CALL_COUNT) */
     uint32_t accepted_count[2];
-    struct flood *floods;  /* `flood` steps started so far */
+    struct flood *floods; /* `flood` steps started so far */
     sim_time_t end;
     uint64_t stream_errors;
 };
@@ -93,7 +93,6 @@ void sock_names_free(struct sock_names *names);
 /* expect.c */
 int expect_setup(struct runner *runner);
 void expect_teardown(struct runner *runner);
-const struct sock_name *runner_find_name(const struct runner *runner, int host,
-                                         const char *name);
+const struct sock_name *runner_find_name(const struct runner *runner, int host, const char *name);
 
 #endif

@@ -4,8 +4,8 @@
 #include "scenario_internal.h"
 
 #include <ctype.h>
-#include <stdbool.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 

@@ -39,14 +39,8 @@ static const char *const scn_dirs[] = {"tx", "rx", "drop"};              /* enum
 static const char *const scn_ret_calls[] = {"listen",   "connect", "accept", "send",      "recv",
                                             "shutdown", "close",   "abort",  "setsockopt"};
 
-static const char *scn_peek(const struct scn_line *l)
-{
-    return l->i < l->n ? l->tok[l->i] : NULL;
-}
-static size_t scn_here(const struct scn_line *l)
-{
-    return l->i < l->n ? l->off[l->i] : l->end;
-}
+static const char *scn_peek(const struct scn_line *l) { return l->i < l->n ? l->tok[l->i] : NULL; }
+static size_t scn_here(const struct scn_line *l) { return l->i < l->n ? l->off[l->i] : l->end; }
 
 /* "cannot read expectation: expected WHAT after AFTER, got 'WORD'". */
 static int scn_expected(struct scn_line *l, const char *what, const char *after)

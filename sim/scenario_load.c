@@ -95,10 +95,9 @@
 
 #define SCN_FILE_MAX (16u << 20) /* a scenario is text; refuse anything huge */
 
-static const char *const scn_root_keys[] = {"name",    "description", "seed",  "stop",
-                                            "profile", "tcp",         "link",  "hosts",
-                                            "faults",  "steps",       "expect",
-                                            "workloads"};
+static const char *const scn_root_keys[] = {"name",    "description", "seed",   "stop",
+                                            "profile", "tcp",         "link",   "hosts",
+                                            "faults",  "steps",       "expect", "workloads"};
 #define SCN_ROOT_KEYS (sizeof scn_root_keys / sizeof scn_root_keys[0])
 
 static int scn_read_file(struct scn_ctx *ctx, char **text, size_t *len)

@@ -95,8 +95,9 @@ static int scn_get_cookies(struct scn_ctx *ctx, const struct ynode *v, const cha
         *out = (uint8_t)n;
         return 0;
     }
-    return scn_error(ctx, v, "expected 0, 1 (on SYN-queue overflow), 2 (always), true or false "
-                             "for '%s', got '%.80s'",
+    return scn_error(ctx, v,
+                     "expected 0, 1 (on SYN-queue overflow), 2 (always), true or false "
+                     "for '%s', got '%.80s'",
                      key, v->kind == YNODE_SCALAR ? v->text : "a collection");
 }
 
@@ -117,16 +118,11 @@ static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
 {
     char *base = (char *)params + f->offset;
     switch (f->type) {
-    case SCN_U32:
-        return scn_get_u32(ctx, value, f->name, f->min, f->max, (uint32_t *)(void *)base);
-    case SCN_BOOL:
-        return scn_get_bool(ctx, value, f->name, (bool *)(void *)base);
-    case SCN_DURATION:
-        return scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base);
-    case SCN_COOKIES:
-        return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
-    case SCN_CC:
-        return scn_get_cc(ctx, value, f->name, (uint8_t *)base);
+    case SCN_U32: return scn_get_u32(ctx, value, f->name, f->min, f->max, (uint32_t *)(void *)base);
+    case SCN_BOOL: return scn_get_bool(ctx, value, f->name, (bool *)(void *)base);
+    case SCN_DURATION: return scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base);
+    case SCN_COOKIES: return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
+    case SCN_CC: return scn_get_cc(ctx, value, f->name, (uint8_t *)base);
     }
     return -1;
 }

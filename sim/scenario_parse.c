@@ -32,10 +32,7 @@ static const struct scn_unit scn_rate_units[] = {
 
 #define SCN_PPM_PER_PERCENT 10000 /* 1% = 10000 parts per million */
 
-static bool scn_is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+static bool scn_is_digit(char c) { return c >= '0' && c <= '9'; }
 
 /* Reads "I" or "I.F" at *p: the digits as one integer and how many of them
  * follow the point. Leaves *p after the number. */

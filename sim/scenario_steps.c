@@ -12,15 +12,15 @@
 #define SCN_CALL_KEYS 5
 struct scn_call {
     const char *keys[SCN_CALL_KEYS]; /* keys of this call besides at, host, call */
-    bool sockopts;        /* also accepts socket option keys */
-    const char *sock;     /* default socket name; NULL: the call has none */
-    const char *sock_key; /* the key that names the socket */
+    bool sockopts;                   /* also accepts socket option keys */
+    const char *sock;                /* default socket name; NULL: the call has none */
+    const char *sock_key;            /* the key that names the socket */
 };
 
 /* Indexed by enum step_call. */
-static const char *const scn_call_names[] = {"listen", "connect", "send",       "recv",  "shutdown",
-                                             "close",  "abort",   "setsockopt", "crash", "reboot",
-                                             "inject", "flood"};
+static const char *const scn_call_names[] = {"listen",   "connect", "send",   "recv",
+                                             "shutdown", "close",   "abort",  "setsockopt",
+                                             "crash",    "reboot",  "inject", "flood"};
 static const struct scn_call scn_calls[] = {
     [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
     [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
@@ -37,10 +37,9 @@ static const struct scn_call scn_calls[] = {
 };
 #define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
 
-static const char *const scn_sockopt_keys[] = {"linger",  "keepalive", "keepidle",     "keepintvl",
-                                               "keepcnt", "nodelay",   "user_timeout", "autoread",
-                                               "rcvbuf",  "sndbuf",    "accept",
-                                               "read_rate", "reuseaddr"};
+static const char *const scn_sockopt_keys[] = {
+    "linger",   "keepalive", "keepidle", "keepintvl", "keepcnt",   "nodelay",  "user_timeout",
+    "autoread", "rcvbuf",    "sndbuf",   "accept",    "read_rate", "reuseaddr"};
 #define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
 
 /* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
@@ -55,44 +54,19 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
         if (o->linger_on)
             rc = scn_get_duration(ctx, v, name, &o->linger);
         break;
-    case SOCKOPT_KEEPALIVE:
-        rc = scn_get_bool(ctx, v, name, &o->keepalive);
-        break;
-    case SOCKOPT_KEEPIDLE:
-        rc = scn_get_duration(ctx, v, name, &o->keepidle);
-        break;
-    case SOCKOPT_KEEPINTVL:
-        rc = scn_get_duration(ctx, v, name, &o->keepintvl);
-        break;
-    case SOCKOPT_KEEPCNT:
-        rc = scn_get_u32(ctx, v, name, 1, 255, &o->keepcnt);
-        break;
-    case SOCKOPT_NODELAY:
-        rc = scn_get_bool(ctx, v, name, &o->nodelay);
-        break;
-    case SOCKOPT_USER_TIMEOUT:
-        rc = scn_get_duration(ctx, v, name, &o->user_timeout);
-        break;
-    case SOCKOPT_AUTOREAD:
-        rc = scn_get_bool(ctx, v, name, &o->autoread);
-        break;
-    case SOCKOPT_RCVBUF:
-        rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->rcvbuf);
-        break;
-    case SOCKOPT_SNDBUF:
-        rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->sndbuf);
-        break;
-    case SOCKOPT_ACCEPT:
-        rc = scn_get_bool(ctx, v, name, &o->accept);
-        break;
-    case SOCKOPT_READ_RATE:
-        rc = scn_get_u32(ctx, v, name, 0, UINT32_MAX, &o->read_rate);
-        break;
-    case SOCKOPT_REUSEADDR:
-        rc = scn_get_bool(ctx, v, name, &o->reuseaddr);
-        break;
-    default:
-        break;
+    case SOCKOPT_KEEPALIVE: rc = scn_get_bool(ctx, v, name, &o->keepalive); break;
+    case SOCKOPT_KEEPIDLE: rc = scn_get_duration(ctx, v, name, &o->keepidle); break;
+    case SOCKOPT_KEEPINTVL: rc = scn_get_duration(ctx, v, name, &o->keepintvl); break;
+    case SOCKOPT_KEEPCNT: rc = scn_get_u32(ctx, v, name, 1, 255, &o->keepcnt); break;
+    case SOCKOPT_NODELAY: rc = scn_get_bool(ctx, v, name, &o->nodelay); break;
+    case SOCKOPT_USER_TIMEOUT: rc = scn_get_duration(ctx, v, name, &o->user_timeout); break;
+    case SOCKOPT_AUTOREAD: rc = scn_get_bool(ctx, v, name, &o->autoread); break;
+    case SOCKOPT_RCVBUF: rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->rcvbuf); break;
+    case SOCKOPT_SNDBUF: rc = scn_get_u32(ctx, v, name, 1, UINT32_MAX, &o->sndbuf); break;
+    case SOCKOPT_ACCEPT: rc = scn_get_bool(ctx, v, name, &o->accept); break;
+    case SOCKOPT_READ_RATE: rc = scn_get_u32(ctx, v, name, 0, UINT32_MAX, &o->read_rate); break;
+    case SOCKOPT_REUSEADDR: rc = scn_get_bool(ctx, v, name, &o->reuseaddr); break;
+    default: break;
     }
     return rc;
 }
@@ -245,8 +219,7 @@ static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct s
             return -1;
         v = ydoc_get(node, "local_port");
         return v ? scn_port(ctx, v, "local_port", &st->local_port) : 0;
-    case STEP_SEND:
-        return scn_send_args(ctx, node, st);
+    case STEP_SEND: return scn_send_args(ctx, node, st);
     case STEP_RECV:
         v = ydoc_get(node, "bytes");
         return v ? scn_get_uint(ctx, v, "bytes", 0, UINT64_MAX, &st->bytes) : 0;
@@ -262,12 +235,9 @@ static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct s
         else
             return scn_error(ctx, v, "expected rd, wr or rdwr for 'how', got '%.80s'", v->text);
         return 0;
-    case STEP_INJECT:
-        return scn_inject_args(ctx, node, st);
-    case STEP_FLOOD:
-        return scn_flood_args(ctx, node, st);
-    default:
-        return 0;
+    case STEP_INJECT: return scn_inject_args(ctx, node, st);
+    case STEP_FLOOD: return scn_flood_args(ctx, node, st);
+    default: return 0;
     }
 }
 

@@ -91,14 +91,12 @@ int scn_get_duration(struct scn_ctx *ctx, const struct ynode *node, const char *
     if (scn_want_scalar(ctx, node, "a duration", key) < 0)
         return -1;
     switch (scn_parse_duration(node->text, out)) {
-    case SCN_PARSE_OK:
-        return 0;
+    case SCN_PARSE_OK: return 0;
     case SCN_PARSE_NEGATIVE:
         return scn_error(ctx, node, "negative duration '%.80s' for '%s'", node->text, key);
     case SCN_PARSE_RANGE:
         return scn_error(ctx, node, "duration '%.80s' for '%s' is too long", node->text, key);
-    case SCN_PARSE_BAD:
-        break;
+    case SCN_PARSE_BAD: break;
     }
     return scn_error(ctx, node, SCN_DURATION_HELP ", got '%.80s'", node->text);
 }
@@ -108,14 +106,11 @@ int scn_get_percent(struct scn_ctx *ctx, const struct ynode *node, const char *k
     if (scn_want_scalar(ctx, node, "a percentage", key) < 0)
         return -1;
     switch (scn_parse_percent(node->text, ppm)) {
-    case SCN_PARSE_OK:
-        return 0;
+    case SCN_PARSE_OK: return 0;
     case SCN_PARSE_NEGATIVE:
         return scn_error(ctx, node, "negative percentage '%.80s' for '%s'", node->text, key);
-    case SCN_PARSE_RANGE:
-        return scn_error(ctx, node, "%s over 100%%: '%.80s'", key, node->text);
-    case SCN_PARSE_BAD:
-        break;
+    case SCN_PARSE_RANGE: return scn_error(ctx, node, "%s over 100%%: '%.80s'", key, node->text);
+    case SCN_PARSE_BAD: break;
     }
     return scn_error(ctx, node, "expected a percentage like 1%% or 0.5%% for '%s', got '%.80s'",
                      key, node->text);
@@ -126,14 +121,12 @@ int scn_get_rate(struct scn_ctx *ctx, const struct ynode *node, const char *key,
     if (scn_want_scalar(ctx, node, "a rate", key) < 0)
         return -1;
     switch (scn_parse_rate(node->text, bps)) {
-    case SCN_PARSE_OK:
-        return 0;
+    case SCN_PARSE_OK: return 0;
     case SCN_PARSE_NEGATIVE:
         return scn_error(ctx, node, "negative rate '%.80s' for '%s'", node->text, key);
     case SCN_PARSE_RANGE:
         return scn_error(ctx, node, "rate '%.80s' for '%s' is too large", node->text, key);
-    case SCN_PARSE_BAD:
-        break;
+    case SCN_PARSE_BAD: break;
     }
     return scn_error(ctx, node,
                      "expected a rate like 100Mbit, 10Mbps or 1Gbit for '%s', got '%.80s'", key,

@@ -28,10 +28,10 @@
 #include <string.h>
 
 static const char *const scn_wl_keys[] = {
-    "name",  "client",   "server", "count",        "interval",     "rate",
-    "start", "request",  "response", "requests",   "think",        "close",
-    "max_requests", "idle_timeout", "server_never_closes", "keepalive", "client_exit",
-    "server_exit"};
+    "name",      "client",      "server",       "count",        "interval",
+    "rate",      "start",       "request",      "response",     "requests",
+    "think",     "close",       "max_requests", "idle_timeout", "server_never_closes",
+    "keepalive", "client_exit", "server_exit"};
 #define SCN_WL_KEYS (sizeof scn_wl_keys / sizeof scn_wl_keys[0])
 
 static const char *const scn_close_names[] = {"client", "server", "both", "none"}; /* wl_close */
@@ -130,7 +130,8 @@ static int scn_wl_times(struct scn_ctx *ctx, const struct ynode *m, struct scena
 static int scn_wl_sizes(struct scn_ctx *ctx, const struct ynode *m, struct scenario_workload *w)
 {
     const struct ynode *v;
-    if ((v = ydoc_get(m, "request")) && scn_get_uint(ctx, v, "request", 1, 1u << 30, &w->request) < 0)
+    if ((v = ydoc_get(m, "request")) &&
+        scn_get_uint(ctx, v, "request", 1, 1u << 30, &w->request) < 0)
         return -1;
     if ((v = ydoc_get(m, "response")) &&
         scn_get_uint(ctx, v, "response", 1, 1u << 30, &w->response) < 0)
@@ -175,8 +176,10 @@ static int scn_load_workload(struct scn_ctx *ctx, const struct ynode *m, size_t 
         if (scn_get_string(ctx, v, "name", &w->name) < 0)
             return -1;
         if (!scn_valid_name(w->name))
-            return scn_error(ctx, v, "workload name '%.80s' may only contain letters, digits, "
-                                     "'-' and '_'", w->name);
+            return scn_error(ctx, v,
+                             "workload name '%.80s' may only contain letters, digits, "
+                             "'-' and '_'",
+                             w->name);
     } else if (!(w->name = strdup(name))) {
         return scn_error(ctx, m, "out of memory");
     }
@@ -190,7 +193,8 @@ static int scn_load_workload(struct scn_ctx *ctx, const struct ynode *m, size_t 
         return -1;
     if (w->server == w->client)
         return scn_error(ctx, v, "a host cannot connect to itself");
-    if ((v = ydoc_get(m, "count")) && scn_get_u32(ctx, v, "count", 1, SCN_WL_COUNT_MAX, &w->count) < 0)
+    if ((v = ydoc_get(m, "count")) &&
+        scn_get_u32(ctx, v, "count", 1, SCN_WL_COUNT_MAX, &w->count) < 0)
         return -1;
     return scn_wl_times(ctx, m, w) < 0 || scn_wl_sizes(ctx, m, w) < 0 ? -1 : 0;
 }

@@ -11,8 +11,7 @@ static const struct {
     uint8_t bit;
     char letter;
 } segment_letters[] = {
-    {TCP_SYN, 'S'}, {TCP_FIN, 'F'}, {TCP_RST, 'R'},
-    {TCP_PSH, 'P'}, {TCP_ACK, 'A'}, {TCP_URG, 'U'},
+    {TCP_SYN, 'S'}, {TCP_FIN, 'F'}, {TCP_RST, 'R'}, {TCP_PSH, 'P'}, {TCP_ACK, 'A'}, {TCP_URG, 'U'},
 };
 
 /* tcpdump's order (print-tcp.c tcp_flag_values): F S R P . U */
@@ -20,8 +19,7 @@ static const struct {
     uint8_t bit;
     char letter;
 } segment_tcpdump_letters[] = {
-    {TCP_FIN, 'F'}, {TCP_SYN, 'S'}, {TCP_RST, 'R'},
-    {TCP_PSH, 'P'}, {TCP_ACK, '.'}, {TCP_URG, 'U'},
+    {TCP_FIN, 'F'}, {TCP_SYN, 'S'}, {TCP_RST, 'R'}, {TCP_PSH, 'P'}, {TCP_ACK, '.'}, {TCP_URG, 'U'},
 };
 
 #define SEGMENT_NFLAGS (sizeof segment_letters / sizeof segment_letters[0])

@@ -1,9 +1,9 @@
 /* The BSD-like socket calls, each mapped onto RFC 9293 3.10's user calls
  * (OPEN 3.10.1, SEND 3.10.2, RECEIVE 3.10.3, CLOSE 3.10.4, ABORT 3.10.5,
  * STATUS 3.10.6) with the RFC's result in every state as an errno name. */
+#include "tcpsim/socket.h"
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
-#include "tcpsim/socket.h"
 
 static bool is_linux(const struct tcb *tcb)
 {
@@ -210,8 +210,7 @@ static void close_write_half(struct tcb *tcb)
             tcp_stop_aux(tcb);
         tcp_output(tcb);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -236,8 +235,8 @@ int sock_shutdown(struct tcb *tcb, int how)
 /* Does ABORT send a RST here? (R-*-ABORT rows; Linux tcp_need_reset) */
 static bool abort_sends_rst(enum tcp_state s)
 {
-    return s == TCP_SYN_RECV || s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 ||
-           s == TCP_FIN_WAIT2 || s == TCP_CLOSE_WAIT;
+    return s == TCP_SYN_RECV || s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2 ||
+           s == TCP_CLOSE_WAIT;
 }
 
 static void abort_connection(struct tcb *tcb)
@@ -304,8 +303,7 @@ int sock_close(struct tcb *tcb)
         abort_connection(tcb); /* SO_LINGER {on, 0}: RST, no TIME_WAIT */
         return TS_OK;
     }
-    if (tcb->rcv_queued > 0 && tcb_params(tcb)->rst_on_close_unread &&
-        abort_sends_rst(s)) {
+    if (tcb->rcv_queued > 0 && tcb_params(tcb)->rst_on_close_unread && abort_sends_rst(s)) {
         /* RFC 9293 3.6.1 / RFC 2525: unread data is lost, say so with RST. */
         tcp_trace_note(tcb, "close() with unread data: RST instead of FIN");
         abort_connection(tcb);

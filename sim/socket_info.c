@@ -48,9 +48,12 @@ static void info_timer(const struct tcb *tcb, struct sock_info *out)
 
 void sock_get_info(const struct tcb *tcb, struct sock_info *out)
 {
-    *out = (struct sock_info){.state = (enum tcp_state)tcb->state, .id = tcb->id,
-                              .local_addr = tcb->host->addr, .local_port = tcb->local_port,
-                              .remote_addr = tcb->remote_addr, .remote_port = tcb->remote_port};
+    *out = (struct sock_info){.state = (enum tcp_state)tcb->state,
+                              .id = tcb->id,
+                              .local_addr = tcb->host->addr,
+                              .local_port = tcb->local_port,
+                              .remote_addr = tcb->remote_addr,
+                              .remote_port = tcb->remote_port};
     if (tcb->state == TCP_LISTEN) {
         /* Linux: a listener's rx_queue is its accept backlog (sk_ack_backlog). */
         out->recv_q = tcb->accept_queue;
@@ -68,9 +71,12 @@ void sock_get_info(const struct tcb *tcb, struct sock_info *out)
 /* Linux: a timewait socket has empty queues and its timer "timewait". */
 static void tw_get_info(const struct tcp_tw *tw, struct sock_info *out)
 {
-    *out = (struct sock_info){.state = TCP_TIME_WAIT, .id = tw->id,
-                              .local_addr = tw->host->addr, .local_port = tw->local_port,
-                              .remote_addr = tw->remote_addr, .remote_port = tw->remote_port,
+    *out = (struct sock_info){.state = TCP_TIME_WAIT,
+                              .id = tw->id,
+                              .local_addr = tw->host->addr,
+                              .local_port = tw->local_port,
+                              .remote_addr = tw->remote_addr,
+                              .remote_port = tw->remote_port,
                               .timer = SOCK_TIMER_TIMEWAIT,
                               .timer_left = tw->expires - tw->host->net->engine.now};
 }

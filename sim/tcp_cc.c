@@ -145,9 +145,9 @@ void tcp_cc_on_dupack(struct tcb *tcb)
 }
 
 /* RFC 5681 (4) and 3.1: on RTO, ssthresh = max(FlightSize/2, 2*SMSS) (CUBIC:
- * RFC 9438 4.8, its 4.6 decrease) and cwnd = one segment (the loss window). SACKed data stays SACKed and all
- * the rest is lost (Linux tcp_timeout_mark_lost; RFC 6675 5.1 allows
- * keeping the scoreboard), so going back N skips what the peer holds. */
+ * RFC 9438 4.8, its 4.6 decrease) and cwnd = one segment (the loss window). SACKed data stays
+ * SACKed and all the rest is lost (Linux tcp_timeout_mark_lost; RFC 6675 5.1 allows keeping the
+ * scoreboard), so going back N skips what the peer holds. */
 void tcp_cc_on_timeout(struct tcb *tcb)
 {
     if (tcb->retransmits <= 1)

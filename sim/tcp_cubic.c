@@ -9,9 +9,9 @@
  * cubic (the RFC's seconds), C = 4/10, beta_cubic = 7/10. */
 #include "tcp_internal.h"
 
-#define CUBIC_C_NUM 4     /* RFC 9438 4.2: C = 0.4 */
+#define CUBIC_C_NUM 4 /* RFC 9438 4.2: C = 0.4 */
 #define CUBIC_C_DEN 10
-#define CUBIC_BETA_NUM 7  /* RFC 9438 4.6: beta_cubic = 0.7 */
+#define CUBIC_BETA_NUM 7 /* RFC 9438 4.6: beta_cubic = 0.7 */
 #define CUBIC_BETA_DEN 10
 /* RFC 9438 4.3: alpha_cubic = 3 * (1 - beta) / (1 + beta) = 0.9/1.7 = 9/17. */
 #define CUBIC_ALPHA_NUM 9
@@ -64,10 +64,7 @@ uint32_t tcp_cubic_window(const struct tcb *tcb, sim_time_t t)
     return octets > CUBIC_MAX_WND ? CUBIC_MAX_WND : (uint32_t)octets;
 }
 
-static void cubic_init(struct tcb *tcb)
-{
-    tcb->cubic = (struct tcp_cubic){.epoch_start = -1};
-}
+static void cubic_init(struct tcb *tcb) { tcb->cubic = (struct tcp_cubic){.epoch_start = -1}; }
 
 /* RFC 9438 4.6 multiplicative decrease and 4.7 fast convergence (Linux
  * bictcp_recalc_ssthresh): a flow whose window stopped short of the last
@@ -79,8 +76,8 @@ static uint32_t cubic_ssthresh(struct tcb *tcb)
     struct tcp_cubic *cu = &tcb->cubic;
     uint32_t cwnd = tcb->cwnd;
     if (cwnd < cu->w_max) /* 4.7: W_max = cwnd * (1 + beta) / 2 */
-        cu->w_max = (uint32_t)((uint64_t)cwnd * (CUBIC_BETA_DEN + CUBIC_BETA_NUM) /
-                               (2 * CUBIC_BETA_DEN));
+        cu->w_max =
+            (uint32_t)((uint64_t)cwnd * (CUBIC_BETA_DEN + CUBIC_BETA_NUM) / (2 * CUBIC_BETA_DEN));
     else
         cu->w_max = cwnd;
     cu->cwnd_prior = cwnd;

@@ -57,8 +57,7 @@ static void send_rst_for(struct host *host, const struct tcp_segment *seg)
 /* ------------------------------------------------------------------ LISTEN */
 
 /* A new embryonic connection, born from its listener in LISTEN. */
-static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *seg,
-                               tcp_seq iss)
+static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss)
 {
     struct host *host = listener->host;
     struct tcb *child = tcb_new(host);
@@ -127,13 +126,9 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
                            bool tw_reuse)
 {
     switch (tcp_listen_admit(listener, seg, tw_reuse)) {
-    case LISTEN_DROP:
-        return;
-    case LISTEN_COOKIE:
-        send_cookie_synack(listener, seg);
-        return;
-    case LISTEN_QUEUE:
-        break;
+    case LISTEN_DROP: return;
+    case LISTEN_COOKIE: send_cookie_synack(listener, seg); return;
+    case LISTEN_QUEUE: break;
     }
     struct tcb *child = spawn_child(listener, seg, iss);
     if (!child)
@@ -318,8 +313,8 @@ static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *se
 {
     if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, is_linux(tcb)))
         return GO_ON;
-    if (tcb->state == TCP_SYN_RECV && tcb->passive && is_linux(tcb) &&
-        (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
+    if (tcb->state == TCP_SYN_RECV && tcb->passive && is_linux(tcb) && (seg->flags & TCP_SYN) &&
+        !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
         /* Linux: a duplicate of the original SYN re-sends the SYN,ACK. */
         tcp_send_syn(tcb, SEG_REXMIT_RTO);
         return DONE;
@@ -366,12 +361,8 @@ static enum verdict step2_rst(struct tcb *tcb, const struct tcp_segment *seg)
         }
         return DONE;
     case TCP_CLOSING:
-    case TCP_LAST_ACK:
-        tcp_close_tcb(tcb);
-        return DONE;
-    default:
-        tcp_drop(tcb, reset_error(tcb));
-        return DONE;
+    case TCP_LAST_ACK: tcp_close_tcb(tcb); return DONE;
+    default: tcp_drop(tcb, reset_error(tcb)); return DONE;
     }
 }
 
@@ -469,7 +460,8 @@ static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
 {
     /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding. */
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd && tcb->snd_una != tcb->snd_max &&
+           ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd &&
+           tcb->snd_una != tcb->snd_max &&
            !tcb->rtx_is_persist; /* BSD: not while probing a zero window */
 }
 
@@ -558,8 +550,7 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
             return DONE;
         }
         return GO_ON;
-    default:
-        return GO_ON;
+    default: return GO_ON;
     }
 }
 
@@ -573,8 +564,10 @@ static void hold_out_of_order(struct tcb *tcb, const struct tcp_segment *seg)
         if (!tcb->ooo)
             return;
     }
-    struct ooo_range n = {.start = seg->seq, .end = seg->seq + seg->len + !!(seg->flags & TCP_FIN),
-                          .data_off = seg->data_off, .fin = seg->flags & TCP_FIN};
+    struct ooo_range n = {.start = seg->seq,
+                          .end = seg->seq + seg->len + !!(seg->flags & TCP_FIN),
+                          .data_off = seg->data_off,
+                          .fin = seg->flags & TCP_FIN};
     for (uint8_t i = 0; i < tcb->ooo_count;) {
         struct ooo_range *r = &tcb->ooo[i];
         if (seq_gt(r->start, n.end) || seq_lt(r->end, n.start)) {
@@ -712,8 +705,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
         tcp_send_ack(tcb);
         tcp_enter_time_wait(tcb);
         break;
-    default:
-        break;
+    default: break;
     }
     return DONE;
 }
@@ -729,7 +721,7 @@ static void input_synchronized(struct tcb *tcb, const struct tcp_segment *seg)
         tcp_send_ack(tcb);
         ack_only = *seg;
         ack_only.len = 0;
-        ack_only.flags &= (uint8_t)~(TCP_FIN | TCP_PSH);
+        ack_only.flags &= (uint8_t) ~(TCP_FIN | TCP_PSH);
         seg = &ack_only;
     }
     if (step1_sequence(tcb, seg) == DONE)
@@ -754,17 +746,9 @@ static void input_synchronized(struct tcb *tcb, const struct tcp_segment *seg)
 void tcp_input(struct tcb *tcb, const struct tcp_segment *seg)
 {
     switch (tcb->state) {
-    case TCP_LISTEN:
-        tcp_input_listen(tcb, seg);
-        break;
-    case TCP_SYN_SENT:
-        input_syn_sent(tcb, seg);
-        break;
-    case TCP_CLOSED:
-        send_rst_for(tcb->host, seg);
-        break;
-    default:
-        input_synchronized(tcb, seg);
-        break;
+    case TCP_LISTEN: tcp_input_listen(tcb, seg); break;
+    case TCP_SYN_SENT: input_syn_sent(tcb, seg); break;
+    case TCP_CLOSED: send_rst_for(tcb->host, seg); break;
+    default: input_synchronized(tcb, seg); break;
     }
 }

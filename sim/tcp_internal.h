@@ -48,7 +48,7 @@ struct ooo_range {
  * algorithm only what differs. One const table per algorithm. */
 struct tcp_cc_ops {
     const char *name;
-    void (*init)(struct tcb *tcb);    /* connection established */
+    void (*init)(struct tcb *tcb); /* connection established */
     /* A congestion event (fast retransmit, first RTO): returns the new
      * ssthresh, cwnd still holding its value from before the loss. */
     uint32_t (*ssthresh)(struct tcb *tcb);
@@ -69,73 +69,73 @@ struct tcp_cubic {
 
 struct tcb {
     struct host *host;
-    struct tcb *parent;    /* listener that created this child (until accepted) */
-    struct tcb *all_prev;  /* every TCB of the host, for teardown */
+    struct tcb *parent;   /* listener that created this child (until accepted) */
+    struct tcb *all_prev; /* every TCB of the host, for teardown */
     struct tcb *all_next;
-    void *user;            /* the application's pointer */
+    void *user; /* the application's pointer */
     uint32_t id;
     uint32_t remote_addr;
     uint16_t local_port;
     uint16_t remote_port;
-    uint8_t state;         /* enum tcp_state; written only by tcp_set_state */
+    uint8_t state; /* enum tcp_state; written only by tcp_set_state */
 
     /* flags */
-    bool passive;          /* opened from LISTEN (RFC 9293 3.10.7.4, MUST-11) */
-    bool orphan;           /* the application closed it; no one reads */
-    bool rd_shut;          /* shutdown(SHUT_RD) */
-    bool wr_shut;          /* CLOSE/shutdown(SHUT_WR) asked: FIN follows the data */
-    bool fin_sent;         /* our FIN has been sent at least once */
-    bool fin_rcvd;         /* peer's FIN processed (EOF after queued data) */
-    bool accepted;         /* handed to the application */
-    bool connect_pending;  /* app waits in connect() */
-    bool close_pending;    /* app waits in close() (SO_LINGER N) */
+    bool passive;         /* opened from LISTEN (RFC 9293 3.10.7.4, MUST-11) */
+    bool orphan;          /* the application closed it; no one reads */
+    bool rd_shut;         /* shutdown(SHUT_RD) */
+    bool wr_shut;         /* CLOSE/shutdown(SHUT_WR) asked: FIN follows the data */
+    bool fin_sent;        /* our FIN has been sent at least once */
+    bool fin_rcvd;        /* peer's FIN processed (EOF after queued data) */
+    bool accepted;        /* handed to the application */
+    bool connect_pending; /* app waits in connect() */
+    bool close_pending;   /* app waits in close() (SO_LINGER N) */
     bool linger_on;
     bool keepalive_on;
     bool nodelay;
-    bool reuseaddr;        /* SO_REUSEADDR (inherited by accepted children) */
-    bool dest_counted;     /* counted in its host's host_dest (ports in use) */
-    bool ts_ok;            /* both sides sent the timestamps option */
-    bool ws_ok;            /* both sides sent the window scale option */
+    bool reuseaddr;    /* SO_REUSEADDR (inherited by accepted children) */
+    bool dest_counted; /* counted in its host's host_dest (ports in use) */
+    bool ts_ok;        /* both sides sent the timestamps option */
+    bool ws_ok;        /* both sides sent the window scale option */
     bool sack_ok;
-    bool rtt_timing;       /* an RTT sample is being taken (Karn) */
-    bool in_recovery;      /* NewReno fast recovery (RFC 6582) */
-    bool syn_timed_out;    /* RFC 6298 (5.7) */
-    bool syn_acked;        /* our SYN is acknowledged: SND.UNA is past ISS */
-    uint8_t snd_wscale;    /* shift applied to windows we receive */
-    uint8_t rcv_wscale;    /* shift applied to windows we send */
-    uint8_t aux;           /* enum tcb_aux_timer */
+    bool rtt_timing;    /* an RTT sample is being taken (Karn) */
+    bool in_recovery;   /* NewReno fast recovery (RFC 6582) */
+    bool syn_timed_out; /* RFC 6298 (5.7) */
+    bool syn_acked;     /* our SYN is acknowledged: SND.UNA is past ISS */
+    uint8_t snd_wscale; /* shift applied to windows we receive */
+    uint8_t rcv_wscale; /* shift applied to windows we send */
+    uint8_t aux;        /* enum tcb_aux_timer */
     uint8_t dupacks;
-    uint8_t ka_probes;     /* keep-alive probes sent without an answer */
-    uint8_t unacked_segs;  /* in-order segments received since our last ACK */
-    uint8_t probes_out;    /* zero-window probes sent without an ACK since */
-    uint8_t quickacks;     /* Linux quick-ack mode: ACKs still sent at once */
-    bool pingpong;         /* Linux interactive mode: ACKs wait for a reply */
-    bool delack_started;   /* data has been received (quick-ack initialised) */
-    bool persisting;       /* the persist timer has fired since the window closed */
-    int so_error;          /* pending error for the application (enum ts_err) */
+    uint8_t ka_probes;    /* keep-alive probes sent without an answer */
+    uint8_t unacked_segs; /* in-order segments received since our last ACK */
+    uint8_t probes_out;   /* zero-window probes sent without an ACK since */
+    uint8_t quickacks;    /* Linux quick-ack mode: ACKs still sent at once */
+    bool pingpong;        /* Linux interactive mode: ACKs wait for a reply */
+    bool delack_started;  /* data has been received (quick-ack initialised) */
+    bool persisting;      /* the persist timer has fired since the window closed */
+    int so_error;         /* pending error for the application (enum ts_err) */
 
     /* Send sequence space, RFC 9293 3.3.1 */
     tcp_seq iss;
     tcp_seq snd_una;
     tcp_seq snd_nxt;
-    tcp_seq snd_max;       /* highest sequence sent (SND.NXT before a rewind) */
+    tcp_seq snd_max; /* highest sequence sent (SND.NXT before a rewind) */
     tcp_seq snd_wl1;
     tcp_seq snd_wl2;
     uint32_t snd_wnd;
     uint32_t max_snd_wnd;
-    uint64_t snd_una_off;  /* stream offset of the first unacknowledged data octet */
-    uint64_t snd_written;  /* octets the application has written in total */
+    uint64_t snd_una_off; /* stream offset of the first unacknowledged data octet */
+    uint64_t snd_written; /* octets the application has written in total */
     uint32_t sndbuf;
 
     /* Receive sequence space */
     tcp_seq irs;
     tcp_seq rcv_nxt;
-    tcp_seq rcv_adv;       /* right edge we advertised: never moves left */
-    uint64_t rcv_off;      /* stream offset expected at RCV.NXT */
-    uint64_t rcv_queued;   /* in-order octets not yet read */
-    uint64_t rcv_total;    /* in-order octets received */
-    uint64_t rcv_bad;      /* octets whose offset did not match (must stay 0) */
-    uint32_t rcv_unacked;  /* in-order octets received since our last ACK */
+    tcp_seq rcv_adv;      /* right edge we advertised: never moves left */
+    uint64_t rcv_off;     /* stream offset expected at RCV.NXT */
+    uint64_t rcv_queued;  /* in-order octets not yet read */
+    uint64_t rcv_total;   /* in-order octets received */
+    uint64_t rcv_bad;     /* octets whose offset did not match (must stay 0) */
+    uint32_t rcv_unacked; /* in-order octets received since our last ACK */
     sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
@@ -144,12 +144,12 @@ struct tcb {
     uint32_t mss;
 
     /* Retransmission timer, RFC 6298 */
-    sim_time_t srtt;       /* 0 = no sample yet */
+    sim_time_t srtt; /* 0 = no sample yet */
     sim_time_t rttvar;
     sim_time_t rto;
     sim_time_t rtt_start;
     tcp_seq rtt_seq;
-    uint32_t retransmits;  /* consecutive timeouts of the current segment */
+    uint32_t retransmits;       /* consecutive timeouts of the current segment */
     sim_time_t first_rexmit_at; /* for TCP_USER_TIMEOUT */
     sim_time_t persist_since;   /* first persist expiry (Linux icsk_probes_tstamp) */
     sim_time_t last_challenge_ack;
@@ -158,10 +158,10 @@ struct tcb {
     uint32_t cwnd;
     uint32_t ssthresh;
     tcp_seq recover;
-    uint32_t bytes_acked;  /* congestion-avoidance accumulator */
+    uint32_t bytes_acked;        /* congestion-avoidance accumulator */
     const struct tcp_cc_ops *cc; /* newreno or cubic, from tcp_params */
     struct tcp_cubic cubic;
-    uint64_t cc_traced;    /* hash of the values in the last cc event (0 = none) */
+    uint64_t cc_traced; /* hash of the values in the last cc event (0 = none) */
 
     /* Options per socket */
     sim_time_t linger_time;
@@ -172,20 +172,20 @@ struct tcb {
     sim_time_t last_rcv_time; /* keep-alive idle reference */
 
     /* Timers, embedded: arming never allocates */
-    struct sim_timer rtx_timer;    /* retransmission, SYN, persist */
+    struct sim_timer rtx_timer; /* retransmission, SYN, persist */
     struct sim_timer delack_timer;
     struct sim_timer aux_timer;    /* keepalive / fin-wait-2 / time-wait */
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
     bool rtx_is_persist;
-    bool r1_noted;         /* R1 (RFC 9293 3.8.3) reported for the current segment */
-    uint8_t notify_pending;        /* enum tcb_notify bits */
+    bool r1_noted;          /* R1 (RFC 9293 3.8.3) reported for the current segment */
+    uint8_t notify_pending; /* enum tcb_notify bits */
     int notify_err;
 
     /* Reassembly */
     struct ooo_range *ooo;
     uint8_t ooo_count;
-    uint32_t ooo_stamp;    /* last stamp given to an out-of-order arrival */
+    uint32_t ooo_stamp; /* last stamp given to an out-of-order arrival */
 
     /* SACK scoreboard (RFC 6675), allocated at the first SACK block and
      * freed once nothing above SND.UNA is SACKed and recovery is over. */
@@ -211,11 +211,11 @@ struct tcb {
  * and the TCB is freed, so tens of thousands of TIME_WAIT sockets cost about
  * 150 bytes each. */
 struct tcp_tw {
-    struct tcp_tw *q_prev;  /* the host's expiry queue (host->tw_head) */
+    struct tcp_tw *q_prev; /* the host's expiry queue (host->tw_head) */
     struct tcp_tw *q_next;
-    sim_time_t expires;     /* 2MSL (RFC 9293 3.10.8 TIME-WAIT TIMEOUT) */
+    sim_time_t expires; /* 2MSL (RFC 9293 3.10.8 TIME-WAIT TIMEOUT) */
     struct host *host;
-    struct tcb *husk;       /* the application's socket, if it still holds one */
+    struct tcb *husk; /* the application's socket, if it still holds one */
     sim_time_t last_challenge_ack;
     uint32_t id;
     uint32_t remote_addr;
@@ -223,14 +223,14 @@ struct tcp_tw {
     uint16_t remote_port;
     tcp_seq snd_nxt;
     tcp_seq rcv_nxt;
-    uint32_t rcv_wnd;       /* receive window (octets) at entry, re-advertised */
-    uint32_t max_snd_wnd;   /* RFC 5961 5.2 ACK acceptability */
+    uint32_t rcv_wnd;     /* receive window (octets) at entry, re-advertised */
+    uint32_t max_snd_wnd; /* RFC 5961 5.2 ACK acceptability */
     uint32_t ts_recent;
     sim_time_t ts_recent_stamp; /* when TS.Recent was last updated (tcp_tw_reuse) */
     uint8_t rcv_wscale;
     bool ts_ok;
-    bool reuseaddr;         /* SO_REUSEADDR: no bind conflict with a new listener */
-    bool dest_counted;      /* counted in its destination's ports in use */
+    bool reuseaddr;    /* SO_REUSEADDR: no bind conflict with a new listener */
+    bool dest_counted; /* counted in its destination's ports in use */
 };
 
 /* Stream offset of the data octet at sequence number `seq` (our SYN, while
@@ -258,24 +258,23 @@ void tcp_return_to_listen(struct tcb *tcb);
 void tcp_drop(struct tcb *tcb, int err);
 sim_time_t tcp_now(const struct tcb *tcb);
 const struct tcp_params *tcb_params(const struct tcb *tcb);
-void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer,
-                     enum trace_timer_action action, sim_time_t expires);
+void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer, enum trace_timer_action action,
+                     sim_time_t expires);
 void tcp_trace_note(struct tcb *tcb, const char *text);
 /* The same events for a connection known by host and id only (TIME_WAIT). */
 void tcp_trace_conn_timer(struct host *host, uint32_t conn, enum trace_timer_kind timer,
                           enum trace_timer_action action, sim_time_t expires);
 void tcp_trace_conn_note(struct host *host, uint32_t conn, const char *text);
-void tcp_trace_conn_state(struct host *host, uint32_t conn, enum tcp_state from,
-                          enum tcp_state to);
+void tcp_trace_conn_state(struct host *host, uint32_t conn, enum tcp_state from, enum tcp_state to);
 void tcp_trace_app(struct tcb *tcb, const char *call, int ret, int64_t value);
 void tcp_trace_cc(struct tcb *tcb);
 tcp_seq tcp_new_isn(struct host *host);
 
 /* tcp_output.c */
-void tcp_output(struct tcb *tcb);            /* send what windows allow */
-void tcp_send_ack(struct tcb *tcb);          /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
+void tcp_output(struct tcb *tcb);                    /* send what windows allow */
+void tcp_send_ack(struct tcb *tcb);                  /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 void tcp_send_syn(struct tcb *tcb, uint32_t rexmit); /* SYN or SYN,ACK by state */
-void tcp_send_rst(struct tcb *tcb);          /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */
+void tcp_send_rst(struct tcb *tcb);                  /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */
 void tcp_send_keepalive(struct tcb *tcb);
 void tcp_send_zero_window_probe(struct tcb *tcb);
 bool tcp_sws_send_ok(uint32_t len, uint64_t unsent, uint32_t mss, uint32_t max_snd_wnd);
@@ -340,27 +339,26 @@ uint32_t tcp_cookie_check(const struct host *host, const struct tcp_segment *ack
 /* tcp_timer.c */
 void tcp_timers_init(struct tcb *tcb);
 void tcp_timers_cancel_all(struct tcb *tcb);
-void tcp_arm_rexmit(struct tcb *tcb);        /* (re)start at the current RTO */
+void tcp_arm_rexmit(struct tcb *tcb); /* (re)start at the current RTO */
 void tcp_stop_rexmit(struct tcb *tcb);
 void tcp_arm_delack(struct tcb *tcb);
 void tcp_stop_delack(struct tcb *tcb);
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after);
 void tcp_stop_aux(struct tcb *tcb);
-void tcp_arm_keepalive(struct tcb *tcb);     /* idle timer if SO_KEEPALIVE */
+void tcp_arm_keepalive(struct tcb *tcb); /* idle timer if SO_KEEPALIVE */
 void tcp_enter_time_wait(struct tcb *tcb);
 
 /* tcp_timewait.c */
 void tcp_tw_queue_init(struct host *host);
-void tcp_tw_enter(struct tcb *tcb);          /* the TCB, already in TIME_WAIT, moves out */
+void tcp_tw_enter(struct tcb *tcb); /* the TCB, already in TIME_WAIT, moves out */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg);
-void tcp_tw_close(struct tcp_tw *tw);        /* TIME_WAIT -> CLOSED, record freed */
-void tcp_tw_free(struct tcp_tw *tw);         /* host teardown only: frees, silent */
-void tcp_tw_discard(struct tcp_tw *tw);      /* leaves the table, silent; husk stays */
-void tcp_tw_release_husk(struct tcb *husk);  /* the application closed its socket */
+void tcp_tw_close(struct tcp_tw *tw);       /* TIME_WAIT -> CLOSED, record freed */
+void tcp_tw_free(struct tcp_tw *tw);        /* host teardown only: frees, silent */
+void tcp_tw_discard(struct tcp_tw *tw);     /* leaves the table, silent; husk stays */
+void tcp_tw_release_husk(struct tcb *husk); /* the application closed its socket */
 
 /* tcp_persist.c */
-sim_time_t tcp_persist_interval(const struct tcp_params *params, sim_time_t rto,
-                                uint32_t backoff);
+sim_time_t tcp_persist_interval(const struct tcp_params *params, sim_time_t rto, uint32_t backoff);
 void tcp_arm_persist(struct tcb *tcb);
 void tcp_persist_timeout(struct tcb *tcb);
 /* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */

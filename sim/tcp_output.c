@@ -208,8 +208,8 @@ bool tcp_nagle_holds(const struct tcb *tcb, uint32_t len, uint32_t flight, bool 
 
 static bool can_send_data(enum tcp_state s)
 {
-    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT1 ||
-           s == TCP_CLOSING || s == TCP_LAST_ACK;
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT1 || s == TCP_CLOSING ||
+           s == TCP_LAST_ACK;
 }
 
 /* Builds and sends data (and/or FIN) starting at `seq`, which may be below
@@ -249,9 +249,9 @@ static void emit_data(struct tcb *tcb, tcp_seq seq, uint32_t len, bool fin, uint
 
 /* Sends one segment starting at SND.NXT if the windows, Nagle (RFC 9293
  * 3.7.4) and the sender's silly-window rule (3.8.6.2.1) allow (`force`:
- * the windows only); returns whether it sent. The congestion window limits the pipe (RFC 6675: equal
- * to FlightSize unless SACK recovery is on); the peer's window limits the
- * right edge. Going back N after an RTO skips what the peer SACKed. */
+ * the windows only); returns whether it sent. The congestion window limits the pipe (RFC 6675:
+ * equal to FlightSize unless SACK recovery is on); the peer's window limits the right edge. Going
+ * back N after an RTO skips what the peer SACKed. */
 static bool send_one(struct tcb *tcb, uint32_t rexmit_why, bool force)
 {
     if (tcb->sb && seq_lt(tcb->snd_nxt, tcb->snd_max))

@@ -112,10 +112,10 @@ static void tcp_params_linux(struct tcp_params *p)
     p->delack_time = SIM_MS(40); /* TCP_DELACK_MIN */
     p->quickacks = 16;           /* TCP_MAX_QUICKACKS */
 
-    p->initial_cwnd_segments = 10; /* TCP_INIT_CWND (RFC 6928) */
+    p->initial_cwnd_segments = 10;        /* TCP_INIT_CWND (RFC 6928) */
     p->congestion_control = TCP_CC_CUBIC; /* tcp_congestion_control = cubic (since 2.6.19) */
-    p->persist_min = SIM_MS(200);  /* TCP_RTO_MIN */
-    p->persist_max = SIM_S(120);   /* TCP_RTO_MAX */
+    p->persist_min = SIM_MS(200);         /* TCP_RTO_MIN */
+    p->persist_max = SIM_S(120);          /* TCP_RTO_MAX */
 
     p->tw_reuse = false;        /* tcp_tw_reuse = 2 (loopback only): off here */
     p->max_tw_buckets = 262144; /* tcp_max_tw_buckets */

@@ -71,11 +71,9 @@ bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to)
     case TCP_CLOSED: return to == TCP_LISTEN || to == TCP_SYN_SENT;
     case TCP_LISTEN: return to == TCP_SYN_RECV || to == TCP_SYN_SENT;
     case TCP_SYN_SENT: return to == TCP_SYN_RECV || to == TCP_ESTABLISHED;
-    case TCP_SYN_RECV:
-        return to == TCP_ESTABLISHED || to == TCP_FIN_WAIT1 || to == TCP_LISTEN;
+    case TCP_SYN_RECV: return to == TCP_ESTABLISHED || to == TCP_FIN_WAIT1 || to == TCP_LISTEN;
     case TCP_ESTABLISHED: return to == TCP_FIN_WAIT1 || to == TCP_CLOSE_WAIT;
-    case TCP_FIN_WAIT1:
-        return to == TCP_FIN_WAIT2 || to == TCP_CLOSING || to == TCP_TIME_WAIT;
+    case TCP_FIN_WAIT1: return to == TCP_FIN_WAIT2 || to == TCP_CLOSING || to == TCP_TIME_WAIT;
     case TCP_FIN_WAIT2: return to == TCP_TIME_WAIT;
     case TCP_CLOSE_WAIT: return to == TCP_LAST_ACK;
     case TCP_CLOSING: return to == TCP_TIME_WAIT;
@@ -242,8 +240,7 @@ static void notify_fire(struct engine *engine, struct sim_timer *timer)
         if (app->close_done)
             app->close_done(app->ctx, tcb, tcb->notify_err);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -271,8 +268,8 @@ static void emit_timer(struct host *host, uint32_t conn, enum trace_timer_kind t
     tracer_emit(&host->net->tracer, &ev);
 }
 
-void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer,
-                     enum trace_timer_action action, sim_time_t expires)
+void tcp_trace_timer(struct tcb *tcb, enum trace_timer_kind timer, enum trace_timer_action action,
+                     sim_time_t expires)
 {
     emit_timer(tcb->host, tcb->id, timer, action, expires, tcb->retransmits);
 }
@@ -298,8 +295,7 @@ void tcp_trace_note(struct tcb *tcb, const char *text)
     tcp_trace_conn_note(tcb->host, tcb->id, text);
 }
 
-void tcp_trace_conn_state(struct host *host, uint32_t conn, enum tcp_state from,
-                          enum tcp_state to)
+void tcp_trace_conn_state(struct host *host, uint32_t conn, enum tcp_state from, enum tcp_state to)
 {
     if (!tracer_active(&host->net->tracer))
         return;

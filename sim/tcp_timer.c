@@ -314,14 +314,11 @@ static void aux_fire(struct engine *engine, struct sim_timer *timer)
     tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_FIRE, 0);
     tcb->aux = AUX_NONE;
     switch (kind) {
-    case AUX_KEEPALIVE:
-        keepalive_timeout(tcb);
-        break;
+    case AUX_KEEPALIVE: keepalive_timeout(tcb); break;
     case AUX_FINWAIT2: /* Linux: the orphaned FIN_WAIT2 is simply discarded */
         tcp_close_tcb(tcb);
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

@@ -205,7 +205,6 @@ void tcp_tw_release_husk(struct tcb *husk)
     tcb_free(husk);
 }
 
-
 static void tw_send(struct tcp_tw *tw, uint8_t flags)
 {
     struct tcp_segment seg = {0};
@@ -260,8 +259,7 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
     bool seq_newer = seq_gt(seg->seq, tw->rcv_nxt);
     bool newer;
     if (tw->ts_ok && ts_new) /* A.1 newer TSval; A.2 equal TSval, higher SEQ */
-        newer = seq_gt(seg->tsval, tw->ts_recent) ||
-                (seg->tsval == tw->ts_recent && seq_newer);
+        newer = seq_gt(seg->tsval, tw->ts_recent) || (seg->tsval == tw->ts_recent && seq_newer);
     else if (ts_new)
         newer = true; /* B.1 */
     else

@@ -63,9 +63,8 @@ const char *trace_seg_dir_name(enum trace_seg_dir dir)
 
 void trace_format_addr(uint32_t addr, char out[16])
 {
-    snprintf(out, 16, "%u.%u.%u.%u", (unsigned)(addr >> 24) & 0xff,
-             (unsigned)(addr >> 16) & 0xff, (unsigned)(addr >> 8) & 0xff,
-             (unsigned)addr & 0xff);
+    snprintf(out, 16, "%u.%u.%u.%u", (unsigned)(addr >> 24) & 0xff, (unsigned)(addr >> 16) & 0xff,
+             (unsigned)(addr >> 8) & 0xff, (unsigned)addr & 0xff);
 }
 
 /* TCP option kinds (RFC 9293 3.2, RFC 7323, RFC 2018). */
@@ -85,8 +84,7 @@ static size_t trace_put32(uint8_t *p, uint32_t v)
     return 4;
 }
 
-size_t trace_tcp_options_encode(const struct tcp_segment *seg,
-                                uint8_t out[TRACE_TCP_OPTIONS_MAX])
+size_t trace_tcp_options_encode(const struct tcp_segment *seg, uint8_t out[TRACE_TCP_OPTIONS_MAX])
 {
     size_t n = 0;
     if (seg->opts & TCP_OPT_MSS)
@@ -106,8 +104,8 @@ size_t trace_tcp_options_encode(const struct tcp_segment *seg,
                                       (uint32_t)TRACE_OPT_SACK_PERM << 8 | 2u);
     }
     if (seg->opts & TCP_OPT_WSCALE)
-        n += trace_put32(out + n, (uint32_t)TRACE_OPT_NOP << 24 | TRACE_OPT_WSCALE << 16 |
-                                      3u << 8 | seg->wscale);
+        n += trace_put32(out + n, (uint32_t)TRACE_OPT_NOP << 24 | TRACE_OPT_WSCALE << 16 | 3u << 8 |
+                                      seg->wscale);
     if ((seg->opts & TCP_OPT_SACK) && seg->nsack) {
         /* Linux tcp_options_write: NOP,NOP,SACK,len then the blocks; only
          * as many as fit in what is left of the 40 octets. */
@@ -128,8 +126,7 @@ static uint32_t trace_get32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-void trace_format_options(const struct tcp_segment *seg, bool with_nop, char *out,
-                          size_t size)
+void trace_format_options(const struct tcp_segment *seg, bool with_nop, char *out, size_t size)
 {
     trace_format_options_rel(seg, with_nop, 0, out, size);
 }

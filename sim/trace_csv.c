@@ -9,19 +9,20 @@
 #include "tcpsim/trace_sinks.h"
 
 /* The column order, one list for the header and the rows. */
-#define CSV_COLUMNS(X)                                                         \
-    X(T_NS, "t_ns") X(EV, "ev") X(HOST, "host") X(CONN, "conn") X(DIR, "dir") \
-    X(SRC, "src") X(DST, "dst") X(FLAGS, "flags") X(SEQ, "seq") X(ACK, "ack")  \
-    X(LEN, "len") X(WIN, "win") X(WHY, "why") X(FROM, "from") X(TO, "to")      \
-    X(TIMER, "timer") X(ACTION, "action") X(CALL, "call") X(RET, "ret")        \
-    X(CWND, "cwnd") X(SSTHRESH, "ssthresh") X(SRTT_NS, "srtt_ns")               \
+// clang-format off
+#define CSV_COLUMNS(X)                                                                             \
+    X(T_NS, "t_ns") X(EV, "ev") X(HOST, "host") X(CONN, "conn") X(DIR, "dir") X(SRC, "src")        \
+    X(DST, "dst") X(FLAGS, "flags") X(SEQ, "seq") X(ACK, "ack") X(LEN, "len") X(WIN, "win")        \
+    X(WHY, "why") X(FROM, "from") X(TO, "to") X(TIMER, "timer") X(ACTION, "action")                \
+    X(CALL, "call") X(RET, "ret") X(CWND, "cwnd") X(SSTHRESH, "ssthresh") X(SRTT_NS, "srtt_ns")    \
     X(RTO_NS, "rto_ns") X(TEXT, "text")
+// clang-format on
 
 enum csv_column {
 #define CSV_ENUM(id, name) CSV_##id,
     CSV_COLUMNS(CSV_ENUM)
 #undef CSV_ENUM
-    CSV_NCOLUMNS
+        CSV_NCOLUMNS
 };
 
 static const char *const csv_column_names[] = {
@@ -140,10 +141,7 @@ static void csv_emit(void *ctx, const struct trace_event *ev)
     csv_write_row(csv->out, row.cell);
 }
 
-static void csv_finish(void *ctx)
-{
-    fflush(((struct trace_csv *)ctx)->out);
-}
+static void csv_finish(void *ctx) { fflush(((struct trace_csv *)ctx)->out); }
 
 struct trace_csv *trace_csv_new(FILE *out)
 {
@@ -160,7 +158,4 @@ struct trace_sink trace_csv_sink(struct trace_csv *csv)
     return (struct trace_sink){.emit = csv_emit, .finish = csv_finish, .ctx = csv};
 }
 
-void trace_csv_free(struct trace_csv *csv)
-{
-    free(csv);
-}
+void trace_csv_free(struct trace_csv *csv) { free(csv); }

@@ -62,14 +62,13 @@ static void jsonl_seg(FILE *out, const struct trace_event *ev)
     trace_format_addr(seg->src_addr, src);
     trace_format_addr(seg->dst_addr, dst);
     segment_flag_letters(seg->flags, flags);
-    fprintf(out,
-            ",\"dir\":\"%s\",\"host\":", trace_seg_dir_name(ev->u.seg.dir));
+    fprintf(out, ",\"dir\":\"%s\",\"host\":", trace_seg_dir_name(ev->u.seg.dir));
     jsonl_string(out, ev->host);
     fprintf(out,
             ",\"conn\":%" PRIu32 ",\"src\":\"%s:%u\",\"dst\":\"%s:%u\",\"flags\":\"%s\""
             ",\"seq\":%" PRIu32 ",\"ack\":%" PRIu32 ",\"len\":%" PRIu32 ",\"win\":%u",
-            ev->conn, src, (unsigned)seg->src_port, dst, (unsigned)seg->dst_port, flags,
-            seg->seq, seg->ack, seg->len, (unsigned)seg->win);
+            ev->conn, src, (unsigned)seg->src_port, dst, (unsigned)seg->dst_port, flags, seg->seq,
+            seg->ack, seg->len, (unsigned)seg->win);
     if (ev->u.seg.dir == TRACE_DROP)
         jsonl_key_string(out, "why", ev->u.seg.why ? ev->u.seg.why : "unknown");
     if (seg->retransmit != SEG_FIRST)
@@ -143,10 +142,7 @@ static void jsonl_emit(void *ctx, const struct trace_event *ev)
     fputs("}\n", out);
 }
 
-static void jsonl_finish(void *ctx)
-{
-    fflush(((struct trace_jsonl *)ctx)->out);
-}
+static void jsonl_finish(void *ctx) { fflush(((struct trace_jsonl *)ctx)->out); }
 
 struct trace_jsonl *trace_jsonl_new(FILE *out)
 {
@@ -161,7 +157,4 @@ struct trace_sink trace_jsonl_sink(struct trace_jsonl *jsonl)
     return (struct trace_sink){.emit = jsonl_emit, .finish = jsonl_finish, .ctx = jsonl};
 }
 
-void trace_jsonl_free(struct trace_jsonl *jsonl)
-{
-    free(jsonl);
-}
+void trace_jsonl_free(struct trace_jsonl *jsonl) { free(jsonl); }

@@ -41,10 +41,7 @@ static void pcap_le16(FILE *out, uint16_t v)
     fwrite(b, 1, sizeof b, out);
 }
 
-static void pcap_be16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
-}
+static void pcap_be16(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
 
 static void pcap_be32(uint8_t *p, uint32_t v)
 {
@@ -128,8 +125,7 @@ static bool pcap_captures(const struct trace_pcap *pcap, const struct trace_even
         return false;
     if (!pcap->capture_host) /* the wire: each segment once, as it leaves */
         return ev->u.seg.dir == TRACE_TX;
-    return ev->u.seg.dir != TRACE_DROP && ev->host &&
-           strcmp(ev->host, pcap->capture_host) == 0;
+    return ev->u.seg.dir != TRACE_DROP && ev->host && strcmp(ev->host, pcap->capture_host) == 0;
 }
 
 static void pcap_emit(void *ctx, const struct trace_event *ev)
@@ -146,10 +142,7 @@ static void pcap_emit(void *ctx, const struct trace_event *ev)
     fwrite(pcap->packet, 1, len, pcap->out);
 }
 
-static void pcap_finish(void *ctx)
-{
-    fflush(((struct trace_pcap *)ctx)->out);
-}
+static void pcap_finish(void *ctx) { fflush(((struct trace_pcap *)ctx)->out); }
 
 struct trace_pcap *trace_pcap_new(FILE *out, const char *capture_host)
 {

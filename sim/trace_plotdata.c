@@ -28,7 +28,7 @@ static void *pd_push(void **items, size_t *count, size_t *cap, size_t size)
     memset(slot, 0, size);
     return slot;
 }
-#define PD_PUSH(pd, name) \
+#define PD_PUSH(pd, name)                                                                          \
     pd_push((void **)&(pd)->name, &(pd)->name##_count, &(pd)->name##_cap, sizeof *(pd)->name)
 
 static int pd_host_of_addr(const struct trace_plotdata *pd, uint32_t addr)
@@ -62,9 +62,9 @@ static struct pd_flow *pd_flow(struct trace_plotdata *pd, const struct tcp_segme
 
 static bool pd_same(const struct pd_seg *a, const struct tcp_segment *s)
 {
-    return a->src_addr == s->src_addr && a->dst_addr == s->dst_addr &&
-           a->src_port == s->src_port && a->dst_port == s->dst_port && a->seq == s->seq &&
-           a->ack == s->ack && a->flags == s->flags && a->len == s->len;
+    return a->src_addr == s->src_addr && a->dst_addr == s->dst_addr && a->src_port == s->src_port &&
+           a->dst_port == s->dst_port && a->seq == s->seq && a->ack == s->ack &&
+           a->flags == s->flags && a->len == s->len;
 }
 
 static struct pd_seg *pd_new_seg(struct trace_plotdata *pd, const struct trace_event *ev)
@@ -183,9 +183,11 @@ static void pd_emit(void *ctx, const struct trace_event *ev)
             pd->oom = true;
             return;
         }
-        *st = (struct pd_state){.t = ev->t, .ord = pd->ord,
+        *st = (struct pd_state){.t = ev->t,
+                                .ord = pd->ord,
                                 .host = (uint8_t)pd_host_of_name(pd, ev->host),
-                                .from = (uint8_t)ev->u.state.from, .to = (uint8_t)ev->u.state.to,
+                                .from = (uint8_t)ev->u.state.from,
+                                .to = (uint8_t)ev->u.state.to,
                                 .conn = ev->conn};
     } else if (ev->kind == TRACE_CC) {
         struct pd_cc *c = PD_PUSH(pd, ccs);
@@ -193,10 +195,14 @@ static void pd_emit(void *ctx, const struct trace_event *ev)
             pd->oom = true;
             return;
         }
-        *c = (struct pd_cc){.t = ev->t, .host = (uint8_t)pd_host_of_name(pd, ev->host),
-                            .conn = ev->conn, .cwnd = ev->u.cc.cwnd,
-                            .ssthresh = ev->u.cc.ssthresh, .flight = ev->u.cc.flight,
-                            .srtt = ev->u.cc.srtt, .rto = ev->u.cc.rto};
+        *c = (struct pd_cc){.t = ev->t,
+                            .host = (uint8_t)pd_host_of_name(pd, ev->host),
+                            .conn = ev->conn,
+                            .cwnd = ev->u.cc.cwnd,
+                            .ssthresh = ev->u.cc.ssthresh,
+                            .flight = ev->u.cc.flight,
+                            .srtt = ev->u.cc.srtt,
+                            .rto = ev->u.cc.rto};
     }
 }
 

@@ -59,8 +59,8 @@ static size_t text_isn_hash(const struct text_isn *k)
 
 static bool text_isn_same(const struct text_isn *a, const struct text_isn *b)
 {
-    return a->src_addr == b->src_addr && a->dst_addr == b->dst_addr &&
-           a->src_port == b->src_port && a->dst_port == b->dst_port;
+    return a->src_addr == b->src_addr && a->dst_addr == b->dst_addr && a->src_port == b->src_port &&
+           a->dst_port == b->dst_port;
 }
 
 static struct text_isn *text_isn_slot(struct text_isn *table, size_t cap,
@@ -96,8 +96,8 @@ static struct text_isn *text_isn_lookup(struct trace_text *text, const struct te
 }
 
 /* Sets *seq and *ack to the numbers tcpdump would print for `seg`. */
-static void text_shown_seq(struct trace_text *text, const struct tcp_segment *seg,
-                           tcp_seq *seq, tcp_seq *ack)
+static void text_shown_seq(struct trace_text *text, const struct tcp_segment *seg, tcp_seq *seq,
+                           tcp_seq *ack)
 {
     *seq = seg->seq;
     *ack = seg->ack;
@@ -151,7 +151,8 @@ static void text_begin(struct trace_text *text, const struct trace_event *ev)
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static void text_explain(struct trace_text *text, const char *fmt, ...)
+static void
+text_explain(struct trace_text *text, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -207,8 +208,8 @@ static const char *text_drop_reason(const char *why)
     return "this segment was dropped";
 }
 
-static void text_explain_seg(struct trace_text *text, const struct trace_event *ev,
-                             tcp_seq seq, tcp_seq ack)
+static void text_explain_seg(struct trace_text *text, const struct trace_event *ev, tcp_seq seq,
+                             tcp_seq ack)
 {
     const struct tcp_segment *seg = ev->u.seg.seg;
     const char *h = text_host(ev);
@@ -219,49 +220,70 @@ static void text_explain_seg(struct trace_text *text, const struct trace_event *
     switch (seg->retransmit) {
     case SEG_FIRST: break;
     case SEG_REXMIT_RTO:
-        text_explain(text, "%s's retransmission timer expired with no ACK, so it sends this "
-                           "segment again", h);
+        text_explain(text,
+                     "%s's retransmission timer expired with no ACK, so it sends this "
+                     "segment again",
+                     h);
         return;
     case SEG_REXMIT_FAST:
-        text_explain(text, "%s got three duplicate ACKs, a sign this segment was lost, and "
-                           "resends it without waiting for the timer (fast retransmit)", h);
+        text_explain(text,
+                     "%s got three duplicate ACKs, a sign this segment was lost, and "
+                     "resends it without waiting for the timer (fast retransmit)",
+                     h);
         return;
     case SEG_PROBE_KEEPALIVE:
-        text_explain(text, "%s has heard nothing for a long time and sends a keepalive probe "
-                           "to check that the peer is still there", h);
+        text_explain(text,
+                     "%s has heard nothing for a long time and sends a keepalive probe "
+                     "to check that the peer is still there",
+                     h);
         return;
     case SEG_PROBE_ZERO_WINDOW:
-        text_explain(text, "the peer's receive window is zero: %s sends a probe to learn "
-                           "when it opens again", h);
+        text_explain(text,
+                     "the peer's receive window is zero: %s sends a probe to learn "
+                     "when it opens again",
+                     h);
         return;
-    default:
-        text_explain(text, "%s sends this segment again", h);
-        return;
+    default: text_explain(text, "%s sends this segment again", h); return;
     }
     if (seg->flags & TCP_RST)
-        text_explain(text, "%s resets the connection: RST aborts it at once, without the "
-                           "orderly FIN exchange", h);
+        text_explain(text,
+                     "%s resets the connection: RST aborts it at once, without the "
+                     "orderly FIN exchange",
+                     h);
     else if ((seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
-        text_explain(text, "%s asks to open a connection: SYN with its initial sequence "
-                           "number", h);
+        text_explain(text,
+                     "%s asks to open a connection: SYN with its initial sequence "
+                     "number",
+                     h);
     else if (seg->flags & TCP_SYN)
-        text_explain(text, "%s accepts: its SYN-ACK acknowledges the peer's SYN and carries "
-                           "its own initial sequence number", h);
+        text_explain(text,
+                     "%s accepts: its SYN-ACK acknowledges the peer's SYN and carries "
+                     "its own initial sequence number",
+                     h);
     else if ((seg->flags & TCP_FIN) && seg->len)
-        text_explain(text, "%s sends its last %" PRIu32 " bytes with a FIN: it has no more "
-                           "data to send", h, seg->len);
+        text_explain(text,
+                     "%s sends its last %" PRIu32 " bytes with a FIN: it has no more "
+                     "data to send",
+                     h, seg->len);
     else if (seg->flags & TCP_FIN)
-        text_explain(text, "%s has no more data to send: its FIN closes its direction of the "
-                           "connection (it can still receive)", h);
+        text_explain(text,
+                     "%s has no more data to send: its FIN closes its direction of the "
+                     "connection (it can still receive)",
+                     h);
     else if (seg->len)
-        text_explain(text, "%s sends %" PRIu32 " bytes of data, sequence numbers %" PRIu32
-                           " to %" PRIu32, h, seg->len, seq, seq + seg->len - 1);
+        text_explain(text,
+                     "%s sends %" PRIu32 " bytes of data, sequence numbers %" PRIu32 " to %" PRIu32,
+                     h, seg->len, seq, seq + seg->len - 1);
     else if ((seg->flags & TCP_ACK) && seg->win == 0)
-        text_explain(text, "%s acknowledges and advertises a zero window: its receive buffer "
-                           "is full, so the peer must stop sending", h);
+        text_explain(text,
+                     "%s acknowledges and advertises a zero window: its receive buffer "
+                     "is full, so the peer must stop sending",
+                     h);
     else if (seg->flags & TCP_ACK)
-        text_explain(text, "%s acknowledges everything the peer sent before sequence number "
-                           "%" PRIu32, h, ack);
+        text_explain(text,
+                     "%s acknowledges everything the peer sent before sequence number "
+                     "%" PRIu32,
+                     h, ack);
     else
         text_explain(text, "%s sends an empty segment", h);
 }
@@ -340,13 +362,17 @@ static void text_explain_state(struct trace_text *text, const struct trace_event
     switch (ev->u.state.to) {
     case TCP_CLOSED:
         if (from == TCP_TIME_WAIT)
-            text_explain(text, "2MSL has passed: %s forgets the connection and its port can be "
-                               "used again", h);
+            text_explain(text,
+                         "2MSL has passed: %s forgets the connection and its port can be "
+                         "used again",
+                         h);
         else if (from == TCP_LAST_ACK)
             text_explain(text, "%s's FIN was acknowledged: the connection is fully closed", h);
         else if (from == TCP_SYN_SENT)
-            text_explain(text, "%s's attempt to open the connection ended without a "
-                               "connection", h);
+            text_explain(text,
+                         "%s's attempt to open the connection ended without a "
+                         "connection",
+                         h);
         else
             text_explain(text, "%s's connection is closed and its state released", h);
         break;
@@ -358,43 +384,56 @@ static void text_explain_state(struct trace_text *text, const struct trace_event
         break;
     case TCP_SYN_RECV:
         if (from == TCP_SYN_SENT)
-            text_explain(text, "both sides sent a SYN at once (simultaneous open): %s waits "
-                               "for the ACK of its own SYN", h);
+            text_explain(text,
+                         "both sides sent a SYN at once (simultaneous open): %s waits "
+                         "for the ACK of its own SYN",
+                         h);
         else
-            text_explain(text, "%s received a SYN and answered with a SYN-ACK; it waits for "
-                               "the final ACK of the three-way handshake", h);
+            text_explain(text,
+                         "%s received a SYN and answered with a SYN-ACK; it waits for "
+                         "the final ACK of the three-way handshake",
+                         h);
         break;
     case TCP_ESTABLISHED:
         if (from == TCP_SYN_SENT)
-            text_explain(text, "%s received the SYN-ACK and acknowledges it: the connection is "
-                               "open and data can flow", h);
+            text_explain(text,
+                         "%s received the SYN-ACK and acknowledges it: the connection is "
+                         "open and data can flow",
+                         h);
         else if (from == TCP_SYN_RECV)
-            text_explain(text, "%s received the last ACK of the three-way handshake: the "
-                               "connection is open", h);
+            text_explain(text,
+                         "%s received the last ACK of the three-way handshake: the "
+                         "connection is open",
+                         h);
         else
             text_explain(text, "%s's connection is open: data can flow both ways", h);
         break;
     case TCP_CLOSE_WAIT:
-        text_explain(text, "%s received the peer's FIN: the peer will send no more data, and "
-                           "%s's application should close its side too", h, h);
+        text_explain(text,
+                     "%s received the peer's FIN: the peer will send no more data, and "
+                     "%s's application should close its side too",
+                     h, h);
         break;
     case TCP_FIN_WAIT1:
         text_explain(text, "%s has sent its FIN and waits for it to be acknowledged", h);
         break;
     case TCP_CLOSING:
-        text_explain(text, "both sides sent a FIN at the same time: %s waits for the ACK of "
-                           "its own FIN", h);
+        text_explain(text,
+                     "both sides sent a FIN at the same time: %s waits for the ACK of "
+                     "its own FIN",
+                     h);
         break;
     case TCP_LAST_ACK:
         text_explain(text, "%s has sent its FIN after the peer's and waits for the last ACK", h);
         break;
     case TCP_FIN_WAIT2:
-        text_explain(text, "%s's FIN was acknowledged: it waits for the peer to close its side",
-                     h);
+        text_explain(text, "%s's FIN was acknowledged: it waits for the peer to close its side", h);
         break;
     case TCP_TIME_WAIT:
-        text_explain(text, "%s waits 2MSL so that late segments of this connection die out "
-                           "before the port is reused", h);
+        text_explain(text,
+                     "%s waits 2MSL so that late segments of this connection die out "
+                     "before the port is reused",
+                     h);
         break;
     case TCP_STATE_COUNT: break;
     }
@@ -416,32 +455,44 @@ static void text_explain_fire(struct trace_text *text, const struct trace_event 
     const char *h = text_host(ev);
     switch (ev->u.timer.timer) {
     case TRACE_TIMER_REXMIT:
-        text_explain(text, "no ACK came before the retransmission timeout: %s resends the "
-                           "oldest unacknowledged segment and doubles its timeout "
-                           "(RFC 6298 5.5)", h);
+        text_explain(text,
+                     "no ACK came before the retransmission timeout: %s resends the "
+                     "oldest unacknowledged segment and doubles its timeout "
+                     "(RFC 6298 5.5)",
+                     h);
         break;
     case TRACE_TIMER_PERSIST:
-        text_explain(text, "the peer's window is still zero: %s probes it, so a lost window "
-                           "update cannot stall the connection forever", h);
+        text_explain(text,
+                     "the peer's window is still zero: %s probes it, so a lost window "
+                     "update cannot stall the connection forever",
+                     h);
         break;
     case TRACE_TIMER_KEEPALIVE:
-        text_explain(text, "the connection has been idle for the keepalive time: %s checks "
-                           "whether the peer is still there", h);
+        text_explain(text,
+                     "the connection has been idle for the keepalive time: %s checks "
+                     "whether the peer is still there",
+                     h);
         break;
     case TRACE_TIMER_TIMEWAIT:
         text_explain(text, "2MSL has passed: %s's TIME_WAIT connection can be removed", h);
         break;
     case TRACE_TIMER_FINWAIT2:
-        text_explain(text, "the peer did not close its side in time: %s stops waiting in "
-                           "FIN_WAIT2", h);
+        text_explain(text,
+                     "the peer did not close its side in time: %s stops waiting in "
+                     "FIN_WAIT2",
+                     h);
         break;
     case TRACE_TIMER_DELACK:
-        text_explain(text, "the delayed-ACK timer expired: %s sends the ACK it was holding "
-                           "back", h);
+        text_explain(text,
+                     "the delayed-ACK timer expired: %s sends the ACK it was holding "
+                     "back",
+                     h);
         break;
     case TRACE_TIMER_LINGER:
-        text_explain(text, "the linger time ran out: %s stops waiting for its data to be "
-                           "acknowledged", h);
+        text_explain(text,
+                     "the linger time ran out: %s stops waiting for its data to be "
+                     "acknowledged",
+                     h);
         break;
     }
 }
@@ -471,8 +522,10 @@ static void text_timer(struct trace_text *text, const struct trace_event *ev)
     if (ev->u.timer.action == TRACE_TIMER_FIRE)
         text_explain_fire(text, ev);
     else if (ev->u.timer.action == TRACE_TIMER_SET)
-        text_explain(text, "%s starts its %s timer: it fires then unless it is cancelled "
-                           "first", text_host(ev), name);
+        text_explain(text,
+                     "%s starts its %s timer: it fires then unless it is cancelled "
+                     "first",
+                     text_host(ev), name);
     else
         text_explain(text, "%s stops its %s timer: what it was waiting for has happened",
                      text_host(ev), name);
@@ -507,11 +560,13 @@ static void text_app(struct trace_text *text, const struct trace_event *ev)
         text_explain(text, "the application on %s called %s() and got %s: %s", h, call,
                      ts_err_name(ev->u.app.ret), text_err_why(ev->u.app.ret));
     else if (ev->u.app.value == 0 && strcmp(call, "recv") == 0)
-        text_explain(text, "recv() returned 0 on %s: the peer closed its side, so this is the "
-                           "end of the data", h);
+        text_explain(text,
+                     "recv() returned 0 on %s: the peer closed its side, so this is the "
+                     "end of the data",
+                     h);
     else if (ev->u.app.value != 0)
-        text_explain(text, "the application on %s called %s(), which handled %" PRId64
-                           " bytes", h, call, ev->u.app.value);
+        text_explain(text, "the application on %s called %s(), which handled %" PRId64 " bytes", h,
+                     call, ev->u.app.value);
     else
         text_explain(text, "the application on %s called %s(), which succeeded", h, call);
 }
@@ -545,13 +600,16 @@ static void text_cc(struct trace_text *text, const struct trace_event *ev)
     if (!text->opt.explain)
         return;
     if (ev->u.cc.cwnd < ev->u.cc.ssthresh)
-        text_explain(text, "%s may have cwnd bytes unacknowledged; cwnd is below ssthresh, so "
-                           "it is in slow start and cwnd grows by about a segment per ACK",
+        text_explain(text,
+                     "%s may have cwnd bytes unacknowledged; cwnd is below ssthresh, so "
+                     "it is in slow start and cwnd grows by about a segment per ACK",
                      text_host(ev));
     else
-        text_explain(text, "%s may have cwnd bytes unacknowledged; cwnd has reached ssthresh, "
-                           "so it is in congestion avoidance and cwnd grows by about a "
-                           "segment per round trip", text_host(ev));
+        text_explain(text,
+                     "%s may have cwnd bytes unacknowledged; cwnd has reached ssthresh, "
+                     "so it is in congestion avoidance and cwnd grows by about a "
+                     "segment per round trip",
+                     text_host(ev));
 }
 
 /* ---- the sink --------------------------------------------------------- */
@@ -584,10 +642,7 @@ static void text_emit(void *ctx, const struct trace_event *ev)
     }
 }
 
-static void text_finish(void *ctx)
-{
-    fflush(((struct trace_text *)ctx)->out);
-}
+static void text_finish(void *ctx) { fflush(((struct trace_text *)ctx)->out); }
 
 struct trace_text *trace_text_new(FILE *out, const struct trace_text_options *options)
 {

@@ -74,9 +74,8 @@ static void views_show(void *ctx, sim_time_t now)
         const struct host *host = v->net->hosts[h];
         if (!host)
             continue;
-        fprintf(v->out, "--- %s at %lld.%06lld%s ---\n", host->name,
-                (long long)(now / SIM_S(1)), (long long)(now % SIM_S(1) / SIM_US(1)),
-                host->crashed ? " (crashed)" : "");
+        fprintf(v->out, "--- %s at %lld.%06lld%s ---\n", host->name, (long long)(now / SIM_S(1)),
+                (long long)(now % SIM_S(1) / SIM_US(1)), host->crashed ? " (crashed)" : "");
         if (netstat_write_host(v->out, host, &o) != 0)
             fputs("(out of memory)\n", v->out);
     }

@@ -34,23 +34,23 @@
 struct wl_app;
 
 struct wl_conn {
-    struct app_tag ref;        /* WL_CLIENT or WL_SERVER; first member */
-    uint32_t done;            /* client: responses received; server: sent */
-    uint64_t got;             /* octets of the message being received */
+    struct app_tag ref; /* WL_CLIENT or WL_SERVER; first member */
+    uint32_t done;      /* client: responses received; server: sent */
+    uint64_t got;       /* octets of the message being received */
     struct tcb *tcb;
     struct wl_app *app;
     struct wl_conn *prev, *next; /* the side's live list; `next` links the free list */
-    struct sim_timer timer;   /* client: think time; server: keep-alive idle timeout */
+    struct sim_timer timer;      /* client: think time; server: keep-alive idle timeout */
 };
 
 struct wl_app {
-    struct app_tag ref;        /* WL_LISTENER: the listener's user pointer */
+    struct app_tag ref; /* WL_LISTENER: the listener's user pointer */
     const struct scenario_workload *cfg;
     struct workloads *all;
     struct host *client, *server;
     struct tcb *listener;
     struct sim_timer listen_timer, open_timer, client_exit_timer, server_exit_timer;
-    uint32_t attempts;        /* connects tried so far */
+    uint32_t attempts; /* connects tried so far */
     bool client_gone, server_gone;
     struct wl_conn *clients, *servers; /* live connections of each side */
     struct workload_stats stats;
@@ -66,7 +66,7 @@ struct workloads {
     struct net *net;
     struct wl_app *apps;
     size_t count;
-    struct app_tag closed;     /* user pointer of sockets a workload let go of */
+    struct app_tag closed; /* user pointer of sockets a workload let go of */
     struct wl_conn *free_list;
     struct wl_slab *slabs;
 };
@@ -148,8 +148,7 @@ static struct app_tag *ref_of(const struct tcb *tcb)
 static struct wl_conn *conn_of(const struct tcb *tcb)
 {
     struct app_tag *ref = ref_of(tcb);
-    return ref && (ref->kind == WL_CLIENT || ref->kind == WL_SERVER) ? (struct wl_conn *)ref
-                                                                      : NULL;
+    return ref && (ref->kind == WL_CLIENT || ref->kind == WL_SERVER) ? (struct wl_conn *)ref : NULL;
 }
 
 static void trace_failed_call(struct wl_app *app, struct host *host, const char *call, int err)

@@ -28,10 +28,10 @@ bool workload_released(struct tcb *tcb);
 
 /* Totals per workload (for tests and summaries). */
 struct workload_stats {
-    uint64_t opened;       /* connect() calls that returned 0 */
+    uint64_t opened;         /* connect() calls that returned 0 */
     uint64_t connect_errors; /* connect() failures (at once or later) */
-    uint64_t completed;    /* responses the clients received in full */
-    uint64_t served;       /* responses the server sent */
+    uint64_t completed;      /* responses the clients received in full */
+    uint64_t served;         /* responses the server sent */
 };
 const struct workload_stats *workload_stats(const struct workloads *w, size_t index);
 

@@ -269,8 +269,7 @@ static int ydoc_scalar(struct ydoc_builder *b, const yaml_event_t *ev)
 static int ydoc_event(struct ydoc_builder *b, const yaml_event_t *ev)
 {
     switch (ev->type) {
-    case YAML_STREAM_END_EVENT:
-        return 1;
+    case YAML_STREAM_END_EVENT: return 1;
     case YAML_DOCUMENT_START_EVENT:
         if (++b->documents > 1)
             return ydoc_fail(b, ev->start_mark,
@@ -279,18 +278,12 @@ static int ydoc_event(struct ydoc_builder *b, const yaml_event_t *ev)
     case YAML_ALIAS_EVENT:
         return ydoc_fail(b, ev->start_mark,
                          "aliases (*name) are not supported; write the value out");
-    case YAML_SCALAR_EVENT:
-        return ydoc_scalar(b, ev);
-    case YAML_SEQUENCE_START_EVENT:
-        return ydoc_open(b, YNODE_SEQ, ev->start_mark);
-    case YAML_MAPPING_START_EVENT:
-        return ydoc_open(b, YNODE_MAP, ev->start_mark);
+    case YAML_SCALAR_EVENT: return ydoc_scalar(b, ev);
+    case YAML_SEQUENCE_START_EVENT: return ydoc_open(b, YNODE_SEQ, ev->start_mark);
+    case YAML_MAPPING_START_EVENT: return ydoc_open(b, YNODE_MAP, ev->start_mark);
     case YAML_SEQUENCE_END_EVENT:
-    case YAML_MAPPING_END_EVENT:
-        b->depth--;
-        return 0;
-    default:
-        return 0;
+    case YAML_MAPPING_END_EVENT: b->depth--; return 0;
+    default: return 0;
     }
 }
 

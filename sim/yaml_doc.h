@@ -45,14 +45,8 @@ int ydoc_append(struct ynode *parent, struct ynode *child);
 
 /* Map access: the value for `key`, or NULL. */
 struct ynode *ydoc_get(const struct ynode *map, const char *key);
-static inline size_t ydoc_pairs(const struct ynode *map)
-{
-    return map->count / 2;
-}
-static inline struct ynode *ydoc_key(const struct ynode *map, size_t i)
-{
-    return map->kids[2 * i];
-}
+static inline size_t ydoc_pairs(const struct ynode *map) { return map->count / 2; }
+static inline struct ynode *ydoc_key(const struct ynode *map, size_t i) { return map->kids[2 * i]; }
 static inline struct ynode *ydoc_value(const struct ynode *map, size_t i)
 {
     return map->kids[2 * i + 1];

@@ -22,10 +22,10 @@ struct sim_timer;
 typedef void (*sim_timer_fn)(struct engine *engine, struct sim_timer *timer);
 
 struct sim_timer {
-    sim_time_t when;   /* due time, valid while armed */
-    uint64_t order;    /* arm counter: breaks ties between equal `when` */
+    sim_time_t when; /* due time, valid while armed */
+    uint64_t order;  /* arm counter: breaks ties between equal `when` */
     sim_timer_fn fire;
-    uint32_t slot;     /* 1-based heap position; 0 = not armed */
+    uint32_t slot; /* 1-based heap position; 0 = not armed */
 };
 
 struct engine {
@@ -38,14 +38,10 @@ struct engine {
     bool stopping;
 };
 
-#define container_of(ptr, type, member) \
-    ((type *)((char *)(ptr)-offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 void sim_timer_init(struct sim_timer *timer, sim_timer_fn fire);
-static inline bool sim_timer_armed(const struct sim_timer *timer)
-{
-    return timer->slot != 0;
-}
+static inline bool sim_timer_armed(const struct sim_timer *timer) { return timer->slot != 0; }
 
 /* 0 on success, TS_ENOMEM if the queue cannot grow. */
 int engine_init(struct engine *engine);
@@ -54,8 +50,7 @@ void engine_free(struct engine *engine);
 /* Arms (or re-arms) `timer` to fire at absolute time `when` (clamped to now).
  * Re-arming counts as a new arm for tie-breaking. Returns 0 or TS_ENOMEM. */
 int engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when);
-static inline int engine_arm_after(struct engine *engine, struct sim_timer *timer,
-                                   sim_time_t delay)
+static inline int engine_arm_after(struct engine *engine, struct sim_timer *timer, sim_time_t delay)
 {
     return engine_arm(engine, timer, engine->now + delay);
 }
@@ -68,10 +63,7 @@ void engine_cancel(struct engine *engine, struct sim_timer *timer);
  * finite and reached, now == until. Returns the number of events run. */
 uint64_t engine_run(struct engine *engine, sim_time_t until);
 void engine_stop(struct engine *engine);
-static inline sim_time_t engine_now(const struct engine *engine)
-{
-    return engine->now;
-}
+static inline sim_time_t engine_now(const struct engine *engine) { return engine->now; }
 /* Time of the earliest pending event, or SIM_TIME_NEVER. */
 sim_time_t engine_next_time(const struct engine *engine);
 

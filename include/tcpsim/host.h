@@ -22,8 +22,8 @@ struct tcb;
  * record (struct tcp_tw, tagged in the pointer's low bit: both are malloc'd,
  * so that bit is free). Deleted slots are tombstones cleaned on resize. */
 struct conn_slot {
-    uint64_t key;   /* remote address, remote port, local port */
-    uintptr_t ref;  /* 0 empty, 1 tombstone, else pointer | 1 for a TIME_WAIT record */
+    uint64_t key;  /* remote address, remote port, local port */
+    uintptr_t ref; /* 0 empty, 1 tombstone, else pointer | 1 for a TIME_WAIT record */
 };
 
 struct tcb_table {
@@ -51,14 +51,14 @@ struct host {
     struct app_ops app;
     bool crashed;
     struct rng isn_rng;
-    struct tcb_table conns;      /* connections, embryonic to TIME_WAIT */
-    struct tcb *all;             /* every TCB, including CLOSED ones the app holds */
-    struct tcb **listeners;      /* few: a plain array */
+    struct tcb_table conns; /* connections, embryonic to TIME_WAIT */
+    struct tcb *all;        /* every TCB, including CLOSED ones the app holds */
+    struct tcb **listeners; /* few: a plain array */
     uint32_t listener_count;
     uint32_t next_conn_id;
-    uint32_t next_port;          /* ephemeral port cursor */
+    uint32_t next_port;                    /* ephemeral port cursor */
     uint32_t state_count[TCP_STATE_COUNT]; /* sockets per state (netstat view) */
-    uint64_t tw_overflow;        /* TIME_WAIT sockets destroyed at tcp_max_tw_buckets */
+    uint64_t tw_overflow;                  /* TIME_WAIT sockets destroyed at tcp_max_tw_buckets */
     /* TIME_WAIT records in expiry order (they all last the same 2MSL, so a
      * new one goes at the tail) and the one engine timer for the head: a
      * host with 60,000 TIME_WAIT sockets keeps 1 timer in the engine, not
@@ -66,7 +66,7 @@ struct host {
     struct tcp_tw *tw_head;
     struct tcp_tw *tw_tail;
     struct sim_timer tw_timer;
-    struct host_dest *dests;     /* few (one per server port used): a plain array */
+    struct host_dest *dests; /* few (one per server port used): a plain array */
     uint32_t dest_count;
 };
 

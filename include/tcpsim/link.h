@@ -16,13 +16,13 @@
 #include "tcpsim/segment.h"
 
 struct link_params {
-    sim_time_t delay;      /* one-way propagation delay */
-    sim_time_t jitter;     /* extra delay drawn uniformly from [0, jitter] */
-    uint32_t loss_ppm;     /* Bernoulli loss, parts per million (1% = 10000) */
-    uint32_t dup_ppm;      /* duplication probability, parts per million */
-    uint64_t rate_bps;     /* serialisation rate; 0 = infinite */
-    uint32_t queue_limit;  /* max segments waiting for serialisation; 0 = unlimited */
-    bool loss_data_only;   /* random loss hits only segments carrying payload */
+    sim_time_t delay;     /* one-way propagation delay */
+    sim_time_t jitter;    /* extra delay drawn uniformly from [0, jitter] */
+    uint32_t loss_ppm;    /* Bernoulli loss, parts per million (1% = 10000) */
+    uint32_t dup_ppm;     /* duplication probability, parts per million */
+    uint64_t rate_bps;    /* serialisation rate; 0 = infinite */
+    uint32_t queue_limit; /* max segments waiting for serialisation; 0 = unlimited */
+    bool loss_data_only;  /* random loss hits only segments carrying payload */
 };
 
 /* A scripted drop: "the 3rd segment with flags SA in this direction between
@@ -30,13 +30,13 @@ struct link_params {
  * time is in [from, to) and, if min_len > 0, it carries >= min_len octets. */
 struct link_drop_rule {
     uint8_t flags_set;
-    uint8_t flags_mask;  /* 0 = any flags */
-    uint32_t nth;        /* drop only the nth match (1-based); 0 = every match */
-    uint32_t count;      /* with nth: drop this many consecutive matches from nth (default 1) */
+    uint8_t flags_mask; /* 0 = any flags */
+    uint32_t nth;       /* drop only the nth match (1-based); 0 = every match */
+    uint32_t count;     /* with nth: drop this many consecutive matches from nth (default 1) */
     uint32_t min_len;
     sim_time_t from;
-    sim_time_t to;       /* SIM_TIME_NEVER = open-ended */
-    uint32_t matched;    /* state: matches seen so far */
+    sim_time_t to;    /* SIM_TIME_NEVER = open-ended */
+    uint32_t matched; /* state: matches seen so far */
 };
 
 struct link_down {
@@ -54,8 +54,7 @@ enum link_drop_reason {
 const char *link_drop_reason_name(enum link_drop_reason why);
 
 typedef void (*link_deliver_fn)(void *ctx, const struct tcp_segment *seg);
-typedef void (*link_drop_fn)(void *ctx, const struct tcp_segment *seg,
-                             enum link_drop_reason why);
+typedef void (*link_drop_fn)(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why);
 
 struct link_flight; /* private: an in-flight segment and its delivery timer */
 
@@ -69,8 +68,8 @@ struct link {
     uint32_t rule_count;
     struct link_down *downs;
     uint32_t down_count;
-    sim_time_t busy_until;    /* serialisation: when the wire is free again */
-    uint32_t queued;          /* segments accepted but not yet serialised */
+    sim_time_t busy_until; /* serialisation: when the wire is free again */
+    uint32_t queued;       /* segments accepted but not yet serialised */
     struct link_flight *free_list;
     struct link_flight **blocks; /* allocation blocks, freed by link_free */
     uint32_t block_count;

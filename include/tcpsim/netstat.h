@@ -20,8 +20,8 @@ enum netstat_view {
 
 struct netstat_options {
     enum netstat_view view;
-    bool summary;     /* netstat: the per-state counts only, no rows */
-    size_t max_rows;  /* list at most this many sockets (0 = all); counts cover all */
+    bool summary;    /* netstat: the per-state counts only, no rows */
+    size_t max_rows; /* list at most this many sockets (0 = all); counts cover all */
 };
 
 /* "52sec", "1min59sec", "200ms", "9.501sec": a remaining time as iproute2's

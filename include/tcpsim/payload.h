@@ -15,9 +15,9 @@
 #include "tcpsim/segment.h"
 
 struct payload_chunk {
-    uint32_t addr;  /* sending host */
-    uint32_t conn;  /* sending connection id (unique within its host) */
-    uint64_t off;   /* stream offset of bytes[0] */
+    uint32_t addr; /* sending host */
+    uint32_t conn; /* sending connection id (unique within its host) */
+    uint64_t off;  /* stream offset of bytes[0] */
     uint32_t len;
     uint8_t *bytes;
 };

@@ -19,7 +19,7 @@ enum rng_stream {
     RNG_STREAM_ISN = 4096,      /* + host index */
     RNG_STREAM_PORT = 8192,     /* + host index */
     RNG_STREAM_WORKLOAD = 12288,
-    RNG_STREAM_FLOOD = 16384,   /* + step index */
+    RNG_STREAM_FLOOD = 16384, /* + step index */
 };
 
 void rng_seed(struct rng *rng, uint64_t seed, uint64_t stream);

@@ -19,12 +19,12 @@ struct src_pos {
 };
 
 struct scenario_host {
-    char *name;          /* "client" */
-    uint32_t addr;       /* IPv4, host order */
+    char *name;            /* "client" */
+    uint32_t addr;         /* IPv4, host order */
     struct tcp_params tcp; /* scenario tcp: + profile, then this host's tcp: overrides */
-    bool autoread;       /* app reads everything as it arrives (default true) */
-    bool close_on_eof;   /* app closes its socket when a read returns EOF (default false) */
-    uint32_t read_rate;  /* autoread pace, bytes/s; 0 = reads everything at once */
+    bool autoread;         /* app reads everything as it arrives (default true) */
+    bool close_on_eof;     /* app closes its socket when a read returns EOF (default false) */
+    uint32_t read_rate;    /* autoread pace, bytes/s; 0 = reads everything at once */
     struct src_pos pos;
 };
 
@@ -37,10 +37,10 @@ enum step_call {
     STEP_CLOSE,
     STEP_ABORT,
     STEP_SETSOCKOPT,
-    STEP_CRASH,   /* host stops sending/receiving (silently) */
-    STEP_REBOOT,  /* crashed host comes back with no connections */
-    STEP_INJECT,  /* a forged segment on a socket's 4-tuple (blind attacker) */
-    STEP_FLOOD,   /* spoofed SYNs that never complete (SYN flood) */
+    STEP_CRASH,  /* host stops sending/receiving (silently) */
+    STEP_REBOOT, /* crashed host comes back with no connections */
+    STEP_INJECT, /* a forged segment on a socket's 4-tuple (blind attacker) */
+    STEP_FLOOD,  /* spoofed SYNs that never complete (SYN flood) */
 };
 
 enum shutdown_how { SHUT_HOW_RD = 1, SHUT_HOW_WR = 2, SHUT_HOW_RDWR = 3 };
@@ -57,7 +57,7 @@ enum sockopt_bit {
     SOCKOPT_AUTOREAD = 1 << 7,
     SOCKOPT_RCVBUF = 1 << 8,
     SOCKOPT_SNDBUF = 1 << 9,
-    SOCKOPT_ACCEPT = 1 << 10, /* listener: the application calls accept() */
+    SOCKOPT_ACCEPT = 1 << 10,    /* listener: the application calls accept() */
     SOCKOPT_READ_RATE = 1 << 11, /* not a real socket option: the app's read pace */
     SOCKOPT_REUSEADDR = 1 << 12,
 };
@@ -80,22 +80,22 @@ struct sockopts {
 
 struct scenario_step {
     sim_time_t at;
-    int host;             /* index into scenario.hosts */
+    int host; /* index into scenario.hosts */
     enum step_call call;
-    char *sock;           /* socket name ("conn" by default; "listener" for listen) */
-    uint16_t port;        /* listen: local port; connect: remote port */
-    uint16_t local_port;  /* connect: 0 = ephemeral */
-    int peer;             /* connect: remote host index */
-    uint64_t bytes;       /* send / recv: octets (recv 0 = everything available) */
-    char *text;           /* send: literal octets (bytes = their count), or NULL */
+    char *sock;          /* socket name ("conn" by default; "listener" for listen) */
+    uint16_t port;       /* listen: local port; connect: remote port */
+    uint16_t local_port; /* connect: 0 = ephemeral */
+    int peer;            /* connect: remote host index */
+    uint64_t bytes;      /* send / recv: octets (recv 0 = everything available) */
+    char *text;          /* send: literal octets (bytes = their count), or NULL */
     enum shutdown_how how;
-    uint32_t backlog;     /* listen backlog (0 = somaxconn) */
-    struct sockopts opts; /* setsockopt, or options applied at connect/listen */
-    uint8_t inject_flags; /* inject: control bits of the forged segment */
-    int64_t seq_offset;   /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
-    uint32_t flood_count; /* flood: SYNs to send */
+    uint32_t backlog;          /* listen backlog (0 = somaxconn) */
+    struct sockopts opts;      /* setsockopt, or options applied at connect/listen */
+    uint8_t inject_flags;      /* inject: control bits of the forged segment */
+    int64_t seq_offset;        /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
+    uint32_t flood_count;      /* flood: SYNs to send */
     sim_time_t flood_interval; /* flood: time between them */
-    uint32_t spoof_addr;  /* flood: forged source address; 0 = random per SYN */
+    uint32_t spoof_addr;       /* flood: forged source address; 0 = random per SYN */
     struct src_pos pos;
 };
 
@@ -111,17 +111,18 @@ enum wl_close {
 
 struct scenario_workload {
     char *name;
-    int client, server;       /* host indexes */
-    uint16_t port;            /* the server application listens here at `start` */
-    uint32_t count;           /* connections the client opens */
-    sim_time_t start;         /* first connect (the server listens then) */
-    sim_time_t interval;      /* between connects (from interval: or rate:) */
-    uint64_t request;         /* octets per request */
-    uint64_t response;        /* octets per response */
-    uint32_t requests;        /* requests per connection (0: connect only) */
-    sim_time_t think;         /* client pause between a response and its next request */
+    int client, server;  /* host indexes */
+    uint16_t port;       /* the server application listens here at `start` */
+    uint32_t count;      /* connections the client opens */
+    sim_time_t start;    /* first connect (the server listens then) */
+    sim_time_t interval; /* between connects (from interval: or rate:) */
+    uint64_t request;    /* octets per request */
+    uint64_t response;   /* octets per response */
+    uint32_t requests;   /* requests per connection (0: connect only) */
+    sim_time_t think;    /* client pause between a response and its next request */
     enum wl_close close;
-    uint32_t max_requests;    /* server: close after N responses (MaxKeepAliveRequests); 0 = no limit */
+    uint32_t
+        max_requests; /* server: close after N responses (MaxKeepAliveRequests); 0 = no limit */
     sim_time_t idle_timeout;  /* server: close after this idle (KeepAliveTimeout); 0 = never */
     bool server_never_closes; /* the server application leaks its sockets (CLOSE_WAIT) */
     bool keepalive;           /* both applications set SO_KEEPALIVE */
@@ -141,14 +142,14 @@ struct scenario_fault {
 };
 
 enum expect_kind {
-    EXPECT_STATES,       /* HOST[.SOCK] states S1 S2 ... */
-    EXPECT_STATE_AT,     /* HOST[.SOCK] state at T is S */
-    EXPECT_FINAL_STATE,  /* HOST[.SOCK] final state is S */
-    EXPECT_RETURNS,      /* HOST[.SOCK] CALL returns RET */
-    EXPECT_TIME_IN,      /* HOST[.SOCK] in S for OP DURATION */
-    EXPECT_SEG_COUNT,    /* count HOST DIR FLAGS OP N [from T] [to T] */
-    EXPECT_SOCKETS_IN,   /* HOST sockets in S at T OP N */
-    EXPECT_CALL_COUNT,   /* count HOST CALL returns RET OP N [from T] [to T] */
+    EXPECT_STATES,      /* HOST[.SOCK] states S1 S2 ... */
+    EXPECT_STATE_AT,    /* HOST[.SOCK] state at T is S */
+    EXPECT_FINAL_STATE, /* HOST[.SOCK] final state is S */
+    EXPECT_RETURNS,     /* HOST[.SOCK] CALL returns RET */
+    EXPECT_TIME_IN,     /* HOST[.SOCK] in S for OP DURATION */
+    EXPECT_SEG_COUNT,   /* count HOST DIR FLAGS OP N [from T] [to T] */
+    EXPECT_SOCKETS_IN,  /* HOST sockets in S at T OP N */
+    EXPECT_CALL_COUNT,  /* count HOST CALL returns RET OP N [from T] [to T] */
 };
 
 enum expect_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
@@ -158,37 +159,37 @@ enum expect_rexmit { EXPECT_REXMIT_NONE, EXPECT_REXMIT_RTO, EXPECT_REXMIT_FAST, 
 
 struct expectation {
     enum expect_kind kind;
-    char *text;            /* the line as written, for messages */
+    char *text; /* the line as written, for messages */
     struct src_pos pos;
-    int host;              /* host index */
-    char *sock;            /* socket name; NULL with conn_id set or for host-wide kinds */
-    uint32_t conn_id;      /* HOST#ID form; 0 = by name */
-    enum tcp_state *states;/* EXPECT_STATES */
+    int host;               /* host index */
+    char *sock;             /* socket name; NULL with conn_id set or for host-wide kinds */
+    uint32_t conn_id;       /* HOST#ID form; 0 = by name */
+    enum tcp_state *states; /* EXPECT_STATES */
     size_t state_count;
-    enum tcp_state state;  /* STATE_AT, FINAL_STATE, TIME_IN, SOCKETS_IN */
-    sim_time_t at;         /* STATE_AT, SOCKETS_IN */
-    char *call;            /* RETURNS, CALL_COUNT: "connect", "send", "recv", "close", ... */
-    int ret;               /* RETURNS, CALL_COUNT: enum ts_err */
-    enum trace_seg_dir dir;/* SEG_COUNT */
-    uint8_t flags_set;     /* SEG_COUNT: flags that must be set */
-    uint8_t flags_mask;    /* SEG_COUNT: flags that are compared (exact: all six) */
-    enum expect_op op;     /* SEG_COUNT, TIME_IN, SOCKETS_IN */
-    int64_t value;         /* count, or duration in ns for TIME_IN */
-    sim_time_t from, to;   /* SEG_COUNT window; to = SIM_TIME_NEVER when open */
-    uint8_t rexmit;        /* SEG_COUNT: enum expect_rexmit filter */
+    enum tcp_state state;   /* STATE_AT, FINAL_STATE, TIME_IN, SOCKETS_IN */
+    sim_time_t at;          /* STATE_AT, SOCKETS_IN */
+    char *call;             /* RETURNS, CALL_COUNT: "connect", "send", "recv", "close", ... */
+    int ret;                /* RETURNS, CALL_COUNT: enum ts_err */
+    enum trace_seg_dir dir; /* SEG_COUNT */
+    uint8_t flags_set;      /* SEG_COUNT: flags that must be set */
+    uint8_t flags_mask;     /* SEG_COUNT: flags that are compared (exact: all six) */
+    enum expect_op op;      /* SEG_COUNT, TIME_IN, SOCKETS_IN */
+    int64_t value;          /* count, or duration in ns for TIME_IN */
+    sim_time_t from, to;    /* SEG_COUNT window; to = SIM_TIME_NEVER when open */
+    uint8_t rexmit;         /* SEG_COUNT: enum expect_rexmit filter */
 };
 
 struct scenario {
-    char *file;            /* path it was loaded from */
+    char *file; /* path it was loaded from */
     char *name;
     char *description;
     uint64_t seed;
-    sim_time_t stop;       /* SIM_TIME_NEVER: run until nothing is pending */
+    sim_time_t stop; /* SIM_TIME_NEVER: run until nothing is pending */
     enum tcp_profile profile;
-    struct link_params link[2];   /* [0]: hosts[0] -> hosts[1]; [1]: reverse */
+    struct link_params link[2]; /* [0]: hosts[0] -> hosts[1]; [1]: reverse */
     struct scenario_host *hosts;
-    size_t host_count;            /* exactly 2 for now */
-    struct scenario_step *steps;  /* sorted by time, stable */
+    size_t host_count;           /* exactly 2 for now */
+    struct scenario_step *steps; /* sorted by time, stable */
     size_t step_count;
     struct scenario_fault *faults;
     size_t fault_count;
@@ -211,7 +212,7 @@ int scenario_load(const char *path, const char *const *overrides, size_t overrid
 void scenario_free(struct scenario *scenario);
 
 /* Parsers shared by the loader and --set; return 0 or -1. */
-int scenario_parse_duration(const char *text, sim_time_t *out); /* "200ms" "1.5s" "4min" "0" */
+int scenario_parse_duration(const char *text, sim_time_t *out);  /* "200ms" "1.5s" "4min" "0" */
 int scenario_parse_percent_ppm(const char *text, uint32_t *out); /* "1%" "0.5%" */
 int scenario_parse_rate_bps(const char *text, uint64_t *out);    /* "100Mbit" "10Mbps" "1Gbit" */
 int scenario_parse_addr(const char *text, uint32_t *out);        /* "10.0.0.1" */

@@ -53,19 +53,19 @@ struct tcp_segment {
     uint16_t dst_port;
     tcp_seq seq;
     tcp_seq ack;
-    uint32_t len;       /* payload octets (SYN and FIN not counted) */
-    uint16_t win;       /* window field as on the wire (after scaling down) */
-    uint8_t flags;      /* enum tcp_flag bits */
-    uint8_t opts;       /* enum tcp_opt bits */
-    uint16_t mss;       /* valid with TCP_OPT_MSS */
-    uint8_t wscale;     /* valid with TCP_OPT_WSCALE */
-    uint8_t nsack;      /* SACK blocks in `sack`, with TCP_OPT_SACK */
+    uint32_t len;   /* payload octets (SYN and FIN not counted) */
+    uint16_t win;   /* window field as on the wire (after scaling down) */
+    uint8_t flags;  /* enum tcp_flag bits */
+    uint8_t opts;   /* enum tcp_opt bits */
+    uint16_t mss;   /* valid with TCP_OPT_MSS */
+    uint8_t wscale; /* valid with TCP_OPT_WSCALE */
+    uint8_t nsack;  /* SACK blocks in `sack`, with TCP_OPT_SACK */
     uint16_t urg_ptr;
-    uint32_t tsval;     /* valid with TCP_OPT_TS */
+    uint32_t tsval; /* valid with TCP_OPT_TS */
     uint32_t tsecr;
-    uint64_t data_off;  /* offset in the sender's byte stream of the first payload octet */
-    uint32_t src_conn;  /* sender's connection id, for the timeline only */
-    uint32_t retransmit;/* 0 = first transmission; else why (enum seg_rexmit) */
+    uint64_t data_off;   /* offset in the sender's byte stream of the first payload octet */
+    uint32_t src_conn;   /* sender's connection id, for the timeline only */
+    uint32_t retransmit; /* 0 = first transmission; else why (enum seg_rexmit) */
     struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS]; /* most recent first */
 };
 
@@ -86,10 +86,7 @@ static inline uint32_t segment_seq_len(const struct tcp_segment *seg)
 
 /* Octet at `offset` of every simulated byte stream: printable and easy to
  * check, so a receiver can verify in-order delivery without storing data. */
-static inline uint8_t segment_payload_byte(uint64_t offset)
-{
-    return (uint8_t)('a' + offset % 26);
-}
+static inline uint8_t segment_payload_byte(uint64_t offset) { return (uint8_t)('a' + offset % 26); }
 
 /* Flags as letters in the fixed order S F R P A U (the JSONL contract),
  * e.g. "SA", "FA", "R"; "" for none. `out` needs 7 bytes. */

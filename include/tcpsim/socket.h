@@ -22,9 +22,10 @@ int sock_listen_reuse(struct host *host, uint16_t port, uint32_t backlog, bool r
                       struct tcb **out);
 /* OPEN active: sends the SYN. local_port 0 picks an ephemeral port
  * (EADDRNOTAVAIL when none is free toward the destination; with
- * tcp_tw_reuse a TIME_WAIT 4-tuple may be taken over). Returns 0 (pending: app_ops.connected follows) or an error. */
-int sock_connect(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                 uint16_t local_port, struct tcb **out);
+ * tcp_tw_reuse a TIME_WAIT 4-tuple may be taken over). Returns 0 (pending: app_ops.connected
+ * follows) or an error. */
+int sock_connect(struct host *host, uint32_t remote_addr, uint16_t remote_port, uint16_t local_port,
+                 struct tcb **out);
 /* SEND of `bytes` counted octets. Returns 0 when queued, else an error. */
 int sock_send(struct tcb *tcb, uint64_t bytes);
 /* SEND of literal octets: like sock_send(tcb, len), and the pcap and the
@@ -50,8 +51,7 @@ struct sock_linger {
 };
 void sock_set_linger(struct tcb *tcb, struct sock_linger linger);
 void sock_set_keepalive(struct tcb *tcb, bool on);
-void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intvl,
-                               uint32_t count);
+void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intvl, uint32_t count);
 /* On a listener: whether the application calls accept(). Off, established
  * connections wait in the accept queue (which can overflow); turning it on
  * accepts every waiting one at once, oldest first. Default on. */
@@ -74,19 +74,24 @@ uint64_t sock_send_queue(const struct tcb *tcb);
  * inet_diag / /proc/net/tcp: retransmission ("on") or zero-window probe
  * ("persist") first, else keep-alive or TIME_WAIT; the delayed-ACK timer is
  * never shown. */
-enum sock_timer { SOCK_TIMER_OFF, SOCK_TIMER_ON, SOCK_TIMER_KEEPALIVE, SOCK_TIMER_TIMEWAIT,
-                  SOCK_TIMER_PERSIST };
+enum sock_timer {
+    SOCK_TIMER_OFF,
+    SOCK_TIMER_ON,
+    SOCK_TIMER_KEEPALIVE,
+    SOCK_TIMER_TIMEWAIT,
+    SOCK_TIMER_PERSIST
+};
 struct sock_info {
     enum tcp_state state;
     uint32_t id;
     uint32_t local_addr, remote_addr; /* remote 0 for a listener */
     uint16_t local_port, remote_port;
-    uint64_t recv_q;         /* unread octets; a listener: connections awaiting accept */
-    uint64_t send_q;         /* unacknowledged octets, SYN and FIN counting one each */
-    uint32_t backlog;        /* a listener's accept-queue limit (ss Send-Q) */
+    uint64_t recv_q;  /* unread octets; a listener: connections awaiting accept */
+    uint64_t send_q;  /* unacknowledged octets, SYN and FIN counting one each */
+    uint32_t backlog; /* a listener's accept-queue limit (ss Send-Q) */
     enum sock_timer timer;
-    sim_time_t timer_left;   /* until the timer fires, when one is set */
-    uint32_t timer_count;    /* retransmissions or probes sent so far */
+    sim_time_t timer_left; /* until the timer fires, when one is set */
+    uint32_t timer_count;  /* retransmissions or probes sent so far */
 };
 void sock_get_info(const struct tcb *tcb, struct sock_info *out);
 

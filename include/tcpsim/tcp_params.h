@@ -18,18 +18,18 @@ struct tcp_params {
     enum tcp_profile profile;
 
     /* Segmentation and buffers */
-    uint32_t mss;          /* our MSS option (RFC 9293 3.7.1); default 1460 */
-    uint32_t sndbuf;       /* send buffer, bytes */
-    uint32_t rcvbuf;       /* receive buffer, bytes (advertised window source) */
-    bool window_scaling;   /* RFC 7323 window scale option */
-    bool timestamps;       /* RFC 7323 timestamps option */
-    bool sack;             /* SACK-permitted option (RFC 2018) */
-    bool nodelay;          /* TCP_NODELAY: Nagle off */
+    uint32_t mss;        /* our MSS option (RFC 9293 3.7.1); default 1460 */
+    uint32_t sndbuf;     /* send buffer, bytes */
+    uint32_t rcvbuf;     /* receive buffer, bytes (advertised window source) */
+    bool window_scaling; /* RFC 7323 window scale option */
+    bool timestamps;     /* RFC 7323 timestamps option */
+    bool sack;           /* SACK-permitted option (RFC 2018) */
+    bool nodelay;        /* TCP_NODELAY: Nagle off */
 
     /* Retransmission timer, RFC 6298 */
-    sim_time_t rto_initial; /* (2.1) 1 s */
-    sim_time_t rto_min;     /* (2.4) 1 s; Linux 200 ms */
-    sim_time_t rto_max;     /* (2.5) >= 60 s; Linux 120 s */
+    sim_time_t rto_initial;       /* (2.1) 1 s */
+    sim_time_t rto_min;           /* (2.4) 1 s; Linux 200 ms */
+    sim_time_t rto_max;           /* (2.5) >= 60 s; Linux 120 s */
     sim_time_t clock_granularity; /* G in (2.2)/(2.3) */
 
     /* Retry limits (RFC 9293 3.8.3 R1/R2; Linux sysctls) */
@@ -37,49 +37,49 @@ struct tcp_params {
     uint32_t syn_linear_timeouts; /* Linux: first N SYN retransmissions 1 s apart */
     uint32_t synack_retries;
     uint32_t retries1;
-    uint32_t retries2;            /* data retransmissions before ETIMEDOUT */
-    uint32_t orphan_retries;      /* for orphaned sockets (Linux: 0 means 8) */
-    sim_time_t user_timeout;      /* TCP_USER_TIMEOUT; 0 = off */
+    uint32_t retries2;       /* data retransmissions before ETIMEDOUT */
+    uint32_t orphan_retries; /* for orphaned sockets (Linux: 0 means 8) */
+    sim_time_t user_timeout; /* TCP_USER_TIMEOUT; 0 = off */
 
     /* Closing */
-    sim_time_t msl;               /* maximum segment lifetime; RFC 2 min */
-    sim_time_t time_wait;         /* TIME_WAIT length; 0 = 2*MSL; Linux fixed 60 s */
-    sim_time_t fin_timeout;       /* orphaned FIN_WAIT2 lifetime; 0 = forever (RFC) */
-    bool rst_on_close_unread;     /* close() with unread data sends RST (RFC 2525, Linux) */
-    bool rfc1337;                 /* ignore RST in TIME_WAIT (RFC 1337 F1) */
+    sim_time_t msl;           /* maximum segment lifetime; RFC 2 min */
+    sim_time_t time_wait;     /* TIME_WAIT length; 0 = 2*MSL; Linux fixed 60 s */
+    sim_time_t fin_timeout;   /* orphaned FIN_WAIT2 lifetime; 0 = forever (RFC) */
+    bool rst_on_close_unread; /* close() with unread data sends RST (RFC 2525, Linux) */
+    bool rfc1337;             /* ignore RST in TIME_WAIT (RFC 1337 F1) */
 
     /* RFC 5961 */
-    bool challenge_ack;           /* challenge ACKs for in-window RST/SYN */
+    bool challenge_ack;                /* challenge ACKs for in-window RST/SYN */
     sim_time_t challenge_ack_interval; /* per-socket rate limit; Linux 500 ms */
 
     /* Keep-alive (RFC 1122 4.2.3.6, RFC 9293 3.8.4) */
-    bool keepalive;               /* SO_KEEPALIVE default: off (MUST-25) */
-    sim_time_t keepalive_time;    /* idle time before the first probe: 7200 s */
-    sim_time_t keepalive_intvl;   /* between probes: 75 s */
-    uint32_t keepalive_probes;    /* unanswered probes before drop: 9 */
+    bool keepalive;             /* SO_KEEPALIVE default: off (MUST-25) */
+    sim_time_t keepalive_time;  /* idle time before the first probe: 7200 s */
+    sim_time_t keepalive_intvl; /* between probes: 75 s */
+    uint32_t keepalive_probes;  /* unanswered probes before drop: 9 */
 
     /* ACK behaviour */
     bool delayed_ack;
-    sim_time_t delack_time;       /* Linux ~40 ms min; RFC <= 500 ms (typ. 200) */
-    uint32_t quickacks;           /* Linux TCP_MAX_QUICKACKS: first ACKs not delayed; 0 = off */
+    sim_time_t delack_time; /* Linux ~40 ms min; RFC <= 500 ms (typ. 200) */
+    uint32_t quickacks;     /* Linux TCP_MAX_QUICKACKS: first ACKs not delayed; 0 = off */
 
     /* Congestion control */
     uint32_t initial_cwnd_segments; /* RFC 5681 3.1 / RFC 6928; Linux 10 */
-    uint8_t congestion_control;   /* enum tcp_cc_algo; Linux tcp_congestion_control */
-    sim_time_t persist_min;       /* first zero-window probe (one RTO) */
+    uint8_t congestion_control;     /* enum tcp_cc_algo; Linux tcp_congestion_control */
+    sim_time_t persist_min;         /* first zero-window probe (one RTO) */
     sim_time_t persist_max;
 
     /* TIME_WAIT and ports (Linux) */
     bool tw_reuse;
-    uint32_t max_tw_buckets;      /* 0 = unlimited */
-    uint32_t port_range_lo;       /* ip_local_port_range */
+    uint32_t max_tw_buckets; /* 0 = unlimited */
+    uint32_t port_range_lo;  /* ip_local_port_range */
     uint32_t port_range_hi;
 
     /* Listen queues (Linux; both profiles use the same rules) */
-    uint32_t somaxconn;           /* accept-queue cap: min(listen backlog, somaxconn) */
-    uint32_t max_syn_backlog;     /* without cookies, the last quarter is refused */
-    uint8_t syncookies;           /* 0 off, 1 when the SYN queue overflows, 2 always */
-    bool abort_on_overflow;       /* full accept queue: RST the final ACK */
+    uint32_t somaxconn;       /* accept-queue cap: min(listen backlog, somaxconn) */
+    uint32_t max_syn_backlog; /* without cookies, the last quarter is refused */
+    uint8_t syncookies;       /* 0 off, 1 when the SYN queue overflows, 2 always */
+    bool abort_on_overflow;   /* full accept queue: RST the final ACK */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -5,24 +5,24 @@
 
 #include <stdbool.h>
 
-#define TCP_STATE_LIST(X) \
-    X(CLOSED)             \
-    X(LISTEN)             \
-    X(SYN_SENT)           \
-    X(SYN_RECV)           \
-    X(ESTABLISHED)        \
-    X(CLOSE_WAIT)         \
-    X(FIN_WAIT1)          \
-    X(CLOSING)            \
-    X(LAST_ACK)           \
-    X(FIN_WAIT2)          \
+#define TCP_STATE_LIST(X)                                                                          \
+    X(CLOSED)                                                                                      \
+    X(LISTEN)                                                                                      \
+    X(SYN_SENT)                                                                                    \
+    X(SYN_RECV)                                                                                    \
+    X(ESTABLISHED)                                                                                 \
+    X(CLOSE_WAIT)                                                                                  \
+    X(FIN_WAIT1)                                                                                   \
+    X(CLOSING)                                                                                     \
+    X(LAST_ACK)                                                                                    \
+    X(FIN_WAIT2)                                                                                   \
     X(TIME_WAIT)
 
 enum tcp_state {
 #define TCP_STATE_ENUM(name) TCP_##name,
     TCP_STATE_LIST(TCP_STATE_ENUM)
 #undef TCP_STATE_ENUM
-    TCP_STATE_COUNT
+        TCP_STATE_COUNT
 };
 
 /* Names as netstat prints them: "SYN_SENT", "FIN_WAIT1", ... */
@@ -32,10 +32,7 @@ const char *tcp_state_name(enum tcp_state state);
 int tcp_state_from_name(const char *name);
 
 /* RFC 9293 3.10.7.4: states in which both sequence spaces are synchronized. */
-static inline bool tcp_state_synchronized(enum tcp_state s)
-{
-    return s >= TCP_ESTABLISHED;
-}
+static inline bool tcp_state_synchronized(enum tcp_state s) { return s >= TCP_ESTABLISHED; }
 /* States that have sent a FIN (our side is closed for sending). */
 static inline bool tcp_state_fin_sent(enum tcp_state s)
 {

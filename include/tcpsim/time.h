@@ -8,9 +8,9 @@
 typedef int64_t sim_time_t; /* nanoseconds */
 
 #define SIM_NS(x) ((sim_time_t)(x))
-#define SIM_US(x) ((sim_time_t)(x) * 1000)
-#define SIM_MS(x) ((sim_time_t)(x) * 1000000)
-#define SIM_S(x) ((sim_time_t)(x) * 1000000000)
+#define SIM_US(x) ((sim_time_t)(x)*1000)
+#define SIM_MS(x) ((sim_time_t)(x)*1000000)
+#define SIM_S(x) ((sim_time_t)(x)*1000000000)
 #define SIM_TIME_MAX INT64_MAX
 #define SIM_TIME_NEVER INT64_MAX
 

@@ -39,8 +39,8 @@ enum trace_timer_action { TRACE_TIMER_SET, TRACE_TIMER_FIRE, TRACE_TIMER_CANCEL 
 struct trace_event {
     sim_time_t t;
     enum trace_kind kind;
-    const char *host;  /* host name, e.g. "client" */
-    uint32_t conn;     /* connection id, unique within a host (0 = none) */
+    const char *host; /* host name, e.g. "client" */
+    uint32_t conn;    /* connection id, unique within a host (0 = none) */
     union {
         struct {
             enum trace_seg_dir dir;
@@ -96,9 +96,9 @@ void tracer_emit(const struct tracer *tracer, const struct trace_event *ev);
 void tracer_finish(const struct tracer *tracer);
 static inline int tracer_active(const struct tracer *tracer) { return tracer->count > 0; }
 
-const char *trace_timer_name(enum trace_timer_kind timer);   /* "rexmit", ... */
+const char *trace_timer_name(enum trace_timer_kind timer);      /* "rexmit", ... */
 const char *trace_timer_action_name(enum trace_timer_action a); /* "set", ... */
-const char *trace_seg_dir_name(enum trace_seg_dir dir);       /* "tx", "rx", "drop" */
+const char *trace_seg_dir_name(enum trace_seg_dir dir);         /* "tx", "rx", "drop" */
 
 /* Formats an IPv4 address as dotted quad; `out` needs 16 bytes. */
 void trace_format_addr(uint32_t addr, char out[16]);

@@ -49,13 +49,13 @@ struct trace_plotdata_files {
     FILE *meta;   /* meta.gp: gnuplot variables describing the files */
 };
 struct trace_plotdata_options {
-    const char *scenario;      /* name, for titles */
-    const char *host_name[2];  /* hosts[0] is drawn on the left */
+    const char *scenario;     /* name, for titles */
+    const char *host_name[2]; /* hosts[0] is drawn on the left */
     uint32_t host_addr[2];
-    sim_time_t delay_hint;     /* one-way delay to assume when none was seen */
-    sim_time_t from, to;       /* window; to = SIM_TIME_NEVER for all */
-    bool window_set;           /* from/to were given: no default ladder cut */
-    size_t ladder_max_segments;/* default ladder cut (0 = no cut) */
+    sim_time_t delay_hint;      /* one-way delay to assume when none was seen */
+    sim_time_t from, to;        /* window; to = SIM_TIME_NEVER for all */
+    bool window_set;            /* from/to were given: no default ladder cut */
+    size_t ladder_max_segments; /* default ladder cut (0 = no cut) */
 };
 struct trace_plotdata;
 struct trace_plotdata *trace_plotdata_new(const struct trace_plotdata_files *files,
