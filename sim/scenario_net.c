@@ -68,6 +68,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(quickacks, 0, 255),
     SCN_U32(initial_cwnd_segments, 1, 1000),
     {"congestion_control", SCN_CC, offsetof(struct tcp_params, congestion_control), 0, 0},
+    SCN_BOOL(hystart),
     SCN_DUR(persist_min),
     SCN_DUR(persist_max),
     SCN_BOOL(tw_reuse),

@@ -51,13 +51,36 @@ static void newreno_cong_avoid(struct tcb *tcb, uint32_t acked)
 
 static void newreno_on_timeout(struct tcb *tcb) { (void)tcb; }
 
+static void newreno_pkts_acked(struct tcb *tcb, sim_time_t rtt)
+{
+    (void)tcb;
+    (void)rtt;
+}
+
 const struct tcp_cc_ops tcp_cc_newreno = {
     .name = "newreno",
     .init = newreno_init,
     .ssthresh = newreno_ssthresh,
     .cong_avoid = newreno_cong_avoid,
     .on_timeout = newreno_on_timeout,
+    .pkts_acked = newreno_pkts_acked,
 };
+
+/* Linux tcp_clean_rtx_queue -> pkts_acked: new data ACKed, with this ACK's
+ * RTT. Linux times each skb; tcpsim has no per-segment send times, so the
+ * sample is the age of the TSval echoed in TSecr (RFC 7323 4.1: the 1 ms
+ * timestamp clock); -1 without timestamps. */
+void tcp_cc_pkts_acked(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    sim_time_t rtt = -1;
+    if (tcb->ts_ok && (seg->opts & TCP_OPT_TS) && seg->tsecr != 0) {
+        uint32_t now_ts = tcp_tsval(tcb->host, tcb->remote_addr, tcp_now(tcb));
+        int32_t ms = (int32_t)(now_ts - seg->tsecr);
+        if (ms >= 0)
+            rtt = SIM_MS(ms);
+    }
+    tcb->cc->pkts_acked(tcb, rtt);
+}
 
 /* ---- loss recovery, shared ---- */
 
@@ -99,7 +122,8 @@ void tcp_cc_on_ack(struct tcb *tcb, uint32_t acked)
     }
     if (tcb->cwnd < tcb->ssthresh) {
         /* Slow start (RFC 5681 3.1, with ABC's limit of one SMSS per ACK;
-         * RFC 9438 4.10: CUBIC too, here without HyStart++). */
+         * RFC 9438 4.10: CUBIC too; its exit before a loss is HyStart,
+         * tcp_hystart.c, via pkts_acked). */
         tcb->cwnd += acked < tcb->mss ? acked : tcb->mss;
     } else {
         tcb->cc->cong_avoid(tcb, acked);

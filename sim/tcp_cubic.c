@@ -1,8 +1,9 @@
 /* CUBIC congestion control, RFC 9438 (Linux tcp_cubic.c, its default): the
  * window after a loss follows W_cubic(t) = C*(t-K)^3 + W_max, concave up to
  * the W_max of the last loss and convex beyond it, never slower than the
- * Reno estimate W_est. Slow start and loss recovery are tcp_cc.c's; HyStart++
- * (RFC 9406, optional in RFC 9438 4.10) is not modelled.
+ * Reno estimate W_est. Slow start and loss recovery are tcp_cc.c's; its exit
+ * before a loss is Linux's HyStart (tcp_hystart.c), not RFC 9406 HyStart++
+ * (optional in RFC 9438 4.10, absent from Linux).
  *
  * Integer arithmetic, so every run computes the same bits: windows in
  * octets (the RFC's segments times SMSS), t and K in milliseconds inside the
@@ -64,7 +65,12 @@ uint32_t tcp_cubic_window(const struct tcb *tcb, sim_time_t t)
     return octets > CUBIC_MAX_WND ? CUBIC_MAX_WND : (uint32_t)octets;
 }
 
-static void cubic_init(struct tcb *tcb) { tcb->cubic = (struct tcp_cubic){.epoch_start = -1}; }
+/* Linux cubictcp_init: the first HyStart round starts now. */
+static void cubic_init(struct tcb *tcb)
+{
+    tcb->cubic = (struct tcp_cubic){.epoch_start = -1};
+    tcp_hystart_reset(tcb);
+}
 
 /* RFC 9438 4.6 multiplicative decrease and 4.7 fast convergence (Linux
  * bictcp_recalc_ssthresh): a flow whose window stopped short of the last
@@ -157,6 +163,10 @@ static void cubic_on_timeout(struct tcb *tcb)
 {
     tcb->cubic.epoch_start = -1;
     tcb->cubic.w_max = 0;
+    /* Linux cubictcp_state(TCP_CA_Loss): bictcp_reset forgets delay_min
+     * and the found exit, then a new HyStart round starts. */
+    tcb->cubic.hy = (struct tcp_hystart){0};
+    tcp_hystart_reset(tcb);
 }
 
 const struct tcp_cc_ops tcp_cc_cubic = {
@@ -165,4 +175,5 @@ const struct tcp_cc_ops tcp_cc_cubic = {
     .ssthresh = cubic_ssthresh,
     .cong_avoid = cubic_cong_avoid,
     .on_timeout = cubic_on_timeout,
+    .pkts_acked = tcp_hystart_acked,
 };

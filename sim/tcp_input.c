@@ -448,8 +448,10 @@ static void on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
     uint32_t acked = (uint32_t)(tcb->snd_una_off - data_before); /* data octets only */
     tcb->retransmits = 0;
     tcb->dupacks = 0;
-    if (acked > 0)
+    if (acked > 0) {
+        tcp_cc_pkts_acked(tcb, seg); /* Linux: pkts_acked before cong_avoid */
         tcp_cc_on_ack(tcb, acked);
+    }
     if (tcb->snd_una == tcb->snd_max)
         tcp_stop_rexmit(tcb); /* RFC 6298 (5.2) */
     else if (!tcb->in_recovery)

@@ -55,6 +55,21 @@ struct tcp_cc_ops {
     /* New data ACKed outside recovery with cwnd >= ssthresh. */
     void (*cong_avoid)(struct tcb *tcb, uint32_t acked);
     void (*on_timeout)(struct tcb *tcb); /* after the RTO set cwnd to 1 SMSS */
+    /* New data ACKed, before the growth above (Linux pkts_acked): `rtt`
+     * is this ACK's RTT sample, or -1 when it has none. */
+    void (*pkts_acked)(struct tcb *tcb, sim_time_t rtt);
+};
+
+/* Linux CUBIC's HyStart (struct bictcp's round and delay fields; Ha & Rhee
+ * 2011), sim/tcp_hystart.c. Times in ns. */
+struct tcp_hystart {
+    sim_time_t round_start; /* when this round began */
+    sim_time_t last_ack;    /* last ACK of the current close ACK train */
+    sim_time_t curr_rtt;    /* minimum RTT of this round's first samples */
+    sim_time_t delay_min;   /* minimum RTT seen (0 = none yet) */
+    tcp_seq end_seq;        /* the round ends when SND.UNA passes this */
+    uint8_t sample_cnt;     /* samples taken this round (up to 8) */
+    bool found;             /* slow start exit point found */
 };
 
 /* CUBIC's state (RFC 9438 4.1 names). Windows in octets, times in ns. */
@@ -65,6 +80,7 @@ struct tcp_cubic {
     uint32_t cwnd_prior;    /* cwnd before the last reduction (4.3 alpha) */
     uint32_t w_est_frac;    /* W_est's fraction of an octet, in 1/1024 */
     uint32_t w_est;         /* W_est, octets */
+    struct tcp_hystart hy;
 };
 
 struct tcb {
@@ -405,12 +421,16 @@ void tcp_cc_init(struct tcb *tcb);
 void tcp_cc_on_ack(struct tcb *tcb, uint32_t acked);
 void tcp_cc_on_dupack(struct tcb *tcb);
 void tcp_cc_on_timeout(struct tcb *tcb);
+void tcp_cc_pkts_acked(struct tcb *tcb, const struct tcp_segment *seg);
 const struct tcp_cc_ops *tcp_cc_ops_for(enum tcp_cc_algo algo);
 extern const struct tcp_cc_ops tcp_cc_newreno;
 /* tcp_cubic.c (RFC 9438) */
 extern const struct tcp_cc_ops tcp_cc_cubic;
 uint32_t tcp_cubic_k_ms(uint32_t w_max, uint32_t cwnd_epoch, uint32_t mss);
 uint32_t tcp_cubic_window(const struct tcb *tcb, sim_time_t t);
+/* tcp_hystart.c: Linux CUBIC's HyStart */
+void tcp_hystart_reset(struct tcb *tcb);
+void tcp_hystart_acked(struct tcb *tcb, sim_time_t rtt);
 
 /* Application notification helpers (tcp_tcb.c) */
 void tcp_notify_connected(struct tcb *tcb, int err);

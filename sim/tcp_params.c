@@ -55,6 +55,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
      * i.e. 3 segments. */
     p->initial_cwnd_segments = 3;
     p->congestion_control = TCP_CC_NEWRENO; /* RFC 5681 with RFC 6582 */
+    p->hystart = false;                     /* RFC 9438 4.10: optional (and HyStart++) */
     p->persist_min = SIM_S(1);  /* RFC 9293 3.8.6.1: probe after one RTO (initial 1 s) */
     p->persist_max = SIM_S(60); /* same cap as the RTO (RFC 6298 (2.5)) */
 
@@ -114,6 +115,7 @@ static void tcp_params_linux(struct tcp_params *p)
 
     p->initial_cwnd_segments = 10;        /* TCP_INIT_CWND (RFC 6928) */
     p->congestion_control = TCP_CC_CUBIC; /* tcp_congestion_control = cubic (since 2.6.19) */
+    p->hystart = true;                    /* tcp_cubic module parameter hystart = 1 */
     p->persist_min = SIM_MS(200);         /* TCP_RTO_MIN */
     p->persist_max = SIM_S(120);          /* TCP_RTO_MAX */
 

@@ -66,6 +66,7 @@ struct tcp_params {
     /* Congestion control */
     uint32_t initial_cwnd_segments; /* RFC 5681 3.1 / RFC 6928; Linux 10 */
     uint8_t congestion_control;     /* enum tcp_cc_algo; Linux tcp_congestion_control */
+    bool hystart;                   /* cubic only: Linux HyStart slow start exit */
     sim_time_t persist_min;         /* first zero-window probe (one RTO) */
     sim_time_t persist_max;
 
