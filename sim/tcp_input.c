@@ -518,6 +518,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
             tcb->dupacks++;
         tcp_cc_on_dupack(tcb);
     }
+    if (tcb->rtx_is_tlp)
+        tcp_tlp_recheck(tcb); /* left the Open state: the RTO, not a probe */
     update_send_window(tcb, seg);
 
     switch (tcb->state) {

@@ -378,6 +378,8 @@ void tcp_tlp_on_send(struct tcb *tcb); /* new data went out: restart the PTO */
 void tcp_tlp_fire(struct tcb *tcb);
 /* An acceptable ACK, before SND.UNA moves: may end the probe's episode. */
 void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg);
+/* After an ACK left the PTO running: back to the RTO if no probe applies. */
+void tcp_tlp_recheck(struct tcb *tcb);
 
 /* tcp_persist.c */
 sim_time_t tcp_persist_interval(const struct tcp_params *params, sim_time_t rto, uint32_t backoff);

@@ -90,6 +90,7 @@ void tcp_stop_rexmit(struct tcb *tcb)
         return;
     engine_cancel(engine_of(tcb), &tcb->rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
+    tcb->rtx_is_tlp = false;
 }
 
 void tcp_arm_delack(struct tcb *tcb)

@@ -12,8 +12,8 @@
  * only seen as a pure duplicate ACK. */
 #include "tcp_internal.h"
 
-#define TLP_TIMEOUT_MIN SIM_MS(2)  /* Linux TCP_TIMEOUT_MIN_US: timer slack */
-#define TLP_TIMEOUT_INIT SIM_S(1)  /* Linux TCP_TIMEOUT_INIT: PTO without an RTT sample */
+#define TLP_TIMEOUT_MIN SIM_MS(2) /* Linux TCP_TIMEOUT_MIN_US: timer slack */
+#define TLP_TIMEOUT_INIT SIM_S(1) /* Linux TCP_TIMEOUT_INIT: PTO without an RTT sample */
 
 static bool tlp_can_send(enum tcp_state s)
 {
@@ -90,6 +90,20 @@ bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due)
     return true;
 }
 
+/* An ACK brought duplicate ACKs or SACK blocks (Linux: Disorder, or
+ * recovery) while the PTO runs. Linux's RACK then re-arms the timer for its
+ * own loss detection; without RACK here, the RTO takes its deadline back, as
+ * it would have had without the probe. */
+void tcp_tlp_recheck(struct tcb *tcb)
+{
+    if (!tcb->rtx_is_tlp || !sim_timer_armed(&tcb->rtx_timer) || tlp_may_schedule(tcb))
+        return;
+    tcb->rtx_is_tlp = false;
+    sim_time_t left = tcb->tlp_rto_due - tcp_now(tcb);
+    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, left > 0 ? left : 0);
+    tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+}
+
 /* Linux tcp_write_xmit ends with tcp_schedule_loss_probe(sk, false): new
  * data restarts the PTO from now, never past the RTO already running. */
 void tcp_tlp_on_send(struct tcb *tcb)
@@ -130,9 +144,8 @@ void tcp_tlp_fire(struct tcb *tcb)
     if (tcb->snd_una == tcb->snd_max || !tlp_can_send((enum tcp_state)tcb->state))
         return;
     if (tcb->tlp_active) { /* at most one probe per tail: the RTO, on time */
-        sim_time_t left = tcb->tlp_rto_due - tcp_now(tcb);
-        engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, left > 0 ? left : 0);
-        tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+        tcb->rtx_is_tlp = true;
+        tcp_tlp_recheck(tcb);
         return;
     }
     tcb->tlp_active = true; /* first, so the probe's own send arms the RTO */
