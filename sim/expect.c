@@ -49,14 +49,16 @@ static void record(struct runner *r, const struct trace_event *ev, int host)
 }
 
 /* The "rexmit" filter of a count: RTO or fast retransmissions (fast covers
- * every loss-recovery retransmission), or either. */
+ * every loss-recovery retransmission), tail loss probes, or any of them. */
 static bool rexmit_match(const struct expectation *e, const struct tcp_segment *seg)
 {
     switch (e->rexmit) {
     case EXPECT_REXMIT_RTO: return seg->retransmit == SEG_REXMIT_RTO;
     case EXPECT_REXMIT_FAST: return seg->retransmit == SEG_REXMIT_FAST;
+    case EXPECT_REXMIT_TLP: return seg->retransmit == SEG_REXMIT_TLP;
     case EXPECT_REXMIT_ANY:
-        return seg->retransmit == SEG_REXMIT_RTO || seg->retransmit == SEG_REXMIT_FAST;
+        return seg->retransmit == SEG_REXMIT_RTO || seg->retransmit == SEG_REXMIT_FAST ||
+               seg->retransmit == SEG_REXMIT_TLP;
     default: return true;
     }
 }

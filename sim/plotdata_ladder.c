@@ -32,8 +32,9 @@ static void pd_label(const struct trace_plotdata *pd, const struct pd_seg *g, ch
         return;
     if (g->win == 0 && !(g->flags & TCP_RST))
         n += snprintf(out + n, size - (size_t)n, " win=0");
+    bool probe = g->rexmit == SEG_PROBE_KEEPALIVE || g->rexmit == SEG_PROBE_ZERO_WINDOW;
     if (g->rexmit && (size_t)n < size)
-        n += snprintf(out + n, size - (size_t)n, g->rexmit >= 3 ? " (probe)" : " (rexmit)");
+        n += snprintf(out + n, size - (size_t)n, probe ? " (probe)" : " (rexmit)");
     if (g->dup && (size_t)n < size)
         snprintf(out + n, size - (size_t)n, " (dup)");
 }

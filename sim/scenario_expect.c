@@ -6,7 +6,7 @@
  *   SUBJ CALL returns RET              RET: 0 or an errno name (ETIMEDOUT)
  *   SUBJ in S for OP DURATION          total time spent in S
  *   HOST sockets in S at TIME OP N     sockets of a host in S at an instant
- *   count HOST DIR FLAGS [rexmit rto|fast|any] OP N [from TIME] [to TIME]
+ *   count HOST DIR FLAGS [rexmit rto|fast|tlp|any] OP N [from TIME] [to TIME]
  *   count HOST CALL returns RET OP N [from TIME] [to TIME]   calls that returned RET
  *
  * SUBJ is HOST (its socket "conn"), HOST.SOCK or HOST#ID (connection id).
@@ -184,7 +184,7 @@ static int scn_call_count(struct scn_line *l, struct expectation *e)
     return scn_window(l, e);
 }
 
-/* count HOST DIR FLAGS [rexmit rto|fast|any] OP N [from TIME] [to TIME] */
+/* count HOST DIR FLAGS [rexmit rto|fast|tlp|any] OP N [from TIME] [to TIME] */
 static int scn_seg_count(struct scn_line *l, struct expectation *e)
 {
     const char *t;
@@ -221,10 +221,12 @@ static int scn_seg_count(struct scn_line *l, struct expectation *e)
             e->rexmit = EXPECT_REXMIT_RTO;
         else if (t && strcmp(t, "fast") == 0)
             e->rexmit = EXPECT_REXMIT_FAST;
+        else if (t && strcmp(t, "tlp") == 0)
+            e->rexmit = EXPECT_REXMIT_TLP;
         else if (t && strcmp(t, "any") == 0)
             e->rexmit = EXPECT_REXMIT_ANY;
         else
-            return scn_expected(l, "rto, fast or any", "'rexmit'");
+            return scn_expected(l, "rto, fast, tlp or any", "'rexmit'");
         l->i++;
     }
     if (scn_op(l, "the flags", &e->op) < 0 || scn_count(l, &e->value) < 0)

@@ -45,6 +45,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR(rto_min),
     SCN_DUR(rto_max),
     SCN_DUR(clock_granularity),
+    SCN_BOOL(tlp),
     SCN_U32(syn_retries, 0, 255),
     SCN_U32(syn_linear_timeouts, 0, 255),
     SCN_U32(synack_retries, 0, 255),

@@ -511,6 +511,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
     }
     if (tcb->sb || (seg->opts & TCP_OPT_SACK))
         tcp_sack_on_ack(tcb, seg); /* RFC 6675 5: scoreboard first */
+    if (tcb->tlp_active)
+        tcp_tlp_on_ack(tcb, seg); /* RFC 8985 7.4, before the timer is re-armed */
     if (seq_gt(seg->ack, tcb->snd_una)) {
         on_new_ack(tcb, seg);
     } else if (is_dup_ack(tcb, seg)) {
@@ -518,6 +520,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
             tcb->dupacks++;
         tcp_cc_on_dupack(tcb);
     }
+    if (tcb->rtx_is_tlp)
+        tcp_tlp_recheck(tcb); /* left the Open state: the RTO, not a probe */
     update_send_window(tcb, seg);
 
     switch (tcb->state) {

@@ -170,6 +170,12 @@ struct tcb {
     sim_time_t persist_since;   /* first persist expiry (Linux icsk_probes_tstamp) */
     sim_time_t last_challenge_ack;
 
+    /* Tail loss probe, RFC 8985 7 (tcp_tlp.c) */
+    sim_time_t tlp_rto_due; /* the RTO's deadline while rtx_timer holds the PTO */
+    tcp_seq tlp_high_seq;   /* TLP.end_seq: SND.NXT when the probe went */
+    bool tlp_active;        /* a probe is outstanding (Linux tlp_high_seq != 0) */
+    bool tlp_retrans;       /* ... and it resent the last segment */
+
     /* Congestion control, RFC 5681 / RFC 6582 */
     uint32_t cwnd;
     uint32_t ssthresh;
@@ -194,6 +200,7 @@ struct tcb {
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
     bool rtx_is_persist;
+    bool rtx_is_tlp;        /* rtx_timer is the probe timeout (tcp_tlp.c) */
     bool r1_noted;          /* R1 (RFC 9293 3.8.3) reported for the current segment */
     uint8_t notify_pending; /* enum tcb_notify bits */
     int notify_err;
@@ -298,6 +305,8 @@ bool tcp_nagle_holds(const struct tcb *tcb, uint32_t len, uint32_t flight, bool 
 /* One segment of what the window allows, past sender SWS and Nagle. */
 bool tcp_output_forced(struct tcb *tcb);
 void tcp_retransmit_first(struct tcb *tcb, uint32_t why);
+/* Resends the highest segment sent (RFC 8985 7.3), with our FIN if it is last. */
+void tcp_retransmit_last(struct tcb *tcb, uint32_t why);
 /* RFC 6675 4.2 loss recovery transmissions: holes, then new data, while
  * cwnd - pipe >= 1 SMSS; `force` sends the first hole regardless (4.3). */
 void tcp_sack_recovery_output(struct tcb *tcb, bool force);
@@ -355,7 +364,10 @@ uint32_t tcp_cookie_check(const struct host *host, const struct tcp_segment *ack
 /* tcp_timer.c */
 void tcp_timers_init(struct tcb *tcb);
 void tcp_timers_cancel_all(struct tcb *tcb);
-void tcp_arm_rexmit(struct tcb *tcb); /* (re)start at the current RTO */
+/* (Re)start at the current RTO, or the tail loss probe's PTO in its place
+ * when that applies (tcp_tlp.c; Linux tcp_set_xmit_timer). */
+void tcp_arm_rexmit(struct tcb *tcb);
+void tcp_arm_rto(struct tcb *tcb); /* the RTO itself, never a probe */
 void tcp_stop_rexmit(struct tcb *tcb);
 void tcp_arm_delack(struct tcb *tcb);
 void tcp_stop_delack(struct tcb *tcb);
@@ -372,6 +384,18 @@ void tcp_tw_close(struct tcp_tw *tw);       /* TIME_WAIT -> CLOSED, record freed
 void tcp_tw_free(struct tcp_tw *tw);        /* host teardown only: frees, silent */
 void tcp_tw_discard(struct tcp_tw *tw);     /* leaves the table, silent; husk stays */
 void tcp_tw_release_husk(struct tcb *husk); /* the application closed its socket */
+
+/* tcp_tlp.c: RFC 8985 7 tail loss probe (Linux tcp_schedule_loss_probe,
+ * tcp_send_loss_probe, tcp_process_tlp_ack) */
+sim_time_t tcp_tlp_pto(const struct tcb *tcb);
+/* Arms the PTO instead of an RTO due at `rto_due` if a probe applies now. */
+bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due);
+void tcp_tlp_on_send(struct tcb *tcb); /* new data went out: restart the PTO */
+void tcp_tlp_fire(struct tcb *tcb);
+/* An acceptable ACK, before SND.UNA moves: may end the probe's episode. */
+void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg);
+/* After an ACK left the PTO running: back to the RTO if no probe applies. */
+void tcp_tlp_recheck(struct tcb *tcb);
 
 /* tcp_persist.c */
 sim_time_t tcp_persist_interval(const struct tcp_params *params, sim_time_t rto, uint32_t backoff);

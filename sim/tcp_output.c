@@ -245,6 +245,8 @@ static void emit_data(struct tcb *tcb, tcp_seq seq, uint32_t len, bool fin, uint
     transmit(tcb, &seg);
     if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_is_persist)
         tcp_arm_rexmit(tcb);
+    else if (why == SEG_FIRST)
+        tcp_tlp_on_send(tcb); /* Linux tcp_write_xmit: tcp_schedule_loss_probe */
 }
 
 /* Sends one segment starting at SND.NXT if the windows, Nagle (RFC 9293
@@ -362,6 +364,24 @@ void tcp_retransmit_first(struct tcb *tcb, uint32_t why)
     tcb->snd_wnd = wnd;
     if (why == SEG_REXMIT_FAST && seq_gt(saved, tcb->snd_nxt))
         tcb->snd_nxt = saved; /* fast retransmit resends one hole only */
+}
+
+/* RFC 8985 7.3: the probe resends the last segment sent; Linux
+ * tcp_send_loss_probe takes the last skb of the retransmission queue (its
+ * last MSS if it is larger). Segment boundaries are not kept: counting MSS
+ * from SND.UNA finds the last one, since only the last segment of a flight
+ * is normally short. */
+void tcp_retransmit_last(struct tcb *tcb, uint32_t why)
+{
+    bool fin = tcb->fin_sent && tcb->snd_max == fin_seq(tcb) + 1;
+    uint32_t data = tcb->snd_max - tcb->snd_una - (fin ? 1 : 0);
+    uint32_t len = data ? (data - 1) % tcb->mss + 1 : 0;
+    tcp_seq seq = tcb->snd_max - (fin ? 1 : 0) - len;
+    if (len == 0 && !fin)
+        return;
+    if (tcb->rtt_timing && seq_ge(tcb->rtt_seq, seq))
+        tcb->rtt_timing = false; /* Karn (RFC 6298 3) */
+    emit_data(tcb, seq, len, fin, why);
 }
 
 /* RFC 9293 3.10.7.1: a segment for no connection. If it has ACK,

@@ -19,6 +19,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->rto_min = SIM_S(1);            /* RFC 6298 (2.4): RTO rounded up to 1 s */
     p->rto_max = SIM_S(60);           /* RFC 6298 (2.5): a maximum of at least 60 s */
     p->clock_granularity = SIM_MS(1); /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
+    p->tlp = false;                   /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
 
     /* RFC 9293 3.8.3 (MUST-23): a SYN's R2 at least 3 min. With RTOs of
      * 1, 2, 4, ... capped at 60 s, 7 retransmissions give up after 183 s. */
@@ -86,6 +87,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->rto_min = SIM_MS(200);         /* TCP_RTO_MIN */
     p->rto_max = SIM_S(120);          /* TCP_RTO_MAX */
     p->clock_granularity = SIM_MS(1); /* one jiffy at HZ=1000 */
+    p->tlp = true;                    /* tcp_early_retrans = 3: TLP on (RFC 8985 7) */
 
     p->syn_retries = 6;         /* tcp_syn_retries */
     p->syn_linear_timeouts = 4; /* tcp_syn_linear_timeouts */

@@ -37,6 +37,7 @@ void tcp_arm_persist(struct tcb *tcb)
 {
     sim_time_t t = tcp_persist_interval(tcb_params(tcb), tcb->rto, tcb->retransmits);
     tcb->rtx_is_persist = true;
+    tcb->rtx_is_tlp = false;
     engine_arm_after(persist_engine(tcb), &tcb->rtx_timer, persist_clamp(tcb, t));
     tcp_trace_timer(tcb, TRACE_TIMER_PERSIST, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }

@@ -46,7 +46,9 @@ static enum trace_timer_kind aux_trace_kind(enum tcb_aux_timer aux)
 
 static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
 {
-    return tcb->rtx_is_persist ? TRACE_TIMER_PERSIST : TRACE_TIMER_REXMIT;
+    if (tcb->rtx_is_persist)
+        return TRACE_TIMER_PERSIST;
+    return tcb->rtx_is_tlp ? TRACE_TIMER_TLP : TRACE_TIMER_REXMIT;
 }
 
 /* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
@@ -64,11 +66,21 @@ static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
 }
 
 /* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
-void tcp_arm_rexmit(struct tcb *tcb)
+void tcp_arm_rto(struct tcb *tcb)
 {
     tcb->rtx_is_persist = false;
+    tcb->rtx_is_tlp = false;
     engine_arm_after(engine_of(tcb), &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+}
+
+/* The same, except that a tail loss probe may take the RTO's place (RFC 8985
+ * 7.2; Linux tcp_set_xmit_timer: tcp_schedule_loss_probe, else the RTO). */
+void tcp_arm_rexmit(struct tcb *tcb)
+{
+    if (tcp_tlp_schedule(tcb, tcp_now(tcb) + rexmit_clamp(tcb, tcb->rto)))
+        return;
+    tcp_arm_rto(tcb);
 }
 
 /* RFC 6298 (5.2): stop the timer when all outstanding data is acknowledged. */
@@ -78,6 +90,7 @@ void tcp_stop_rexmit(struct tcb *tcb)
         return;
     engine_cancel(engine_of(tcb), &tcb->rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
+    tcb->rtx_is_tlp = false;
 }
 
 void tcp_arm_delack(struct tcb *tcb)
@@ -245,6 +258,10 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
         tcp_persist_timeout(tcb);
         return;
     }
+    if (tcb->rtx_is_tlp) {
+        tcp_tlp_fire(tcb);
+        return;
+    }
     /* Our SYN unacknowledged, even after a CLOSE in SYN-RECEIVED moved us to
      * FIN-WAIT-1: the SYN,ACK is what must go again (RFC 9293 3.10.4). */
     if (tcb->retransmits == 0)
@@ -255,7 +272,9 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
         syn_timeout(tcb);
         return;
     }
-    if (tcb->retransmits == 0)
+    /* Linux retrans_stamp: the first retransmission's original send time,
+     * which a tail loss probe already fixed (tcp_tlp.c). */
+    if (tcb->retransmits == 0 && !(tcb->tlp_active && tcb->tlp_retrans))
         tcb->first_rexmit_at = tcp_now(tcb) - tcb->rto;
     r1_check(tcb, false);
     if (data_retries_exhausted(tcb) || user_timeout_expired(tcb)) {
@@ -264,6 +283,7 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
         return;
     }
     tcb->retransmits++;
+    tcb->tlp_active = false; /* Linux tcp_enter_loss: the RTO ends a TLP episode */
     tcb->rto = tcp_rto_backoff(tcb->rto, 1, tcb_params(tcb)->rto_max); /* (5.5) */
     tcp_cc_on_timeout(tcb);
     tcp_retransmit_first(tcb, SEG_REXMIT_RTO); /* (5.4) */

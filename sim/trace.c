@@ -37,6 +37,7 @@ const char *trace_timer_name(enum trace_timer_kind timer)
     case TRACE_TIMER_FINWAIT2: return "finwait2";
     case TRACE_TIMER_DELACK: return "delack";
     case TRACE_TIMER_LINGER: return "linger";
+    case TRACE_TIMER_TLP: return "tlp";
     }
     return "?";
 }

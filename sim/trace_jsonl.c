@@ -51,6 +51,7 @@ static const char *jsonl_rexmit_name(uint32_t why)
     case SEG_REXMIT_FAST: return "fast";
     case SEG_PROBE_KEEPALIVE: return "keepalive";
     case SEG_PROBE_ZERO_WINDOW: return "zwp";
+    case SEG_REXMIT_TLP: return "tlp";
     default: return "other";
     }
 }

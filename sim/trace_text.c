@@ -176,6 +176,7 @@ static const char *text_rexmit_note(uint32_t why)
     case SEG_REXMIT_FAST: return "retransmission: fast";
     case SEG_PROBE_KEEPALIVE: return "probe: keepalive";
     case SEG_PROBE_ZERO_WINDOW: return "probe: zero window";
+    case SEG_REXMIT_TLP: return "retransmission: tlp";
     default: return "retransmission";
     }
 }
@@ -241,6 +242,13 @@ static void text_explain_seg(struct trace_text *text, const struct trace_event *
         text_explain(text,
                      "the peer's receive window is zero: %s sends a probe to learn "
                      "when it opens again",
+                     h);
+        return;
+    case SEG_REXMIT_TLP:
+        text_explain(text,
+                     "no ACK for the tail of the flight within about two round trips: "
+                     "%s resends its last segment as a tail loss probe (RFC 8985 7), "
+                     "so the ACK it draws can repair the loss before the RTO",
                      h);
         return;
     default: text_explain(text, "%s sends this segment again", h); return;
@@ -492,6 +500,12 @@ static void text_explain_fire(struct trace_text *text, const struct trace_event 
         text_explain(text,
                      "the linger time ran out: %s stops waiting for its data to be "
                      "acknowledged",
+                     h);
+        break;
+    case TRACE_TIMER_TLP:
+        text_explain(text,
+                     "the probe timeout (about two round trips) passed with data "
+                     "unacknowledged: %s sends a tail loss probe (RFC 8985 7.3)",
                      h);
         break;
     }

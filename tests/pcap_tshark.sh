@@ -108,6 +108,16 @@ for yaml in scenarios/*.yaml; do
         grep -qvxFf "$dir/ka_got" "$dir/zwp0_want" &&
             fail "$name: a zero-length probe that tshark does not see as SND.UNA-1"
     fi
+    # Tail loss probes: a segment we mark "rexmit":"tlp" resends data
+    # already sent, so tshark must flag it as a retransmission.
+    sed -n '/"dir":"tx".*"rexmit":"tlp"/p' "$jsonl" | sed 's/.*"seq":\([0-9]*\).*/\1/' > "$dir/tlp_want"
+    if [ -s "$dir/tlp_want" ]; then
+        tshark -r "$pcap" $ts_opts -T fields -e tcp.seq_raw \
+            -Y 'tcp.analysis.retransmission || tcp.analysis.fast_retransmission || tcp.analysis.spurious_retransmission' \
+            > "$dir/rexmit_got" 2>/dev/null
+        grep -qvxFf "$dir/rexmit_got" "$dir/tlp_want" &&
+            fail "$name: a tail loss probe that tshark does not flag as a retransmission"
+    fi
     checked=$((checked + 1))
 done
 echo "tests/pcap_tshark.sh: $checked scenarios checked, $failed failed"

@@ -717,7 +717,7 @@ static void text_explain_covers_every_state_and_every_timer_fire(void **state)
         assert_true(strlen(nl + 1) > 30);
         free(out);
     }
-    for (int t = TRACE_TIMER_REXMIT; t <= TRACE_TIMER_LINGER; t++) {
+    for (int t = TRACE_TIMER_REXMIT; t <= TRACE_TIMER_TLP; t++) {
         struct trace_event ev =
             ev_timer(0, (enum trace_timer_kind)t, TRACE_TIMER_FIRE, 0, 0);
         char *out = text_of(&opt, &ev, 1);

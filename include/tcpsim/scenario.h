@@ -155,7 +155,13 @@ enum expect_kind {
 enum expect_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 /* SEG_COUNT "rexmit" filter: which retransmissions count. */
-enum expect_rexmit { EXPECT_REXMIT_NONE, EXPECT_REXMIT_RTO, EXPECT_REXMIT_FAST, EXPECT_REXMIT_ANY };
+enum expect_rexmit {
+    EXPECT_REXMIT_NONE,
+    EXPECT_REXMIT_RTO,
+    EXPECT_REXMIT_FAST,
+    EXPECT_REXMIT_ANY,
+    EXPECT_REXMIT_TLP,
+};
 
 struct expectation {
     enum expect_kind kind;

@@ -76,6 +76,7 @@ enum seg_rexmit {
     SEG_REXMIT_FAST = 2,
     SEG_PROBE_KEEPALIVE = 3,
     SEG_PROBE_ZERO_WINDOW = 4,
+    SEG_REXMIT_TLP = 5, /* RFC 8985 7.3 tail loss probe resending the last segment */
 };
 
 /* SEG.LEN of RFC 9293: payload plus one for each of SYN and FIN. */

@@ -31,6 +31,7 @@ struct tcp_params {
     sim_time_t rto_min;           /* (2.4) 1 s; Linux 200 ms */
     sim_time_t rto_max;           /* (2.5) >= 60 s; Linux 120 s */
     sim_time_t clock_granularity; /* G in (2.2)/(2.3) */
+    bool tlp;                     /* RFC 8985 7 tail loss probe (Linux tcp_early_retrans=3) */
 
     /* Retry limits (RFC 9293 3.8.3 R1/R2; Linux sysctls) */
     uint32_t syn_retries;         /* SYN retransmissions before ETIMEDOUT */

@@ -33,6 +33,7 @@ enum trace_timer_kind {
     TRACE_TIMER_FINWAIT2,
     TRACE_TIMER_DELACK,
     TRACE_TIMER_LINGER,
+    TRACE_TIMER_TLP, /* RFC 8985 7.2 probe timeout (PTO), on the rexmit timer */
 };
 enum trace_timer_action { TRACE_TIMER_SET, TRACE_TIMER_FIRE, TRACE_TIMER_CANCEL };
 

@@ -1,0 +1,205 @@
+/* Tail loss probe (RFC 8985 section 7) as Linux 6.18 does it with its default
+ * tcp_early_retrans = 3: when the tail of a flight is lost no duplicate ACKs
+ * come, so instead of waiting for the RTO the sender probes after a probe
+ * timeout (PTO) of about two round trips, and the probe's ACK repairs or
+ * reveals the loss. The PTO runs on the rexmit timer in the RTO's place, as
+ * Linux's ICSK_TIME_LOSS_PROBE shares icsk_retransmit_timer.
+ *
+ * Mirrors tcp_schedule_loss_probe (when and how long), tcp_send_loss_probe
+ * (what to send) and tcp_process_tlp_ack (the episode's end). Not modelled:
+ * RACK, so a probe that reveals more than the last segment lost leaves the
+ * rest to the RTO; DSACK, so "both the original and the probe arrived" is
+ * only seen as a pure duplicate ACK. */
+#include "tcp_internal.h"
+
+#define TLP_TIMEOUT_MIN SIM_MS(2) /* Linux TCP_TIMEOUT_MIN_US: timer slack */
+#define TLP_TIMEOUT_INIT SIM_S(1) /* Linux TCP_TIMEOUT_INIT: PTO without an RTT sample */
+
+static bool tlp_can_send(enum tcp_state s)
+{
+    return s == TCP_ESTABLISHED || s == TCP_CLOSE_WAIT || s == TCP_FIN_WAIT1 || s == TCP_CLOSING ||
+           s == TCP_LAST_ACK;
+}
+
+/* Linux tcp_schedule_loss_probe: tcp_early_retrans 3 or 4, packets in
+ * flight, SACK negotiated, and the congestion state Open (or CWR): not in
+ * fast recovery, not in Loss after an RTO (until SND.UNA passes `recover`),
+ * not in Disorder (duplicate ACKs or SACKed data). RFC 8985 7.2 asks the
+ * same: no probe during recovery. One probe per tail: while one is
+ * outstanding Linux still arms the PTO, but its expiry only re-arms the RTO
+ * at the same deadline, so the RTO is armed at once here. */
+static bool tlp_may_schedule(const struct tcb *tcb)
+{
+    if (!tcb_params(tcb)->tlp || !tcb->sack_ok || !tcb->syn_acked)
+        return false;
+    if (!tlp_can_send((enum tcp_state)tcb->state) || tcb->snd_una == tcb->snd_max)
+        return false;
+    if (tcb->in_recovery || tcb->retransmits > 0 || tcb->dupacks > 0 || tcb->rtx_is_persist)
+        return false;
+    if (seq_lt(tcb->snd_una, tcb->recover))
+        return false;
+    if (tcb->sb && (tcb->sb->n > 0 || tcb->sb->rto_lost))
+        return false;
+    return !tcb->tlp_active;
+}
+
+/* One segment in flight (Linux packets_out == 1): the peer may be holding
+ * its ACK for the delayed-ACK timer. Segment boundaries are not kept: at
+ * most one MSS of data (plus our FIN) outstanding counts as one. */
+static bool tlp_one_segment_out(const struct tcb *tcb)
+{
+    uint32_t flight = tcp_flight_size(tcb);
+    if (tcb->fin_sent && flight > 0)
+        flight--; /* the FIN rides on the last segment */
+    return flight <= tcb->mss;
+}
+
+/* RFC 8985 7.2 / Linux tcp_schedule_loss_probe: PTO = 2*SRTT, plus
+ * tcp_rto_min when one segment is out (the peer's delayed ACK; RFC 8985
+ * suggests 1.5*SRTT + WCDelAckT instead), else plus TCP_TIMEOUT_MIN; without
+ * an RTT sample, TCP_TIMEOUT_INIT. Rounded up to the clock granularity, as
+ * usecs_to_jiffies rounds up to a jiffy. */
+sim_time_t tcp_tlp_pto(const struct tcb *tcb)
+{
+    const struct tcp_params *p = tcb_params(tcb);
+    if (tcb->srtt == 0)
+        return TLP_TIMEOUT_INIT;
+    sim_time_t pto = 2 * tcb->srtt + (tlp_one_segment_out(tcb) ? p->rto_min : TLP_TIMEOUT_MIN);
+    sim_time_t g = p->clock_granularity;
+    if (g > 0 && pto % g)
+        pto += g - pto % g;
+    return pto;
+}
+
+/* Linux: "If the RTO formula yields an earlier time, then use that time":
+ * the PTO is cut to the RTO's deadline, and what fires then is still the
+ * probe (the RTO is re-armed after it). */
+bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due)
+{
+    if (!tlp_may_schedule(tcb))
+        return false;
+    sim_time_t now = tcp_now(tcb);
+    sim_time_t when = now + tcp_tlp_pto(tcb);
+    if (rto_due > now && rto_due < when)
+        when = rto_due;
+    tcb->rtx_is_persist = false;
+    tcb->rtx_is_tlp = true;
+    tcb->tlp_rto_due = rto_due;
+    engine_arm(&tcb->host->net->engine, &tcb->rtx_timer, when);
+    tcp_trace_timer(tcb, TRACE_TIMER_TLP, TRACE_TIMER_SET, when);
+    return true;
+}
+
+/* An ACK brought duplicate ACKs or SACK blocks (Linux: Disorder, or
+ * recovery) while the PTO runs. Linux's RACK then re-arms the timer for its
+ * own loss detection; without RACK here, the RTO takes its deadline back, as
+ * it would have had without the probe. */
+void tcp_tlp_recheck(struct tcb *tcb)
+{
+    if (!tcb->rtx_is_tlp || !sim_timer_armed(&tcb->rtx_timer) || tlp_may_schedule(tcb))
+        return;
+    tcb->rtx_is_tlp = false;
+    sim_time_t left = tcb->tlp_rto_due - tcp_now(tcb);
+    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, left > 0 ? left : 0);
+    tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+}
+
+/* Linux tcp_write_xmit ends with tcp_schedule_loss_probe(sk, false): new
+ * data restarts the PTO from now, never past the RTO already running. */
+void tcp_tlp_on_send(struct tcb *tcb)
+{
+    sim_time_t rto_due = tcb->rtx_is_tlp ? tcb->tlp_rto_due : tcb->rtx_timer.when;
+    tcp_tlp_schedule(tcb, rto_due);
+}
+
+/* Linux tcp_send_loss_probe, new data: the first unsent segment if the
+ * peer's window takes it whole (tcp_snd_wnd_test), sent past the congestion
+ * window (tcp_write_xmit with push_one = 2), Nagle and sender SWS off. */
+static bool tlp_send_new_data(struct tcb *tcb)
+{
+    uint64_t nxt_off = tcb_seq_to_off(tcb, tcb->snd_nxt);
+    uint64_t unsent = tcb->snd_written > nxt_off ? tcb->snd_written - nxt_off : 0;
+    bool fin_waits = tcb->wr_shut && !tcb->fin_sent;
+    if (unsent == 0 && !fin_waits)
+        return false;
+    uint32_t len = unsent < tcb->mss ? (uint32_t)unsent : tcb->mss;
+    if (seq_gt(tcb->snd_nxt + len, tcb->snd_una + tcb->snd_wnd))
+        return false;
+    uint32_t cwnd = tcb->cwnd;
+    uint32_t room = tcp_pipe(tcb) + tcb->mss;
+    if (tcb->cwnd < room)
+        tcb->cwnd = room;
+    bool sent = tcp_output_forced(tcb);
+    tcb->cwnd = cwnd;
+    return sent;
+}
+
+/* RFC 8985 7.3 / Linux tcp_send_loss_probe: new data if there is any and
+ * the peer's window allows, else the last segment again; then the RTO
+ * restarts from now (Linux clears icsk_pending so tcp_rearm_rto uses a full
+ * RTO). TLP.end_seq is SND.NXT after the probe. */
+void tcp_tlp_fire(struct tcb *tcb)
+{
+    tcb->rtx_is_tlp = false;
+    if (tcb->snd_una == tcb->snd_max || !tlp_can_send((enum tcp_state)tcb->state))
+        return;
+    if (tcb->tlp_active) { /* at most one probe per tail: the RTO, on time */
+        tcb->rtx_is_tlp = true;
+        tcp_tlp_recheck(tcb);
+        return;
+    }
+    tcb->tlp_active = true; /* first, so the probe's own send arms the RTO */
+    tcb->tlp_retrans = false;
+    if (tlp_send_new_data(tcb)) {
+        tcp_trace_note(tcb, "tail loss probe: new data (RFC 8985 7.3, tcp_send_loss_probe)");
+    } else {
+        tcb->tlp_retrans = true;
+        /* Linux __tcp_retransmit_skb sets retrans_stamp: TCP_USER_TIMEOUT and
+         * tcp_retries2 count from here (as the RTO would have, tcp_timer.c) */
+        tcb->first_rexmit_at = tcb->tlp_rto_due - tcb->rto;
+        tcp_retransmit_last(tcb, SEG_REXMIT_TLP);
+    }
+    tcb->tlp_high_seq = tcb->snd_nxt;
+    if (!sim_timer_armed(&tcb->rtx_timer)) /* the probe's send armed it */
+        tcp_arm_rto(tcb);
+}
+
+/* Linux tcp_process_tlp_ack with tcp_init_cwnd_reduction and
+ * tcp_end_cwnd_reduction: the probe repaired a real loss, so the congestion
+ * window is reduced once, as for any loss (RFC 8985 7.4.2), straight to
+ * ssthresh. */
+static void tlp_loss_repaired(struct tcb *tcb)
+{
+    tcb->ssthresh = tcb->cc->ssthresh(tcb);
+    tcb->cwnd = tcb->ssthresh;
+    tcb->bytes_acked = 0;
+    tcp_trace_note(tcb, "tail loss probe repaired a loss: cwnd reduced (RFC 8985 7.4.2, "
+                        "tcp_process_tlp_ack)");
+    tcp_trace_cc(tcb);
+}
+
+/* RFC 8985 7.4 / Linux tcp_process_tlp_ack, for an ACK at or above
+ * TLP.end_seq: a probe of new data needs no verdict; an ACK beyond
+ * TLP.end_seq means the probe filled a hole (a loss); a pure duplicate ACK
+ * at it means the original and the probe both arrived (no loss). An ACK of
+ * exactly TLP.end_seq that moves SND.UNA cannot tell which copy arrived, so
+ * the episode goes on. Linux's DSACK test is skipped: no DSACKs here. */
+void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if (seq_lt(seg->ack, tcb->tlp_high_seq))
+        return;
+    if (!tcb->tlp_retrans) {
+        tcb->tlp_active = false;
+        return;
+    }
+    if (seq_gt(seg->ack, tcb->tlp_high_seq)) {
+        tcb->tlp_active = false;
+        tlp_loss_repaired(tcb);
+        return;
+    }
+    bool advanced = seq_gt(seg->ack, tcb->snd_una);
+    bool win_update = ((uint32_t)seg->win << tcb->snd_wscale) != tcb->snd_wnd;
+    bool sacks = (seg->opts & TCP_OPT_SACK) && seg->nsack > 0;
+    if (!advanced && seg->len == 0 && !win_update && !sacks)
+        tcb->tlp_active = false;
+}
