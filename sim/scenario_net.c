@@ -37,6 +37,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(mss, 64, 65535),
     SCN_U32(sndbuf, 1, UINT32_MAX),
     SCN_U32(rcvbuf, 1, UINT32_MAX),
+    SCN_U32(rcvbuf_max, 1, UINT32_MAX),
     SCN_BOOL(window_scaling),
     SCN_BOOL(timestamps),
     SCN_BOOL(sack),

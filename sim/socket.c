@@ -74,7 +74,9 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
     tcb->connect_pending = true;
     tcb->last_rcv_time = tcp_now(tcb);
     const struct tcp_params *p = tcb_params(tcb);
-    if (p->window_scaling) {
+    if (p->window_scaling && p->profile == TCP_PROFILE_LINUX) {
+        tcb->rcv_wscale = tcp_rcvwnd_wscale(p, tcb->rcvbuf);
+    } else if (p->window_scaling) {
         uint8_t shift = 0;
         while (shift < 14 && ((uint64_t)p->rcvbuf >> shift) > 65535)
             shift++;
@@ -153,6 +155,11 @@ static void maybe_window_update(struct tcb *tcb, uint64_t was_queued)
 {
     if (!tcp_state_synchronized((enum tcp_state)tcb->state) || tcb->fin_rcvd)
         return;
+    if (is_linux(tcb)) {
+        if (was_queued > 0 && tcp_rcvwnd_update_due(tcb)) /* tcp_cleanup_rbuf */
+            tcp_send_ack(tcb);
+        return;
+    }
     uint32_t advertised = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
     uint32_t now_free = tcp_rcv_window(tcb);
     if (was_queued > 0 && now_free > advertised &&
@@ -171,6 +178,10 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
         uint64_t was = tcb->rcv_queued;
         tcb->rcv_queued -= n;
         *got = n;
+        if (is_linux(tcb)) { /* tcp_recvmsg: autotuning, then tcp_cleanup_rbuf */
+            tcb->rcv_read += n;
+            tcp_rcvwnd_space_adjust(tcb);
+        }
         maybe_window_update(tcb, was);
         return TS_OK;
     }
@@ -381,7 +392,9 @@ void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout) { tcb->user_time
 
 void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf)
 {
-    if (rcvbuf)
+    if (rcvbuf && is_linux(tcb))
+        tcp_rcvwnd_set_rcvbuf(tcb, rcvbuf);
+    else if (rcvbuf)
         tcb->rcvbuf = rcvbuf;
     if (sndbuf)
         tcb->sndbuf = sndbuf;

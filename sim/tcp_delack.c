@@ -43,6 +43,8 @@ void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate)
             quick = 2;
         tcb->quickacks = (uint8_t)(quick < p->quickacks ? quick : p->quickacks);
     }
+    if (delack_is_linux(tcb))
+        tcp_rcvwnd_grow(tcb, len); /* tcp_event_data_recv: may ask for a quick ACK */
     bool quick = tcb->quickacks > 0 && !tcb->pingpong;
     if (immediate || !p->delayed_ack || quick || tcp_delack_enough_unacked(tcb))
         tcp_send_ack(tcb);

@@ -14,10 +14,12 @@ static bool is_linux(const struct tcb *tcb)
 }
 
 /* RFC 7323 2.3 window scale: our shift is the smallest that lets the
- * receive buffer fit in 16 bits (Linux: at least the shift for its
- * maximum buffer, 7 by default). */
+ * receive buffer fit in 16 bits (Linux: the shift for its maximum buffer,
+ * tcp_rmem[2], 7 by default; tcp_rcvwnd.c). */
 static uint8_t choose_wscale(const struct tcp_params *p)
 {
+    if (p->profile == TCP_PROFILE_LINUX)
+        return tcp_rcvwnd_wscale(p, p->rcvbuf);
     uint8_t shift = 0;
     while (shift < 14 && ((uint64_t)p->rcvbuf >> shift) > 65535)
         shift++;
@@ -117,6 +119,8 @@ static void send_cookie_synack(struct tcb *listener, const struct tcp_segment *s
     sa.opts = TCP_OPT_MSS;
     sa.mss = (uint16_t)p->mss;
     sa.win = (uint16_t)(p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
+    if (p->profile == TCP_PROFILE_LINUX) /* tcp_openreq_init_rwin */
+        sa.win = (uint16_t)tcp_rcvwnd_initial(p->rcvbuf, p->mss);
     host_output(listener->host, &sa, listener->id);
 }
 
@@ -165,6 +169,8 @@ static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *se
     child->snd_nxt = child->iss + 1; /* the cookie SYN,ACK was sent */
     child->snd_max = child->iss + 1;
     child->rcv_adv = child->rcv_nxt + (p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
+    if (p->profile == TCP_PROFILE_LINUX) /* the window the cookie SYN,ACK offered */
+        child->rcv_adv = child->rcv_nxt + tcp_rcvwnd_syn(child, true);
     tcp_trace_note(child, "valid SYN cookie: connection made from the ACK alone");
     tcp_set_state(child, TCP_SYN_RECV);
     tcp_input(child, seg);
@@ -201,6 +207,8 @@ static void complete_active_open(struct tcb *tcb, const struct tcp_segment *seg)
     if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
         tcb->rto = SIM_S(3);
     tcp_cc_init(tcb);
+    if (is_linux(tcb))
+        tcp_rcvwnd_established(tcb);
     (void)seg;
     tcp_arm_keepalive(tcb);
     tcp_notify_connected(tcb, TS_OK);
@@ -245,6 +253,8 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
     tcb->irs = seg->seq;
     tcb->rcv_nxt = seg->seq + 1;
     tcb->rcv_adv = tcb->rcv_nxt;
+    if (is_linux(tcb)) /* Linux: rcv_wnd from tcp_connect_init, now at RCV.NXT */
+        tcb->rcv_adv += tcb->rcv_ssthresh;
     take_syn_options(tcb, seg);
     tcb->last_rcv_time = tcp_now(tcb);
     if (ack_ok) {
@@ -496,6 +506,8 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
             tcb->rto = SIM_S(3); /* RFC 6298 (5.7) */
         tcp_cc_init(tcb);
+        if (is_linux(tcb))
+            tcp_rcvwnd_established(tcb);
         if (tcb->wr_shut)
             tcp_set_state(tcb, TCP_FIN_WAIT1); /* R-SYNRCVD-05: the queued CLOSE */
         tcp_arm_keepalive(tcb);

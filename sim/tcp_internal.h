@@ -155,6 +155,14 @@ struct tcb {
     sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
+    /* Linux receive window (tcp_rcvwnd.c, linux profile only) */
+    uint32_t rcv_ssthresh; /* the window may not grow past this (tcp_grow_window) */
+    uint32_t window_clamp; /* nor past this (tcp_init_buffer_space); 0 = no SYN yet */
+    uint32_t rcvq_space;   /* octets read in the last RTT (tcp_rcv_space_adjust) */
+    uint64_t rcvq_seq;     /* rcv_read when that RTT started */
+    sim_time_t rcvq_time;
+    uint64_t rcv_read;  /* octets the application has read (copied_seq) */
+    bool rcvbuf_locked; /* SO_RCVBUF was set: no autotuning */
 
     /* Peer's MSS and ours: effective send MSS */
     uint32_t mss;
@@ -403,6 +411,17 @@ void tcp_arm_persist(struct tcb *tcb);
 void tcp_persist_timeout(struct tcb *tcb);
 /* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */
 void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
+
+/* tcp_rcvwnd.c: the receive window as Linux chooses it (linux profile) */
+uint32_t tcp_rcvwnd_initial(uint32_t rcvbuf, uint32_t mss); /* tcp_select_initial_window */
+uint8_t tcp_rcvwnd_wscale(const struct tcp_params *p, uint32_t rcvbuf);
+uint32_t tcp_rcvwnd_syn(struct tcb *tcb, bool synack); /* our SYN's window; sets rcv_ssthresh */
+void tcp_rcvwnd_established(struct tcb *tcb);          /* tcp_init_buffer_space */
+void tcp_rcvwnd_grow(struct tcb *tcb, uint32_t len);   /* tcp_grow_window */
+uint32_t tcp_rcvwnd_select(const struct tcb *tcb);     /* tcp_select_window, octets */
+bool tcp_rcvwnd_update_due(const struct tcb *tcb);     /* tcp_cleanup_rbuf's window update */
+void tcp_rcvwnd_space_adjust(struct tcb *tcb);         /* tcp_rcv_space_adjust */
+void tcp_rcvwnd_set_rcvbuf(struct tcb *tcb, uint32_t bytes); /* SO_RCVBUF */
 
 /* tcp_delack.c: when received data is acknowledged */
 bool tcp_delack_enough_unacked(const struct tcb *tcb);

@@ -35,9 +35,11 @@ static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
 
 /* Free receive space, with receiver-side silly-window avoidance (RFC 9293
  * 3.8.6.2.2): the right edge only moves by at least min(RCV.BUFF/2, MSS),
- * and it never moves left (3.8.6). */
+ * and it never moves left (3.8.6). The linux profile: tcp_rcvwnd.c. */
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
+    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX)
+        return tcp_rcvwnd_select(tcb);
     uint64_t free_space = tcb->rcvbuf > tcb->rcv_queued ? tcb->rcvbuf - tcb->rcv_queued : 0;
     tcp_seq edge = tcb->rcv_nxt + (uint32_t)free_space;
     tcp_seq adv = tcb->rcv_adv;
@@ -49,8 +51,27 @@ uint32_t tcp_rcv_window(const struct tcb *tcb)
     return adv - tcb->rcv_nxt;
 }
 
+/* Linux (tcp_rcvwnd.c): a SYN carries the initial window unscaled; later
+ * segments the tcp_select_window one, which becomes the new right edge. */
+static uint16_t window_field_linux(struct tcb *tcb, bool syn)
+{
+    if (syn) {
+        uint32_t wnd = tcp_rcvwnd_syn(tcb, tcb->state != TCP_SYN_SENT);
+        if (tcb->state != TCP_SYN_SENT && seq_gt(tcb->rcv_nxt + wnd, tcb->rcv_adv))
+            tcb->rcv_adv = tcb->rcv_nxt + wnd;
+        return (uint16_t)wnd;
+    }
+    uint64_t wnd = tcp_rcvwnd_select(tcb);
+    if (wnd > (uint64_t)65535 << tcb->rcv_wscale)
+        wnd = (uint64_t)65535 << tcb->rcv_wscale; /* what the field can say */
+    tcb->rcv_adv = tcb->rcv_nxt + (uint32_t)wnd;
+    return (uint16_t)(wnd >> tcb->rcv_wscale);
+}
+
 static uint16_t window_field(struct tcb *tcb, bool syn)
 {
+    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX)
+        return window_field_linux(tcb, syn);
     uint32_t wnd = tcp_rcv_window(tcb);
     tcp_seq edge = tcb->rcv_nxt + wnd;
     if (seq_gt(edge, tcb->rcv_adv))

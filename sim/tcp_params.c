@@ -10,6 +10,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->mss = 1460;             /* RFC 9293 3.7.1: MTU 1500 - 40 octets of IP and TCP header */
     p->sndbuf = 65536;         /* no RFC value; one unscaled window's worth */
     p->rcvbuf = 65535;         /* RFC 9293 3.1: largest window without RFC 7323 scaling */
+    p->rcvbuf_max = 65535;     /* no autotuning in the RFCs: unused by this profile */
     p->window_scaling = false; /* RFC 7323 2: optional, off unless configured */
     p->timestamps = false;     /* RFC 7323 3: optional */
     p->sack = false;           /* RFC 2018: optional */
@@ -77,7 +78,8 @@ static void tcp_params_linux(struct tcp_params *p)
 {
     p->mss = 1460;            /* Ethernet MTU 1500 */
     p->sndbuf = 262144;       /* tcp_wmem starts at 16384 and autotunes; a settled value */
-    p->rcvbuf = 131072;       /* tcp_rmem default 131072 */
+    p->rcvbuf = 131072;       /* tcp_rmem[1] 131072: half of it is window (scaling_ratio) */
+    p->rcvbuf_max = 6291456;  /* tcp_rmem[2] 6 MB: autotuning's ceiling */
     p->window_scaling = true; /* tcp_window_scaling = 1 */
     p->timestamps = true;     /* tcp_timestamps = 1 */
     p->sack = true;           /* tcp_sack = 1 */

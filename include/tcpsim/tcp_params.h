@@ -21,6 +21,7 @@ struct tcp_params {
     uint32_t mss;        /* our MSS option (RFC 9293 3.7.1); default 1460 */
     uint32_t sndbuf;     /* send buffer, bytes */
     uint32_t rcvbuf;     /* receive buffer, bytes (advertised window source) */
+    uint32_t rcvbuf_max; /* Linux tcp_rmem[2]: autotuning's ceiling (linux profile) */
     bool window_scaling; /* RFC 7323 window scale option */
     bool timestamps;     /* RFC 7323 timestamps option */
     bool sack;           /* SACK-permitted option (RFC 2018) */
