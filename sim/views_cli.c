@@ -59,6 +59,9 @@ int views_cli_option(struct views_cli *v, const char *arg, const char *val)
     struct views_cli_req *r = &v->reqs[v->count++];
     r->at = t;
     r->every = every ? t : 0; /* every DUR: at DUR, 2*DUR, ... */
+    r->option = arg;
+    r->value = val;
+    r->shown = 0;
     r->view = strncmp(arg, "--ss", 4) == 0 ? NETSTAT_VIEW_SS : NETSTAT_VIEW_NETSTAT;
     r->owner = v;
     return 2;
@@ -79,6 +82,9 @@ static void views_show(void *ctx, sim_time_t now)
         if (netstat_write_host(v->out, host, &o) != 0)
             fputs("(out of memory)\n", v->out);
     }
+    if (r->every > 0 && ++r->shown == PROBE_REPEAT_MAX)
+        fprintf(stderr, "tcpsim: %s %s: stopped after %u views (the limit)\n", r->option, r->value,
+                (unsigned)PROBE_REPEAT_MAX);
 }
 
 int views_cli_start(struct views_cli *v, struct net *net, bool stdout_busy)

@@ -15,6 +15,8 @@
 
 struct views_cli_req {
     sim_time_t at, every;
+    const char *option, *value; /* as given, for the repeat-limit message */
+    uint32_t shown;
     enum netstat_view view;
     struct views_cli *owner;
 };

@@ -80,6 +80,11 @@ check "views next to JSONL on stdout need --views FILE (exit 2)" '[ $? -eq 2 ] &
 check "--views FILE keeps the JSONL clean" '! grep -v "^{" "$tmp/v.jsonl" | grep -q . && grep -q "^Proto" "$tmp/v.txt"'
 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat soon > /dev/null 2>&1
 check "--netstat with a bad time exits 2" '[ $? -eq 2 ]'
+timeout 20 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat-every 1ns --quiet \
+    --views "$tmp/tiny.txt" > /dev/null 2> "$tmp/tiny.err"
+rc=$?
+check "--netstat-every 1ns stops after 10000 views and says so (no hang)" \
+    '[ $rc -eq 0 ] && [ "$(grep -c "^--- client" "$tmp/tiny.txt")" -eq 10000 ] && grep -q "stopped after 10000 views" "$tmp/tiny.err"'
 "$tcpsim" --version | grep -q "^tcpsim "
 check "--version" '[ $? -eq 0 ]'
 "$tcpsim" --help | grep -q "tcpsim check"
