@@ -232,6 +232,30 @@ static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_ar
     return 0;
 }
 
+/* Says why a run ended early, if it did; returns 1 when the run is unusable
+ * (cut by the event limit), 0 otherwise (the time cap is only a warning). */
+static int report_cut(struct runner *runner, const struct scenario *sc, FILE *out)
+{
+    sim_time_t end = runner_end_time(runner);
+    switch (runner_cut(runner)) {
+    case RUNNER_CUT_NONE: break;
+    case RUNNER_CUT_TIME_CAP:
+        fprintf(out,
+                "%s: warning: no 'stop:' and events still pending after " RUNNER_TIME_CAP_TEXT
+                " of virtual time; the run ends there (give 'stop:' to choose)\n",
+                sc->file);
+        break;
+    case RUNNER_CUT_EVENT_LIMIT:
+        fprintf(out,
+                "%s: run cut at %lld.%06llds after %u events (the limit); give a shorter "
+                "'stop:', fewer connections or longer intervals\n",
+                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)),
+                (unsigned)RUNNER_EVENT_LIMIT);
+        return 1;
+    }
+    return 0;
+}
+
 /* Prints failed expectations as file:line:col lines; returns how many failed. */
 static size_t report_expectations(struct runner *runner, const struct scenario *sc, FILE *out,
                                   bool verbose)
@@ -281,6 +305,8 @@ static int cmd_run(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
     if (!rc) {
         runner_run(runner);
+        if (report_cut(runner, &sc, stderr))
+            rc = EXIT_FAILED;
         size_t failed = report_expectations(runner, &sc, stderr, false);
         if (failed)
             fprintf(stderr, "%s: %zu of %zu expectations failed\n", sc.file, failed,
@@ -319,7 +345,7 @@ static void check_file(const char *file, const struct overrides *o, struct check
         return;
     }
     runner_run(runner);
-    size_t failed = report_expectations(runner, &sc, stdout, false);
+    size_t failed = report_cut(runner, &sc, stdout) + report_expectations(runner, &sc, stdout, false);
     if (failed) {
         printf("FAIL %s (%zu of %zu expectations failed)\n", file, failed, sc.expect_count);
         t->failed++;

@@ -85,6 +85,11 @@ timeout 20 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat-every 1ns 
 rc=$?
 check "--netstat-every 1ns stops after 10000 views and says so (no hang)" \
     '[ $rc -eq 0 ] && [ "$(grep -c "^--- client" "$tmp/tiny.txt")" -eq 10000 ] && grep -q "stopped after 10000 views" "$tmp/tiny.err"'
+sed '/^stop:/d' scenarios/keepalive-alive.yaml > "$tmp/nostop.yaml"
+timeout 20 "$tcpsim" run "$tmp/nostop.yaml" --quiet > "$tmp/nostop.out" 2> "$tmp/nostop.err"
+rc=$?
+check "no stop: and keep-alive forever: the run ends at 30 days and says so" \
+    '[ $rc -eq 0 ] && grep -q "no .stop:. and events still pending after 30 days" "$tmp/nostop.err" && tail -1 "$tmp/nostop.out" | grep -q "^259[0-9]\{4\}\."'
 "$tcpsim" --version | grep -q "^tcpsim "
 check "--version" '[ $? -eq 0 ]'
 "$tcpsim" --help | grep -q "tcpsim check"
