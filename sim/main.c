@@ -161,6 +161,7 @@ struct sinks {
     struct trace_csv *csv;
     struct trace_pcap *pcap;
     FILE *files[4];
+    char paths[4][4096];
     int file_count;
 };
 
@@ -176,18 +177,40 @@ static FILE *open_out(struct sinks *s, const char *dir, const char *base, const 
         fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    snprintf(s->paths[s->file_count], sizeof s->paths[0], "%s", path);
     s->files[s->file_count++] = f;
     return f;
 }
 
-static void sinks_free(struct sinks *s)
+/* Closes `f` (flushes stdout); a write that failed on the way (disk full,
+ * /dev/full) must not pass silently: EXIT_BAD_INPUT and the reason. */
+static int close_out(FILE *f, const char *path)
+{
+    int failed = ferror(f);
+    int err = 0;
+    if ((f == stdout ? fflush(f) : fclose(f)) != 0) {
+        failed = 1;
+        err = errno;
+    }
+    if (!failed)
+        return 0;
+    fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "", err ? strerror(err) : "");
+    return EXIT_BAD_INPUT;
+}
+
+static int sinks_free(struct sinks *s)
 {
     trace_text_free(s->text);
     trace_jsonl_free(s->jsonl);
     trace_csv_free(s->csv);
     trace_pcap_free(s->pcap);
+    int rc = 0;
     for (int i = 0; i < s->file_count; i++)
-        fclose(s->files[i]);
+        if (close_out(s->files[i], s->paths[i]))
+            rc = EXIT_BAD_INPUT;
+    if (close_out(stdout, "standard output"))
+        rc = EXIT_BAD_INPUT;
+    return rc;
 }
 
 static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_args *a,
@@ -312,11 +335,12 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "%s: %zu of %zu expectations failed\n", sc.file, failed,
                     sc.expect_count);
     }
-    views_cli_finish(&a.views);
+    if (views_cli_finish(&a.views) && !rc)
+        rc = EXIT_BAD_INPUT;
     runner_free(runner);
-    sinks_free(&sinks);
+    int wrc = sinks_free(&sinks);
     scenario_free(&sc);
-    return rc;
+    return rc ? rc : wrc;
 }
 
 struct check_totals {
@@ -435,7 +459,7 @@ static int cmd_check(int argc, char **argv)
     }
     printf("check: %d scenarios, %d passed, %d failed, %d bad input\n", t.scenarios,
            t.scenarios - t.failed - t.bad, t.failed, t.bad);
-    if (t.bad)
+    if (t.bad || close_out(stdout, "standard output"))
         return EXIT_BAD_INPUT;
     return t.failed ? EXIT_FAILED : 0;
 }

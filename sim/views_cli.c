@@ -113,11 +113,22 @@ int views_cli_start(struct views_cli *v, struct net *net, bool stdout_busy)
     return 0;
 }
 
-void views_cli_finish(struct views_cli *v)
+int views_cli_finish(struct views_cli *v)
 {
     probe_set_free(v->probes);
     v->probes = NULL;
-    if (v->out && v->out != stdout)
-        fclose(v->out);
+    int failed = 0;
+    if (v->out && v->out != stdout) {
+        failed = ferror(v->out);
+        int err = 0;
+        if (fclose(v->out) != 0) {
+            failed = 1;
+            err = errno;
+        }
+        if (failed)
+            fprintf(stderr, "tcpsim: error writing %s%s%s\n", v->out_path, err ? ": " : "",
+                    err ? strerror(err) : "");
+    }
     v->out = NULL;
+    return failed ? -1 : 0;
 }

@@ -40,7 +40,8 @@ int views_cli_option(struct views_cli *v, const char *arg, const char *val);
  * goes to stdout in a machine format (then --views FILE is required).
  * Returns 0, or -1 with a message printed. */
 int views_cli_start(struct views_cli *v, struct net *net, bool stdout_busy);
-/* Cancels pending views and closes --views FILE; before the run is freed. */
-void views_cli_finish(struct views_cli *v);
+/* Cancels pending views and closes --views FILE; before the run is freed.
+ * 0, or -1 when writing the file failed (message printed). */
+int views_cli_finish(struct views_cli *v);
 
 #endif
