@@ -315,6 +315,13 @@ static int cmd_run(int argc, char **argv)
     struct scenario sc;
     if ((rc = load(a.file, &a.over, &sc)))
         return rc;
+    if (a.pcap_at && strcmp(a.pcap_at, "wire") != 0 && scenario_host_index(&sc, a.pcap_at) < 0) {
+        /* Otherwise the capture would be silently empty. */
+        fprintf(stderr, "tcpsim: --pcap-at '%s': no such host in %s (give a host name or wire)\n",
+                a.pcap_at, a.file);
+        scenario_free(&sc);
+        return EXIT_BAD_INPUT;
+    }
     struct runner *runner;
     if (runner_create(&sc, &runner) != TS_OK) {
         fprintf(stderr, "tcpsim: out of memory\n");

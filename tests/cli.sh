@@ -90,6 +90,8 @@ timeout 20 "$tcpsim" run "$tmp/nostop.yaml" --quiet > "$tmp/nostop.out" 2> "$tmp
 rc=$?
 check "no stop: and keep-alive forever: the run ends at 30 days and says so" \
     '[ $rc -eq 0 ] && grep -q "no .stop:. and events still pending after 30 days" "$tmp/nostop.err" && tail -1 "$tmp/nostop.out" | grep -q "^259[0-9]\{4\}\."'
+"$tcpsim" run scenarios/handshake-and-close.yaml --pcap "$tmp/x.pcap" --pcap-at nobody > /dev/null 2> "$tmp/at.err"
+check "--pcap-at an unknown host exits 2 (not an empty capture)" '[ $? -eq 2 ] && grep -q "no such host" "$tmp/at.err"'
 # Output that cannot be written is an error, not a silent loss.
 "$tcpsim" run scenarios/handshake-and-close.yaml > /dev/full 2> "$tmp/full.err"
 check "run > /dev/full exits 2 and says so" '[ $? -eq 2 ] && grep -q "error writing standard output" "$tmp/full.err"'
