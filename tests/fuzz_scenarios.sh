@@ -10,7 +10,7 @@
 # make test runs a small fixed number (FUZZ_N default) to stay near 20 s.
 set -u
 tcpsim=$(realpath "${TCPSIM:-./tcpsim}")
-n=${FUZZ_N:-150}
+n=${FUZZ_N:-120}
 seed=${FUZZ_SEED:-20240601}
 keep=${FUZZ_KEEP:-}
 limit=${FUZZ_TIMEOUT:-10}
