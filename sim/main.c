@@ -194,7 +194,8 @@ static int close_out(FILE *f, const char *path)
     }
     if (!failed)
         return 0;
-    fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "", err ? strerror(err) : "");
+    fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "",
+            err ? strerror(err) : "");
     return EXIT_BAD_INPUT;
 }
 
@@ -376,7 +377,8 @@ static void check_file(const char *file, const struct overrides *o, struct check
         return;
     }
     runner_run(runner);
-    size_t failed = report_cut(runner, &sc, stdout) + report_expectations(runner, &sc, stdout, false);
+    size_t failed =
+        report_cut(runner, &sc, stdout) + report_expectations(runner, &sc, stdout, false);
     if (failed) {
         printf("FAIL %s (%zu of %zu expectations failed)\n", file, failed, sc.expect_count);
         t->failed++;

@@ -11,7 +11,6 @@
 #include "tcpsim/socket.h"
 #include "workload.h"
 
-
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
 {
     return sock_names_find(&r->names, host, name);
