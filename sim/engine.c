@@ -177,6 +177,7 @@ int engine_init(struct engine *engine)
     engine->capacity = ENGINE_INITIAL_CAPACITY;
     engine->next_order = 0;
     engine->fired = 0;
+    engine->fire_limit = 0;
     engine->stopping = false;
     engine->heap = calloc((size_t)ENGINE_INITIAL_CAPACITY + 1, sizeof(*engine->heap));
     if (engine->heap == NULL) {
@@ -245,6 +246,10 @@ uint64_t engine_run(struct engine *engine, sim_time_t until)
         struct sim_timer *t = engine->heap[1];
         if (t->when > until)
             break;
+        if (engine->fire_limit && engine->fired >= engine->fire_limit) {
+            engine->stopping = true; /* the caller's budget is spent */
+            break;
+        }
         /* Disarm before the callback so it may re-arm this or any timer. */
         heap_pop_root(engine);
         engine->now = t->when;

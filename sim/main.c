@@ -161,6 +161,7 @@ struct sinks {
     struct trace_csv *csv;
     struct trace_pcap *pcap;
     FILE *files[4];
+    char paths[4][4096];
     int file_count;
 };
 
@@ -176,18 +177,41 @@ static FILE *open_out(struct sinks *s, const char *dir, const char *base, const 
         fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
         return NULL;
     }
+    snprintf(s->paths[s->file_count], sizeof s->paths[0], "%s", path);
     s->files[s->file_count++] = f;
     return f;
 }
 
-static void sinks_free(struct sinks *s)
+/* Closes `f` (flushes stdout); a write that failed on the way (disk full,
+ * /dev/full) must not pass silently: EXIT_BAD_INPUT and the reason. */
+static int close_out(FILE *f, const char *path)
+{
+    int failed = ferror(f);
+    int err = 0;
+    if ((f == stdout ? fflush(f) : fclose(f)) != 0) {
+        failed = 1;
+        err = errno;
+    }
+    if (!failed)
+        return 0;
+    fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "",
+            err ? strerror(err) : "");
+    return EXIT_BAD_INPUT;
+}
+
+static int sinks_free(struct sinks *s)
 {
     trace_text_free(s->text);
     trace_jsonl_free(s->jsonl);
     trace_csv_free(s->csv);
     trace_pcap_free(s->pcap);
+    int rc = 0;
     for (int i = 0; i < s->file_count; i++)
-        fclose(s->files[i]);
+        if (close_out(s->files[i], s->paths[i]))
+            rc = EXIT_BAD_INPUT;
+    if (close_out(stdout, "standard output"))
+        rc = EXIT_BAD_INPUT;
+    return rc;
 }
 
 static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_args *a,
@@ -232,6 +256,30 @@ static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_ar
     return 0;
 }
 
+/* Says why a run ended early, if it did; returns 1 when the run is unusable
+ * (cut by the event limit), 0 otherwise (the time cap is only a warning). */
+static int report_cut(struct runner *runner, const struct scenario *sc, FILE *out)
+{
+    sim_time_t end = runner_end_time(runner);
+    switch (runner_cut(runner)) {
+    case RUNNER_CUT_NONE: break;
+    case RUNNER_CUT_TIME_CAP:
+        fprintf(out,
+                "%s: warning: no 'stop:' and events still pending after " RUNNER_TIME_CAP_TEXT
+                " of virtual time; the run ends there (give 'stop:' to choose)\n",
+                sc->file);
+        break;
+    case RUNNER_CUT_EVENT_LIMIT:
+        fprintf(out,
+                "%s: run cut at %lld.%06llds after %u events (the limit); give a shorter "
+                "'stop:', fewer connections or longer intervals\n",
+                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)),
+                (unsigned)RUNNER_EVENT_LIMIT);
+        return 1;
+    }
+    return 0;
+}
+
 /* Prints failed expectations as file:line:col lines; returns how many failed. */
 static size_t report_expectations(struct runner *runner, const struct scenario *sc, FILE *out,
                                   bool verbose)
@@ -268,6 +316,13 @@ static int cmd_run(int argc, char **argv)
     struct scenario sc;
     if ((rc = load(a.file, &a.over, &sc)))
         return rc;
+    if (a.pcap_at && strcmp(a.pcap_at, "wire") != 0 && scenario_host_index(&sc, a.pcap_at) < 0) {
+        /* Otherwise the capture would be silently empty. */
+        fprintf(stderr, "tcpsim: --pcap-at '%s': no such host in %s (give a host name or wire)\n",
+                a.pcap_at, a.file);
+        scenario_free(&sc);
+        return EXIT_BAD_INPUT;
+    }
     struct runner *runner;
     if (runner_create(&sc, &runner) != TS_OK) {
         fprintf(stderr, "tcpsim: out of memory\n");
@@ -281,16 +336,19 @@ static int cmd_run(int argc, char **argv)
         rc = EXIT_BAD_INPUT;
     if (!rc) {
         runner_run(runner);
+        if (report_cut(runner, &sc, stderr))
+            rc = EXIT_FAILED;
         size_t failed = report_expectations(runner, &sc, stderr, false);
         if (failed)
             fprintf(stderr, "%s: %zu of %zu expectations failed\n", sc.file, failed,
                     sc.expect_count);
     }
-    views_cli_finish(&a.views);
+    if (views_cli_finish(&a.views) && !rc)
+        rc = EXIT_BAD_INPUT;
     runner_free(runner);
-    sinks_free(&sinks);
+    int wrc = sinks_free(&sinks);
     scenario_free(&sc);
-    return rc;
+    return rc ? rc : wrc;
 }
 
 struct check_totals {
@@ -319,7 +377,8 @@ static void check_file(const char *file, const struct overrides *o, struct check
         return;
     }
     runner_run(runner);
-    size_t failed = report_expectations(runner, &sc, stdout, false);
+    size_t failed =
+        report_cut(runner, &sc, stdout) + report_expectations(runner, &sc, stdout, false);
     if (failed) {
         printf("FAIL %s (%zu of %zu expectations failed)\n", file, failed, sc.expect_count);
         t->failed++;
@@ -409,7 +468,7 @@ static int cmd_check(int argc, char **argv)
     }
     printf("check: %d scenarios, %d passed, %d failed, %d bad input\n", t.scenarios,
            t.scenarios - t.failed - t.bad, t.failed, t.bad);
-    if (t.bad)
+    if (t.bad || close_out(stdout, "standard output"))
         return EXIT_BAD_INPUT;
     return t.failed ? EXIT_FAILED : 0;
 }

@@ -229,6 +229,9 @@ static int plot_run(const struct plot_args *a, const struct scenario *sc)
     tracer_add(&runner_net(runner)->tracer, trace_plotdata_sink(pd));
     tracer_add(&runner_net(runner)->tracer, trace_jsonl_sink(jsonl));
     runner_run(runner);
+    if (runner_cut(runner) == RUNNER_CUT_EVENT_LIMIT)
+        fprintf(stderr, "tcpsim plot: the run was cut after %u events (the limit)\n",
+                (unsigned)RUNNER_EVENT_LIMIT);
     if (trace_plotdata_write(pd, runner_end_time(runner)) != TS_OK)
         fprintf(stderr, "tcpsim plot: out of memory writing the data files\n");
     else

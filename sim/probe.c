@@ -12,6 +12,7 @@
 struct probe {
     sim_time_t due; /* SIM_TIME_NEVER once done */
     sim_time_t every;
+    uint32_t fired;
     probe_fn fn;
     void *ctx;
 };
@@ -52,7 +53,9 @@ static void probe_fire(struct engine *engine, struct sim_timer *timer)
         if (p->due > now)
             continue;
         p->fn(p->ctx, now);
-        p->due = p->every > 0 && more ? now + p->every : SIM_TIME_NEVER;
+        p->fired++;
+        bool again = p->every > 0 && more && p->fired < PROBE_REPEAT_MAX;
+        p->due = again ? now + p->every : SIM_TIME_NEVER;
     }
     probe_arm(set);
 }
@@ -73,7 +76,7 @@ int probe_set_add(struct probe_set *set, sim_time_t at, sim_time_t every, probe_
     if (!grown)
         return TS_ENOMEM;
     set->probes = grown;
-    set->probes[set->count++] = (struct probe){at, every, fn, ctx};
+    set->probes[set->count++] = (struct probe){at, every, 0, fn, ctx};
     probe_arm(set);
     return TS_OK;
 }

@@ -11,9 +11,6 @@
 #include "tcpsim/socket.h"
 #include "workload.h"
 
-/* Runs with no stop time end here at the latest (keep-alive never idles). */
-#define RUN_SAFETY_CAP SIM_S(30 * 24 * 3600)
-
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
 {
     return sock_names_find(&r->names, host, name);
@@ -420,9 +417,15 @@ int runner_run(struct runner *r)
 {
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
-        stop = RUN_SAFETY_CAP;
+        stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
+    r->net.engine.fire_limit = r->net.engine.fired + RUNNER_EVENT_LIMIT;
     engine_run(&r->net.engine, stop);
     r->end = r->net.engine.now;
+    if (r->net.engine.fired >= r->net.engine.fire_limit)
+        r->cut = RUNNER_CUT_EVENT_LIMIT;
+    else if (r->scenario->stop == SIM_TIME_NEVER &&
+             engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
+        r->cut = RUNNER_CUT_TIME_CAP;
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
     for (int h = 0; h < 2; h++)
@@ -433,6 +436,7 @@ int runner_run(struct runner *r)
 }
 
 sim_time_t runner_end_time(const struct runner *r) { return r->end; }
+enum runner_cut runner_cut(const struct runner *r) { return r->cut; }
 uint64_t runner_stream_errors(const struct runner *r) { return r->stream_errors; }
 
 void runner_free(struct runner *r)

@@ -69,6 +69,7 @@ struct count_probe {
 
 struct runner {
     const struct scenario *scenario;
+    enum runner_cut cut; /* why the run ended early, if it did */
     struct net net;
     struct sock_names names;
     struct step_timer *steps;

@@ -79,6 +79,11 @@ enum scn_parse {
     SCN_PARSE_NEGATIVE, /* a minus sign */
     SCN_PARSE_RANGE,    /* too large (or a percentage over 100%) */
 };
+/* The longest duration a scenario may give (about 11 years): times are int64
+ * nanoseconds, and the simulator adds a few durations together (a stop time,
+ * a link delay, a timer), which must not overflow. */
+#define SCN_DURATION_MAX SIM_S(100000LL * 3600)
+#define SCN_DURATION_MAX_TEXT "100000h"
 enum scn_parse scn_parse_duration(const char *text, sim_time_t *out);
 enum scn_parse scn_parse_percent(const char *text, uint32_t *ppm);
 enum scn_parse scn_parse_rate(const char *text, uint64_t *bps);

@@ -126,7 +126,7 @@ enum scn_parse scn_parse_duration(const char *text, sim_time_t *out)
                                       sizeof scn_time_units / sizeof scn_time_units[0], false, &v);
     if (rc != SCN_PARSE_OK)
         return rc;
-    if (v >= (uint64_t)SIM_TIME_NEVER)
+    if (v > (uint64_t)SCN_DURATION_MAX)
         return SCN_PARSE_RANGE;
     *out = (sim_time_t)v;
     return SCN_PARSE_OK;

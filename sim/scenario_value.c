@@ -95,7 +95,8 @@ int scn_get_duration(struct scn_ctx *ctx, const struct ynode *node, const char *
     case SCN_PARSE_NEGATIVE:
         return scn_error(ctx, node, "negative duration '%.80s' for '%s'", node->text, key);
     case SCN_PARSE_RANGE:
-        return scn_error(ctx, node, "duration '%.80s' for '%s' is too long", node->text, key);
+        return scn_error(ctx, node, "duration '%.80s' for '%s' is too long (at most %s)",
+                         node->text, key, SCN_DURATION_MAX_TEXT);
     case SCN_PARSE_BAD: break;
     }
     return scn_error(ctx, node, SCN_DURATION_HELP ", got '%.80s'", node->text);

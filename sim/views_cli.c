@@ -59,6 +59,9 @@ int views_cli_option(struct views_cli *v, const char *arg, const char *val)
     struct views_cli_req *r = &v->reqs[v->count++];
     r->at = t;
     r->every = every ? t : 0; /* every DUR: at DUR, 2*DUR, ... */
+    r->option = arg;
+    r->value = val;
+    r->shown = 0;
     r->view = strncmp(arg, "--ss", 4) == 0 ? NETSTAT_VIEW_SS : NETSTAT_VIEW_NETSTAT;
     r->owner = v;
     return 2;
@@ -79,6 +82,9 @@ static void views_show(void *ctx, sim_time_t now)
         if (netstat_write_host(v->out, host, &o) != 0)
             fputs("(out of memory)\n", v->out);
     }
+    if (r->every > 0 && ++r->shown == PROBE_REPEAT_MAX)
+        fprintf(stderr, "tcpsim: %s %s: stopped after %u views (the limit)\n", r->option, r->value,
+                (unsigned)PROBE_REPEAT_MAX);
 }
 
 int views_cli_start(struct views_cli *v, struct net *net, bool stdout_busy)
@@ -107,11 +113,22 @@ int views_cli_start(struct views_cli *v, struct net *net, bool stdout_busy)
     return 0;
 }
 
-void views_cli_finish(struct views_cli *v)
+int views_cli_finish(struct views_cli *v)
 {
     probe_set_free(v->probes);
     v->probes = NULL;
-    if (v->out && v->out != stdout)
-        fclose(v->out);
+    int failed = 0;
+    if (v->out && v->out != stdout) {
+        failed = ferror(v->out);
+        int err = 0;
+        if (fclose(v->out) != 0) {
+            failed = 1;
+            err = errno;
+        }
+        if (failed)
+            fprintf(stderr, "tcpsim: error writing %s%s%s\n", v->out_path, err ? ": " : "",
+                    err ? strerror(err) : "");
+    }
     v->out = NULL;
+    return failed ? -1 : 0;
 }

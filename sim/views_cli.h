@@ -15,6 +15,8 @@
 
 struct views_cli_req {
     sim_time_t at, every;
+    const char *option, *value; /* as given, for the repeat-limit message */
+    uint32_t shown;
     enum netstat_view view;
     struct views_cli *owner;
 };
@@ -38,7 +40,8 @@ int views_cli_option(struct views_cli *v, const char *arg, const char *val);
  * goes to stdout in a machine format (then --views FILE is required).
  * Returns 0, or -1 with a message printed. */
 int views_cli_start(struct views_cli *v, struct net *net, bool stdout_busy);
-/* Cancels pending views and closes --views FILE; before the run is freed. */
-void views_cli_finish(struct views_cli *v);
+/* Cancels pending views and closes --views FILE; before the run is freed.
+ * 0, or -1 when writing the file failed (message printed). */
+int views_cli_finish(struct views_cli *v);
 
 #endif

@@ -80,6 +80,43 @@ check "views next to JSONL on stdout need --views FILE (exit 2)" '[ $? -eq 2 ] &
 check "--views FILE keeps the JSONL clean" '! grep -v "^{" "$tmp/v.jsonl" | grep -q . && grep -q "^Proto" "$tmp/v.txt"'
 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat soon > /dev/null 2>&1
 check "--netstat with a bad time exits 2" '[ $? -eq 2 ]'
+timeout 20 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat-every 1ns --quiet \
+    --views "$tmp/tiny.txt" > /dev/null 2> "$tmp/tiny.err"
+rc=$?
+check "--netstat-every 1ns stops after 10000 views and says so (no hang)" \
+    '[ $rc -eq 0 ] && [ "$(grep -c "^--- client" "$tmp/tiny.txt")" -eq 10000 ] && grep -q "stopped after 10000 views" "$tmp/tiny.err"'
+sed '/^stop:/d' scenarios/keepalive-alive.yaml > "$tmp/nostop.yaml"
+timeout 20 "$tcpsim" run "$tmp/nostop.yaml" --quiet > "$tmp/nostop.out" 2> "$tmp/nostop.err"
+rc=$?
+check "no stop: and keep-alive forever: the run ends at 30 days and says so" \
+    '[ $rc -eq 0 ] && grep -q "no .stop:. and events still pending after 30 days" "$tmp/nostop.err" && tail -1 "$tmp/nostop.out" | grep -q "^259[0-9]\{4\}\."'
+"$tcpsim" run scenarios/handshake-and-close.yaml --pcap "$tmp/x.pcap" --pcap-at nobody > /dev/null 2> "$tmp/at.err"
+check "--pcap-at an unknown host exits 2 (not an empty capture)" '[ $? -eq 2 ] && grep -q "no such host" "$tmp/at.err"'
+# Output that cannot be written is an error, not a silent loss.
+"$tcpsim" run scenarios/handshake-and-close.yaml > /dev/full 2> "$tmp/full.err"
+check "run > /dev/full exits 2 and says so" '[ $? -eq 2 ] && grep -q "error writing standard output" "$tmp/full.err"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --pcap /dev/full > /dev/null 2> "$tmp/full.err"
+check "--pcap /dev/full exits 2 and names it" '[ $? -eq 2 ] && grep -q "error writing /dev/full" "$tmp/full.err"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --netstat 1s --views /dev/full > /dev/null 2> "$tmp/full.err"
+check "--views /dev/full exits 2 and names it" '[ $? -eq 2 ] && grep -q "error writing /dev/full" "$tmp/full.err"'
+"$tcpsim" check scenarios/handshake-and-close.yaml > /dev/full 2> "$tmp/full.err"
+check "check > /dev/full exits 2" '[ $? -eq 2 ] && grep -q "error writing standard output" "$tmp/full.err"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --pcap "$tmp/no/such/dir.pcap" > /dev/null 2> "$tmp/bad.err"
+check "--pcap in a missing folder exits 2 and names it" '[ $? -eq 2 ] && grep -q "cannot write $tmp/no/such/dir.pcap" "$tmp/bad.err"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --out /dev/full > /dev/null 2> "$tmp/bad.err"
+check "--out on a non-folder exits 2" '[ $? -eq 2 ] && grep -q "cannot write" "$tmp/bad.err"'
+"$tcpsim" validate "$tmp" > /dev/null 2> "$tmp/bad.err"
+check "validate of a folder exits 2 and says so" '[ $? -eq 2 ] && grep -q "Is a directory" "$tmp/bad.err"'
+"$tcpsim" validate "$tmp/missing.yaml" > /dev/null 2>&1
+check "validate of a missing file exits 2" '[ $? -eq 2 ]'
+for args in "run" "run scenarios/half-close.yaml --format" "run scenarios/half-close.yaml --bogus" \
+    "run scenarios/half-close.yaml --set" "run scenarios/half-close.yaml --seed abc" \
+    "run scenarios/half-close.yaml --netstat-rows -1" "plot scenarios/half-close.yaml" \
+    "validate" "check"; do
+    "$tcpsim" $args > /dev/null 2> "$tmp/args.err"
+    rc=$?
+    check "tcpsim $args: exit 2 with a message" '[ $rc -eq 2 ] && [ -s "$tmp/args.err" ] && ! grep -q Sanitizer "$tmp/args.err"'
+done
 "$tcpsim" --version | grep -q "^tcpsim "
 check "--version" '[ $? -eq 0 ]'
 "$tcpsim" --help | grep -q "tcpsim check"

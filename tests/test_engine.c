@@ -94,6 +94,22 @@ static void assert_fired(const struct fixture *fx, const int *ids, int n)
 
 /* ---- ordering ---- */
 
+/* A self-re-arming timer with no end must not run forever: fire_limit stops
+ * the run, the clock stays at the last event, and the timer stays pending. */
+static void test_fire_limit_stops_a_never_ending_run(void **state)
+{
+    struct fixture *fx = *state;
+    fx->periodic_id = 0;
+    fx->period = SIM_NS(1);
+    fx->periodic_left = 1000;
+    fx->engine.fire_limit = 5;
+    arm(fx, 0, SIM_NS(10));
+    assert_int_equal(engine_run(&fx->engine, SIM_TIME_MAX), 5);
+    assert_int_equal(fx->engine.fired, 5);
+    assert_int_equal(engine_now(&fx->engine), SIM_NS(14));
+    assert_true(sim_timer_armed(&fx->t[0].timer));
+}
+
 static void test_timers_fire_in_time_order(void **state)
 {
     struct fixture *fx = *state;
@@ -601,6 +617,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
         FX_TEST(test_timers_fire_in_time_order),
+        FX_TEST(test_fire_limit_stops_a_never_ending_run),
         FX_TEST(test_equal_times_fire_in_arm_order),
         FX_TEST(test_arm_in_past_clamps_to_now),
         FX_TEST(test_rearm_moves_timer_earlier),

@@ -34,7 +34,8 @@ struct engine {
     uint32_t count;
     uint32_t capacity;
     uint64_t next_order;
-    uint64_t fired; /* events executed so far (for benchmarks) */
+    uint64_t fired;      /* events executed so far (for benchmarks) */
+    uint64_t fire_limit; /* engine_run stops once `fired` reaches it; 0 = no limit */
     bool stopping;
 };
 

@@ -12,8 +12,10 @@ typedef void (*probe_fn)(void *ctx, sim_time_t now);
 struct probe_set;
 struct probe_set *probe_set_new(struct engine *engine);
 /* Calls fn at `at`, then (every > 0) each `every` after it for as long as
- * other events are pending. Like any event, a probe past the last event of
- * a run without `stop:` extends the run to it. Returns 0 or TS_ENOMEM. */
+ * other events are pending, at most PROBE_REPEAT_MAX times (a tiny `every`
+ * must not make a run endless). Like any event, a probe past the last event
+ * of a run without `stop:` extends the run to it. Returns 0 or TS_ENOMEM. */
+#define PROBE_REPEAT_MAX 10000
 int probe_set_add(struct probe_set *set, sim_time_t at, sim_time_t every, probe_fn fn, void *ctx);
 /* Cancels what is still pending; call before the engine is freed. */
 void probe_set_free(struct probe_set *set);

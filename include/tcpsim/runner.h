@@ -19,6 +19,14 @@ struct net *runner_net(struct runner *runner);
 /* Runs to the scenario's stop time (or until nothing is pending, with a
  * safety cap). Returns 0 or an error. */
 int runner_run(struct runner *runner);
+/* A run is cut short, so that no scenario runs (nearly) forever, when it has
+ * no `stop:` and still has events pending at RUNNER_TIME_CAP of virtual
+ * time, or when it has executed RUNNER_EVENT_LIMIT events. */
+#define RUNNER_TIME_CAP SIM_S(30 * 24 * 3600)
+#define RUNNER_TIME_CAP_TEXT "30 days"
+#define RUNNER_EVENT_LIMIT 1000000000u
+enum runner_cut { RUNNER_CUT_NONE, RUNNER_CUT_TIME_CAP, RUNNER_CUT_EVENT_LIMIT };
+enum runner_cut runner_cut(const struct runner *runner);
 /* Virtual time the run ended at. */
 sim_time_t runner_end_time(const struct runner *runner);
 
