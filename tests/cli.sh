@@ -92,6 +92,41 @@ check "no stop: and keep-alive forever: the run ends at 30 days and says so" \
     '[ $rc -eq 0 ] && grep -q "no .stop:. and events still pending after 30 days" "$tmp/nostop.err" && tail -1 "$tmp/nostop.out" | grep -q "^259[0-9]\{4\}\."'
 "$tcpsim" run scenarios/handshake-and-close.yaml --pcap "$tmp/x.pcap" --pcap-at nobody > /dev/null 2> "$tmp/at.err"
 check "--pcap-at an unknown host exits 2 (not an empty capture)" '[ $? -eq 2 ] && grep -q "no such host" "$tmp/at.err"'
+# Every run option of --help does what it says (each would fail if it were ignored).
+"$tcpsim" run scenarios/handshake-and-close.yaml -S > "$tmp/abs.txt"
+"$tcpsim" run scenarios/handshake-and-close.yaml --absolute > "$tmp/abs2.txt"
+check "-S/--absolute print absolute sequence numbers (relative by default)" \
+    'grep -q "Flags \[\.\], ack 1918413245," "$tmp/abs.txt" && cmp -s "$tmp/abs.txt" "$tmp/abs2.txt" && grep -q "Flags \[\.\], ack 1," "$tmp/plain.txt" && ! grep -q "ack 1918413245" "$tmp/plain.txt"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --explain > "$tmp/explain.txt"
+check "--explain adds sentences (and timer lines), every plain line still there" \
+    'grep -q "^             client asks to open a connection: SYN" "$tmp/explain.txt" && ! grep -q "asks to open" "$tmp/plain.txt" && ! diff <(grep -v "^             " "$tmp/explain.txt") "$tmp/plain.txt" | grep -q "^>"'
+"$tcpsim" run scenarios/handshake-and-close.yaml -q > "$tmp/q.txt"
+"$tcpsim" run scenarios/handshake-and-close.yaml --quiet > "$tmp/quiet.txt"
+check "-q/--quiet leave out state and call lines, keep the segments" \
+    'cmp -s "$tmp/q.txt" "$tmp/quiet.txt" && ! grep -q " state \| listen() " "$tmp/q.txt" && [ "$(grep -c " IP " "$tmp/q.txt")" -eq "$(grep -c " IP " "$tmp/plain.txt")" ]'
+"$tcpsim" run scenarios/handshake-and-close.yaml --ss-every 20s --quiet > "$tmp/ss-every.txt"
+check "--ss-every repeats the ss view" \
+    '[ "$(grep -c "^--- client at" "$tmp/ss-every.txt")" -ge 3 ] && grep -q "^\$ ss -tano" "$tmp/ss-every.txt" && ! grep -q "^\$ netstat" "$tmp/ss-every.txt"'
+"$tcpsim" run scenarios/handshake-and-close.yaml --quiet --netstat 0.5s --netstat-rows 1 > "$tmp/rows.txt"
+check "--netstat-rows 1 lists one socket per host and says how many it left out" \
+    '[ "$(grep -c "^tcp " "$tmp/rows.txt")" -eq 2 ] && grep -qx "(1 more sockets not listed)" "$tmp/rows.txt"'
+"$tcpsim" run scenarios/data-loss-rto.yaml --format jsonl --pcap "$tmp/wire.pcap" > "$tmp/loss.jsonl"
+"$tcpsim" run scenarios/data-loss-rto.yaml --pcap "$tmp/srv.pcap" --pcap-at server > /dev/null
+"$tcpsim" run scenarios/data-loss-rto.yaml --pcap "$tmp/cli.pcap" --pcap-at client > /dev/null
+"$tcpsim" run scenarios/data-loss-rto.yaml --pcap "$tmp/wire2.pcap" --pcap-at wire > /dev/null
+# Packets in a classic little-endian pcap: walk the 16-octet record headers.
+pcap_count() {
+    local f=$1 off=24 n=0 size len
+    size=$(wc -c < "$f")
+    while [ "$off" -lt "$size" ]; do
+        len=$(od -An -tu4 -j $((off + 8)) -N4 "$f" | tr -d " ")
+        off=$((off + 16 + len)); n=$((n + 1))
+    done
+    echo "$n"
+}
+drops=$(grep -c '"dir":"drop"' "$tmp/loss.jsonl")
+check "--pcap-at HOST sees what reached that host (the wire copy has the dropped one too)" \
+    '[ "$drops" -ge 1 ] && [ "$(pcap_count "$tmp/srv.pcap")" -eq $(( $(pcap_count "$tmp/wire.pcap") - drops )) ] && [ "$(pcap_count "$tmp/cli.pcap")" -eq "$(pcap_count "$tmp/wire.pcap")" ] && cmp -s "$tmp/wire.pcap" "$tmp/wire2.pcap"'
 # Output that cannot be written is an error, not a silent loss.
 "$tcpsim" run scenarios/handshake-and-close.yaml > /dev/full 2> "$tmp/full.err"
 check "run > /dev/full exits 2 and says so" '[ $? -eq 2 ] && grep -q "error writing standard output" "$tmp/full.err"'

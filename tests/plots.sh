@@ -36,6 +36,9 @@ awk '$5 == "TIME_WAIT" { d = $3 - $2; if (d > 59.999 && d < 60.001) ok = 1 } END
 # A window: --to 0.2s keeps only the handshake.
 "$tcpsim" plot "$scenario" --out "$dir/w" --to 0.2s --data-only || fail "plot --to failed"
 [ "$(grep -c '^seg ' "$dir/w/ladder.dat")" -eq 3 ] || fail "--to 0.2s should keep the 3 handshake segments"
+# --from 0.2s leaves them out.
+"$tcpsim" plot "$scenario" --out "$dir/f" --from 0.2s --data-only || fail "plot --from failed"
+[ "$(grep -c '^seg ' "$dir/f/ladder.dat")" -eq $((tx - 3)) ] || fail "--from 0.2s should drop the 3 handshake segments"
 
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "SKIP: gnuplot not installed (data files checked)"
@@ -50,4 +53,10 @@ for name in ladder states seqtime cc counts; do
         fail "$name.png is not a PNG"
     [ -s "$svg" ] && grep -q '<svg' "$svg" || fail "$name.svg is not an SVG"
 done
+# --format svg draws SVG only; --scripts is where the .gp files are read.
+"$tcpsim" plot "$scenario" --out "$dir/s" --format svg --scripts plots 2> "$dir/err" || fail "plot --format svg --scripts plots failed"
+[ -s "$dir/s/ladder.svg" ] && ! ls "$dir/s"/*.png > /dev/null 2>&1 || fail "--format svg should write SVG and no PNG"
+"$tcpsim" plot "$scenario" --out "$dir/n" --scripts "$dir/nowhere" > /dev/null 2> "$dir/err" &&
+    fail "plot --scripts with no scripts there should fail"
+grep -q "gnuplot failed on $dir/nowhere/ladder.gp" "$dir/err" || fail "--scripts DIR is not where the scripts were looked for"
 echo "ok tests/plots.sh: $rows segments, $labels state labels, 5 PNG + 5 SVG"
