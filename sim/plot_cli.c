@@ -45,6 +45,20 @@ static int plot_usage(const char *what, const char *arg)
     return PLOT_EXIT_BAD_INPUT;
 }
 
+/* --format: png and/or svg, comma-separated. */
+static bool plot_formats_ok(const char *formats)
+{
+    if (!*formats)
+        return false;
+    for (const char *fmt = formats; *fmt;) {
+        size_t n = strcspn(fmt, ",");
+        if (!((n == 3 && !strncmp(fmt, "png", 3)) || (n == 3 && !strncmp(fmt, "svg", 3))))
+            return false;
+        fmt += n + (fmt[n] == ',');
+    }
+    return true;
+}
+
 static int plot_parse(int argc, char **argv, struct plot_args *a)
 {
     memset(a, 0, sizeof *a);
@@ -94,6 +108,9 @@ static int plot_parse(int argc, char **argv, struct plot_args *a)
         return plot_usage("--out DIR is required", "");
     if (a->to <= a->from)
         return plot_usage("--to must be later than --from", "");
+    /* Checked before the run, so a typo is not lost when gnuplot is missing. */
+    if (!plot_formats_ok(a->formats))
+        return plot_usage("--format takes png and/or svg (png,svg), not ", a->formats);
     return 0;
 }
 
@@ -261,12 +278,8 @@ static int plot_pictures(const struct plot_args *a, const char *argv0)
     for (size_t i = 0; i < sizeof plot_scripts / sizeof *plot_scripts; i++) {
         for (const char *fmt = a->formats; *fmt;) {
             size_t n = strcspn(fmt, ",");
-            char one[16];
+            char one[16]; /* "png" or "svg": plot_parse checked */
             snprintf(one, sizeof one, "%.*s", (int)(n < 15 ? n : 15), fmt);
-            if (strcmp(one, "png") && strcmp(one, "svg")) {
-                fprintf(stderr, "tcpsim plot: --format takes png and/or svg, not '%s'\n", one);
-                return PLOT_EXIT_BAD_INPUT;
-            }
             failed += plot_render(scripts, a->out_dir, plot_scripts[i], one) != 0;
             fmt += n + (fmt[n] == ',');
         }

@@ -36,6 +36,9 @@ awk '$5 == "TIME_WAIT" { d = $3 - $2; if (d > 59.999 && d < 60.001) ok = 1 } END
 # A window: --to 0.2s keeps only the handshake.
 "$tcpsim" plot "$scenario" --out "$dir/w" --to 0.2s --data-only || fail "plot --to failed"
 [ "$(grep -c '^seg ' "$dir/w/ladder.dat")" -eq 3 ] || fail "--to 0.2s should keep the 3 handshake segments"
+# A bad --format is refused before the run, even when no picture is drawn.
+"$tcpsim" plot "$scenario" --out "$dir/g" --format gif --data-only 2> "$dir/err"
+[ $? -eq 2 ] && grep -q "png and/or svg" "$dir/err" && [ ! -e "$dir/g" ] || fail "plot --format gif should exit 2 before running"
 # --from 0.2s leaves them out.
 "$tcpsim" plot "$scenario" --out "$dir/f" --from 0.2s --data-only || fail "plot --from failed"
 [ "$(grep -c '^seg ' "$dir/f/ladder.dat")" -eq $((tx - 3)) ] || fail "--from 0.2s should drop the 3 handshake segments"
