@@ -313,10 +313,7 @@ static void run_step(struct runner *r, const struct scenario_step *st)
     }
     tcb = named_socket(r, st->host, sock);
     if (!tcb) {
-        static const char *const names[] = {"listen",   "connect", "send",   "recv",
-                                            "shutdown", "close",   "abort",  "setsockopt",
-                                            "crash",    "reboot",  "inject", "flood"};
-        trace_app_call(r, st->host, 0, names[st->call], TS_EBADF, 0);
+        trace_app_call(r, st->host, 0, scenario_step_call_name(st->call), TS_EBADF, 0);
         return;
     }
     switch (st->call) {

@@ -37,6 +37,11 @@ static const struct scn_call scn_calls[] = {
 };
 #define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
 
+const char *scenario_step_call_name(enum step_call call)
+{
+    return (size_t)call < SCN_CALL_COUNT ? scn_call_names[call] : "?";
+}
+
 static const char *const scn_sockopt_keys[] = {
     "linger",   "keepalive", "keepidle", "keepintvl", "keepcnt",   "nodelay",  "user_timeout",
     "autoread", "rcvbuf",    "sndbuf",   "accept",    "read_rate", "reuseaddr"};

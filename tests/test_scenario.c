@@ -12,6 +12,7 @@
 
 #include "scenario_internal.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
 #include "tcpsim/tcp_params.h"
 
@@ -915,6 +916,38 @@ static void test_flood_step_accept_option_and_syncookies_modes(void **state)
     scenario_free(&l.sc);
 }
 
+/* A call on a socket name nothing was bound to is traced as that call
+ * returning EBADF; the name is the loader's own (scenario_step_call_name). */
+static void test_call_on_unbound_socket_returns_ebadf_under_its_own_name(void **state)
+{
+    (void)state;
+    struct loaded l;
+    load(&l, "hosts:\n"
+             "  client: {addr: 10.0.0.1}\n"
+             "  server: {addr: 10.0.0.2}\n"
+             "steps:\n"
+             "  - {at: 1s, host: client, call: send, sock: nosuch, bytes: 1}\n"
+             "  - {at: 1s, host: client, call: setsockopt, sock: nosuch, nodelay: true}\n"
+             "  - {at: 2s, host: client, call: shutdown, sock: nosuch, how: wr}\n"
+             "expect:\n"
+             "  - count client send returns EBADF == 1\n"
+             "  - count client setsockopt returns EBADF == 1\n"
+             "  - count client shutdown returns EBADF == 1 from 2s\n"
+             "  - count client recv returns EBADF == 0\n");
+    assert_int_equal(l.rc, 0);
+    struct runner *r;
+    assert_int_equal(runner_create(&l.sc, &r), TS_OK);
+    runner_run(r);
+    struct expect_result results[4];
+    assert_int_equal(runner_check(r, results), 0);
+    runner_free(r);
+    scenario_free(&l.sc);
+    assert_string_equal(scenario_step_call_name(STEP_LISTEN), "listen");
+    assert_string_equal(scenario_step_call_name(STEP_INJECT), "inject");
+    assert_string_equal(scenario_step_call_name(STEP_FLOOD), "flood");
+    assert_string_equal(scenario_step_call_name((enum step_call)(STEP_FLOOD + 1)), "?");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -962,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_error_unreadable_file_has_no_position),
         cmocka_unit_test(test_bad_corpus_each_file_fails_with_its_expected_message),
         cmocka_unit_test(test_flood_step_accept_option_and_syncookies_modes),
+        cmocka_unit_test(test_call_on_unbound_socket_returns_ebadf_under_its_own_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,5 +224,6 @@ int scenario_parse_rate_bps(const char *text, uint64_t *out);    /* "100Mbit" "1
 int scenario_parse_addr(const char *text, uint32_t *out);        /* "10.0.0.1" */
 
 int scenario_host_index(const struct scenario *scenario, const char *name); /* -1 if none */
+const char *scenario_step_call_name(enum step_call call); /* "listen", ... as steps write it */
 
 #endif
