@@ -100,8 +100,10 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
         const char *arg = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         int used = views_cli_option(&a->views, arg, val);
-        if (used < 0)
-            return bad_usage("bad view option%s", "");
+        if (used < 0) { /* views_cli_option said what was wrong */
+            fputs(usage, stderr);
+            return EXIT_BAD_INPUT;
+        }
         if (used > 0) {
             i += used - 1;
             continue;

@@ -50,8 +50,7 @@ struct wl_app {
     struct host *client, *server;
     struct tcb *listener;
     struct sim_timer listen_timer, open_timer, client_exit_timer, server_exit_timer;
-    uint32_t attempts; /* connects tried so far */
-    bool client_gone, server_gone;
+    uint32_t attempts;                 /* connects tried so far */
     struct wl_conn *clients, *servers; /* live connections of each side */
     struct workload_stats stats;
 };
@@ -331,7 +330,6 @@ static void conn_timer_fire(struct engine *engine, struct sim_timer *timer)
 static void client_exit_fire(struct engine *engine, struct sim_timer *timer)
 {
     struct wl_app *app = container_of(timer, struct wl_app, client_exit_timer);
-    app->client_gone = true;
     engine_cancel(engine, &app->open_timer);
     while (app->clients)
         conn_close(app->clients);
@@ -340,7 +338,6 @@ static void client_exit_fire(struct engine *engine, struct sim_timer *timer)
 static void server_exit_fire(struct engine *engine, struct sim_timer *timer)
 {
     struct wl_app *app = container_of(timer, struct wl_app, server_exit_timer);
-    app->server_gone = true;
     engine_cancel(engine, &app->listen_timer);
     if (app->listener) {
         struct tcb *l = app->listener;

@@ -1,8 +1,8 @@
 /* Workload applications (scenario `workloads:`): a client population that
  * opens connections at an interval and a server that answers, both written
  * against the socket API. The runner forwards its app_ops callbacks here
- * first; a socket belongs to a workload when its user pointer is neither
- * NULL nor the socket itself (the runner's own conventions). */
+ * first; a socket belongs to a workload when its user pointer's app_tag
+ * (app_tag.h) is one of the APP_WL_* kinds. */
 #ifndef TCPSIM_WORKLOAD_H
 #define TCPSIM_WORKLOAD_H
 

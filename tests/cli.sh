@@ -78,8 +78,9 @@ check "--netstat-every repeats the view and --netstat-summary prints counts only
 check "views next to JSONL on stdout need --views FILE (exit 2)" '[ $? -eq 2 ] && grep -q -- "--views FILE" "$tmp/views.err"'
 "$tcpsim" run scenarios/handshake-and-close.yaml --format jsonl --netstat 1s --views "$tmp/v.txt" > "$tmp/v.jsonl"
 check "--views FILE keeps the JSONL clean" '! grep -v "^{" "$tmp/v.jsonl" | grep -q . && grep -q "^Proto" "$tmp/v.txt"'
-"$tcpsim" run scenarios/handshake-and-close.yaml --netstat soon > /dev/null 2>&1
-check "--netstat with a bad time exits 2" '[ $? -eq 2 ]'
+"$tcpsim" run scenarios/handshake-and-close.yaml --netstat soon > /dev/null 2> "$tmp/soon.err"
+check "--netstat with a bad time exits 2 with one message naming the value" \
+    '[ $? -eq 2 ] && [ "$(grep -c "^tcpsim:" "$tmp/soon.err")" -eq 1 ] && grep -q "not .soon." "$tmp/soon.err"'
 timeout 20 "$tcpsim" run scenarios/handshake-and-close.yaml --netstat-every 1ns --quiet \
     --views "$tmp/tiny.txt" > /dev/null 2> "$tmp/tiny.err"
 rc=$?
