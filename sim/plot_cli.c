@@ -166,19 +166,24 @@ static int plot_spawn(char *const argv[], bool quiet)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* Appends `s` to `out` as a gnuplot single-quoted string. */
-static void plot_squote(char *out, size_t size, const char *s)
+/* Appends `prefix` and then `s` as a gnuplot single-quoted string to `out`;
+ * false (out unchanged past its old end) when it would not fit. */
+static bool plot_squote(char *out, size_t size, const char *prefix, const char *s)
 {
-    size_t n = strlen(out);
-    if (n + 1 < size)
-        out[n++] = '\'';
-    for (; *s && n + 3 < size; s++) {
+    size_t n = strlen(out), need = n + strlen(prefix) + 3; /* quotes and NUL */
+    for (const char *c = s; *c; c++)
+        need += *c == '\'' ? 2 : 1;
+    if (need > size)
+        return false;
+    n += (size_t)sprintf(out + n, "%s'", prefix);
+    for (; *s; s++) {
         if (*s == '\'')
             out[n++] = '\'';
         out[n++] = *s;
     }
     out[n++] = '\'';
     out[n] = '\0';
+    return true;
 }
 
 static int plot_render(const char *scripts, const char *dir, const char *name, const char *fmt)
@@ -188,11 +193,12 @@ static int plot_render(const char *scripts, const char *dir, const char *name, c
     int m = snprintf(out, sizeof out, "%s/%s.%s", dir, name, fmt);
     if (n < 0 || (size_t)n >= sizeof script || m < 0 || (size_t)m >= sizeof out)
         return 1;
-    plot_squote(expr, sizeof expr, dir);
-    strncat(expr, "; out=", sizeof expr - strlen(expr) - 1);
-    plot_squote(expr, sizeof expr, out);
-    strncat(expr, "; fmt=", sizeof expr - strlen(expr) - 1);
-    plot_squote(expr, sizeof expr, fmt);
+    if (!plot_squote(expr, sizeof expr, "", dir) ||
+        !plot_squote(expr, sizeof expr, "; out=", out) ||
+        !plot_squote(expr, sizeof expr, "; fmt=", fmt)) {
+        fprintf(stderr, "tcpsim plot: output path too long: %s\n", dir);
+        return 1;
+    }
     char *argv[] = {"gnuplot", "-e", expr, script, NULL};
     int rc = plot_spawn(argv, false);
     if (rc != 0)

@@ -159,4 +159,14 @@ check "--version" '[ $? -eq 0 ]'
 check "--help" '[ $? -eq 0 ]'
 "$tcpsim" frobnicate > /dev/null 2>&1
 check "an unknown command exits 2" '[ $? -eq 2 ]'
+# A plot directory whose quoted name does not fit gnuplot's -e buffer is
+# refused, not overflowed (quotes double when quoted).
+q=$(printf "'%.0s" $(seq 1 200)); deep="$tmp/q"
+for _ in $(seq 1 12); do deep="$deep/$q"; done
+if mkdir -p "$deep" 2>/dev/null && command -v gnuplot >/dev/null; then
+    "$tcpsim" plot scenarios/half-close.yaml --out "$deep" > /dev/null 2> "$tmp/deep.err"
+    rc=$?
+    check "plot into a very long quoted path fails cleanly" \
+        '[ $rc -ne 0 ] && grep -q "too long" "$tmp/deep.err" && ! grep -q Sanitizer "$tmp/deep.err"'
+fi
 exit $fail
