@@ -54,7 +54,6 @@ void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate)
 
 void tcp_delack_on_ack_sent(struct tcb *tcb)
 {
-    tcb->unacked_segs = 0;
     if (tcb->rcv_unacked > 0 && tcb->quickacks > 0)
         tcb->quickacks--; /* Linux tcp_dec_quickack_mode */
     tcb->rcv_unacked = 0;

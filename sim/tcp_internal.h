@@ -121,14 +121,13 @@ struct tcb {
     uint8_t rcv_wscale; /* shift applied to windows we send */
     uint8_t aux;        /* enum tcb_aux_timer */
     uint8_t dupacks;
-    uint8_t ka_probes;    /* keep-alive probes sent without an answer */
-    uint8_t unacked_segs; /* in-order segments received since our last ACK */
-    uint8_t probes_out;   /* zero-window probes sent without an ACK since */
-    uint8_t quickacks;    /* Linux quick-ack mode: ACKs still sent at once */
-    bool pingpong;        /* Linux interactive mode: ACKs wait for a reply */
-    bool delack_started;  /* data has been received (quick-ack initialised) */
-    bool persisting;      /* the persist timer has fired since the window closed */
-    int so_error;         /* pending error for the application (enum ts_err) */
+    uint8_t ka_probes;   /* keep-alive probes sent without an answer */
+    uint8_t probes_out;  /* zero-window probes sent without an ACK since */
+    uint8_t quickacks;   /* Linux quick-ack mode: ACKs still sent at once */
+    bool pingpong;       /* Linux interactive mode: ACKs wait for a reply */
+    bool delack_started; /* data has been received (quick-ack initialised) */
+    bool persisting;     /* the persist timer has fired since the window closed */
+    int so_error;        /* pending error for the application (enum ts_err) */
 
     /* Send sequence space, RFC 9293 3.3.1 */
     tcp_seq iss;

@@ -100,17 +100,26 @@ void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd)
      * tcp_probe_timer), and so drops even an answering peer. */
     if (tcb->persisting && tcb_params(tcb)->profile != TCP_PROFILE_LINUX)
         tcb->persist_since = tcp_now(tcb);
-    if (!tcb->rtx_is_persist || !sim_timer_armed(&tcb->rtx_timer))
-        return;
-    if (old_wnd == 0 && tcb->snd_wnd > 0) {
-        /* The window re-opened: stop probing; output resumes, starting
-         * with the octet an RFC probe carried (it was never accepted). */
+    bool probing = tcb->rtx_is_persist && sim_timer_armed(&tcb->rtx_timer);
+    if (old_wnd == 0 && tcb->snd_wnd > 0 && (probing || tcb->persisting)) {
+        /* The window re-opened: the episode ends (Linux tcp_ack_probe
+         * clears icsk_backoff and icsk_probes_tstamp), even when this ACK
+         * took an RFC probe's octet and so already stopped the timer.
+         * Output resumes, starting with the octet an RFC probe carried if
+         * it was not accepted. */
+        if (!probing) {
+            tcb->persisting = false; /* the timer is not ours any more */
+            return;
+        }
         tcp_stop_rexmit(tcb);
         if (tcb->snd_nxt == tcb->snd_una)
             tcb->snd_max = tcb->snd_nxt;
-        tcb->rtx_is_persist = false;
         persist_reset(tcb);
-    } else if (tcb->snd_wnd == 0 && tcb_params(tcb)->profile == TCP_PROFILE_LINUX) {
+        return;
+    }
+    if (!probing)
+        return;
+    if (tcb->snd_wnd == 0 && tcb_params(tcb)->profile == TCP_PROFILE_LINUX) {
         /* Linux tcp_ack_probe: still closed, next probe one backed-off
          * interval after this ACK (not after the probe). */
         tcp_arm_persist(tcb);

@@ -83,7 +83,9 @@ void tcp_arm_rexmit(struct tcb *tcb)
     tcp_arm_rto(tcb);
 }
 
-/* RFC 6298 (5.2): stop the timer when all outstanding data is acknowledged. */
+/* RFC 6298 (5.2): stop the timer when all outstanding data is acknowledged.
+ * Its meaning (probe or persist) ends with it: a stale mark would make the
+ * next flight's tcp_arm_rexmit skip the PTO (tcp_tlp.c). */
 void tcp_stop_rexmit(struct tcb *tcb)
 {
     if (!sim_timer_armed(&tcb->rtx_timer))
@@ -91,6 +93,7 @@ void tcp_stop_rexmit(struct tcb *tcb)
     engine_cancel(engine_of(tcb), &tcb->rtx_timer);
     tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
     tcb->rtx_is_tlp = false;
+    tcb->rtx_is_persist = false;
 }
 
 void tcp_arm_delack(struct tcb *tcb)

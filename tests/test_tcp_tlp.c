@@ -36,6 +36,11 @@ static tcp_seq send_segments(struct harness *h, uint32_t n)
 
 static void ack(struct harness *h, tcp_seq a) { h_inject(h, H_A, H_IRS + 1, a, 0, H_WIN); }
 
+static void ack_win(struct harness *h, tcp_seq a, uint16_t win)
+{
+    h_inject(h, H_A, H_IRS + 1, a, 0, win);
+}
+
 /* The next captured segment: its sequence number and why it was sent. */
 static const struct tcp_segment *next_seg(struct harness *h, tcp_seq seq, uint32_t why)
 {
@@ -232,6 +237,34 @@ static void test_tlp_false_in_the_linux_profile_sends_no_probe(void **state)
     next_seg(h, first, SEG_REXMIT_RTO);
 }
 
+/* rtx_timer is shared with the persist timer: once an ACK that takes the
+ * RFC probe's octet (and re-opens the window) has stopped the timer, the
+ * persist episode is over, and the next flight gets its probe again (a
+ * stale persist mark made tlp_may_schedule refuse, so a one-segment flight
+ * got only the RTO). */
+static void test_probe_after_a_persist_episode_ended_by_the_probe_octet_ack(void **state)
+{
+    struct harness *h = *state;
+    h->local->params.tlp = true;
+    established(h, SIM_MS(50));
+    ack_win(h, h->iss + 1, 0); /* zero window */
+    assert_int_equal(sock_send(h->sock, 1), TS_OK);
+    h_run_until_tx(h, h_now(h) + SIM_S(10));
+    const struct tcp_segment *probe = next_seg(h, h->iss + 1, SEG_PROBE_ZERO_WINDOW);
+    assert_int_equal(probe->len, 1);
+    ack(h, h->iss + 2); /* took the octet, window open again */
+    assert_false(sim_timer_armed(&h->sock->rtx_timer));
+    assert_false(h->sock->rtx_is_persist);
+    assert_false(h->sock->persisting);
+    h_consume_all(h);
+    assert_int_equal(sock_send(h->sock, MSS), TS_OK);
+    assert_true(h->sock->rtx_is_tlp);
+    sim_time_t sent = h_now(h);
+    h_consume_all(h);
+    h_run_until_tx(h, sent + SIM_S(10));
+    next_seg(h, h->iss + 2, SEG_REXMIT_TLP);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -245,6 +278,7 @@ int main(void)
         H_TEST_LINUX(test_duplicate_ack_at_the_probe_ends_the_episode_without_loss_rfc8985_7_4),
         H_TEST_LINUX(test_no_probe_in_fast_recovery_rfc8985_7_2),
         H_TEST_RFC(test_rfc9293_profile_sends_no_probe),
+        H_TEST_RFC(test_probe_after_a_persist_episode_ended_by_the_probe_octet_ack),
         H_TEST_LINUX(test_tlp_false_in_the_linux_profile_sends_no_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
