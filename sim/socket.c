@@ -74,16 +74,8 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
     tcb->connect_pending = true;
     tcb->last_rcv_time = tcp_now(tcb);
     const struct tcp_params *p = tcb_params(tcb);
-    if (p->window_scaling && p->profile == TCP_PROFILE_LINUX) {
-        tcb->rcv_wscale = tcp_rcvwnd_wscale(p, tcb->rcvbuf);
-    } else if (p->window_scaling) {
-        uint8_t shift = 0;
-        while (shift < 14 && ((uint64_t)p->rcvbuf >> shift) > 65535)
-            shift++;
-        if (p->profile == TCP_PROFILE_LINUX && shift < 7)
-            shift = 7;
-        tcb->rcv_wscale = shift;
-    }
+    if (p->window_scaling)
+        tcb->rcv_wscale = tcp_choose_wscale(p, tcb->rcvbuf);
     tcp_set_state(tcb, TCP_SYN_SENT);
     tcp_send_syn(tcb, SEG_FIRST);
     tcp_arm_rexmit(tcb);

@@ -16,15 +16,13 @@ static bool is_linux(const struct tcb *tcb)
 /* RFC 7323 2.3 window scale: our shift is the smallest that lets the
  * receive buffer fit in 16 bits (Linux: the shift for its maximum buffer,
  * tcp_rmem[2], 7 by default; tcp_rcvwnd.c). */
-static uint8_t choose_wscale(const struct tcp_params *p)
+uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf)
 {
     if (p->profile == TCP_PROFILE_LINUX)
-        return tcp_rcvwnd_wscale(p, p->rcvbuf);
+        return tcp_rcvwnd_wscale(p, rcvbuf);
     uint8_t shift = 0;
-    while (shift < 14 && ((uint64_t)p->rcvbuf >> shift) > 65535)
+    while (shift < 14 && ((uint64_t)rcvbuf >> shift) > 65535)
         shift++;
-    if (p->profile == TCP_PROFILE_LINUX && shift < 7)
-        shift = 7;
     return shift;
 }
 
@@ -40,7 +38,7 @@ static void take_syn_options(struct tcb *tcb, const struct tcp_segment *seg)
     tcb->ws_ok = p->window_scaling && (seg->opts & TCP_OPT_WSCALE);
     if (tcb->ws_ok) {
         tcb->snd_wscale = seg->wscale > 14 ? 14 : seg->wscale; /* RFC 7323 2.3 */
-        tcb->rcv_wscale = choose_wscale(p);
+        tcb->rcv_wscale = tcp_choose_wscale(p, tcb->rcvbuf);
     } else {
         tcb->snd_wscale = 0;
         tcb->rcv_wscale = 0;

@@ -334,6 +334,8 @@ void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg);
  * skips the SYN-queue limits, as in Linux. */
 void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, tcp_seq iss,
                            bool tw_reuse);
+/* RFC 7323 2.3: the window scale we offer for a receive buffer. */
+uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 /* RFC 9293 3.10.7.4 Table 6 for a receive window `wnd` at RCV.NXT `nxt`. */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
                         bool linux_profile);

@@ -143,9 +143,10 @@ void tcp_tlp_fire(struct tcb *tcb)
     tcb->rtx_is_tlp = false;
     if (tcb->snd_una == tcb->snd_max || !tlp_can_send((enum tcp_state)tcb->state))
         return;
-    if (tcb->tlp_active) { /* at most one probe per tail: the RTO, on time */
-        tcb->rtx_is_tlp = true;
-        tcp_tlp_recheck(tcb);
+    if (tcb->tlp_active) {
+        /* At most one probe per tail. No PTO is scheduled while a probe is
+         * out, so this is a safety net: the RTO, so nothing can stall. */
+        tcp_arm_rto(tcb);
         return;
     }
     tcb->tlp_active = true; /* first, so the probe's own send arms the RTO */
