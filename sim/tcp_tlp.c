@@ -82,6 +82,9 @@ bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due)
     sim_time_t when = now + tcp_tlp_pto(tcb);
     if (rto_due > now && rto_due < when)
         when = rto_due;
+    if (tcb->rtx_is_tlp && sim_timer_armed(&tcb->rtx_timer) && tcb->rtx_timer.when == when &&
+        tcb->tlp_rto_due == rto_due)
+        return true; /* the rest of a burst: the probe is already due then */
     tcb->rtx_is_persist = false;
     tcb->rtx_is_tlp = true;
     tcb->tlp_rto_due = rto_due;
