@@ -73,6 +73,15 @@ static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *s
     child->linger_on = listener->linger_on;
     child->linger_time = listener->linger_time;
     child->nodelay = listener->nodelay;
+    /* Linux sk_clone_lock: the child starts with the listener's socket
+     * options (buffers, TCP_USER_TIMEOUT, keep-alive timing). */
+    child->rcvbuf = listener->rcvbuf;
+    child->rcvbuf_locked = listener->rcvbuf_locked;
+    child->sndbuf = listener->sndbuf;
+    child->user_timeout = listener->user_timeout;
+    child->ka_time = listener->ka_time;
+    child->ka_intvl = listener->ka_intvl;
+    child->ka_probes_max = listener->ka_probes_max;
     child->state = TCP_LISTEN;
     host->state_count[TCP_LISTEN]++;
     if (host_insert_conn(host, child) != 0) {

@@ -220,6 +220,25 @@ static void test_listen_syn_ack_offers_window_scale_only_if_syn_did(void **state
     assert_true(sa->opts & TCP_OPT_WSCALE);
 }
 
+/* Linux sk_clone_lock: a child starts with its listener's socket options. */
+static void test_listen_child_inherits_listener_socket_options(void **state)
+{
+    struct harness *h = *state;
+    h_listen(h);
+    sock_set_bufs(h->listener, 4096, 8192);
+    sock_set_user_timeout(h->listener, SIM_S(7));
+    sock_set_keepalive_params(h->listener, SIM_S(10), SIM_S(5), 3);
+    h_inject(h, H_S, H_IRS, 0, 0, H_WIN);
+    struct tcb *child = host_find_conn(h->local, H_SERVER_PORT, H_PEER_ADDR, h->rport);
+    assert_non_null(child);
+    assert_int_equal(child->rcvbuf, h->listener->rcvbuf);
+    assert_int_equal(child->sndbuf, 8192);
+    assert_int_equal(child->user_timeout, SIM_S(7));
+    assert_int_equal(child->ka_time, SIM_S(10));
+    assert_int_equal(child->ka_intvl, SIM_S(5));
+    assert_int_equal(child->ka_probes_max, 3);
+}
+
 /* R-LISTEN-12 (Linux column): SYN+FIN is silently dropped. */
 static void test_listen_syn_fin_dropped_on_linux(void **state)
 {
@@ -348,6 +367,7 @@ int main(void)
         H_TEST_BOTH(test_listen_syn_sends_syn_ack_and_child_enters_syn_recv),
         H_TEST_BOTH(test_listen_syn_with_text_acks_only_the_syn),
         H_TEST_BOTH(test_listen_syn_ack_offers_window_scale_only_if_syn_did),
+        H_TEST_BOTH(test_listen_child_inherits_listener_socket_options),
         H_TEST_LINUX(test_listen_syn_fin_dropped_on_linux),
         H_TEST_BOTH(test_listen_segment_without_syn_ack_rst_is_dropped),
         H_TEST_BOTH(test_listen_send_and_recv_fail),
