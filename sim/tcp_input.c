@@ -128,6 +128,8 @@ static void send_cookie_synack(struct tcb *listener, const struct tcp_segment *s
     sa.win = (uint16_t)(p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
     if (p->profile == TCP_PROFILE_LINUX) /* tcp_openreq_init_rwin */
         sa.win = (uint16_t)tcp_rcvwnd_initial(p->rcvbuf, p->mss);
+    listener->cookie_sent = true; /* Linux tcp_synq_overflow */
+    listener->last_cookie_at = tcp_now(listener);
     host_output(listener->host, &sa, listener->id);
 }
 
@@ -155,6 +157,10 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
  * the segment was taken; if not, the listener resets it. */
 static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *seg)
 {
+    /* Linux tcp_synq_no_recent_overflow: ACKs are only checked as cookies
+     * within TCP_SYNCOOKIE_VALID (2 min) of the last cookie sent. */
+    if (!listener->cookie_sent || tcp_now(listener) - listener->last_cookie_at > SIM_S(120))
+        return false;
     uint32_t mss = tcp_cookie_check(listener->host, seg);
     if (mss == 0)
         return false;

@@ -227,12 +227,14 @@ struct tcb {
     struct tcp_tw *tw;
 
     /* Listener (tcp_listen.c) */
-    uint32_t backlog;      /* listen() backlog; 0 = somaxconn */
-    uint32_t syn_queue;    /* children in SYN_RECV */
-    uint32_t syn_young;    /* ... of which never retransmitted their SYN,ACK */
-    uint32_t accept_queue; /* established children not yet accepted */
-    bool no_accept;        /* the application does not call accept() */
-    bool synflood_warned;  /* "Possible SYN flooding" logged once */
+    uint32_t backlog;          /* listen() backlog; 0 = somaxconn */
+    uint32_t syn_queue;        /* children in SYN_RECV */
+    uint32_t syn_young;        /* ... of which never retransmitted their SYN,ACK */
+    uint32_t accept_queue;     /* established children not yet accepted */
+    bool no_accept;            /* the application does not call accept() */
+    bool synflood_warned;      /* "Possible SYN flooding" logged once */
+    bool cookie_sent;          /* a SYN cookie went out, at last_cookie_at */
+    sim_time_t last_cookie_at; /* Linux tcp_synq_overflow's timestamp */
 };
 
 /* TIME_WAIT as Linux keeps it (inet_timewait_sock): on entering TIME_WAIT

@@ -152,6 +152,24 @@ static void test_cookie_older_than_two_minutes_gets_rst(void **state)
     assert_null(child_of(h, 50000));
 }
 
+/* Linux tcp_synq_no_recent_overflow: with tcp_syncookies = 1 a listener
+ * that has sent no cookie in the last 2 minutes does not take an ACK as a
+ * cookie, even one that would validate: RST. */
+static void test_cookie_ack_without_recent_overflow_gets_rst(void **state)
+{
+    struct harness *h = *state;
+    listen_with(h, 0, 1);
+    struct tcp_segment syn = from_port(h, 50000, H_S, H_IRS, 0);
+    syn.opts = TCP_OPT_MSS;
+    syn.mss = 1460;
+    uint32_t mss;
+    tcp_seq cookie = tcp_cookie_isn(h->local, &syn, &mss); /* never sent */
+    ack_from(h, 50000, cookie);
+    h_expect(h, H_R, cookie + 1, 0);
+    h_expect_none(h);
+    assert_null(child_of(h, 50000));
+}
+
 /* ---- the accept queue ------------------------------------------------------------------- */
 
 /* Builds a full accept queue behind a listener whose application does not
@@ -285,6 +303,7 @@ int main(void)
         H_TEST_BOTH(test_valid_cookie_ack_creates_established_child),
         H_TEST_LINUX(test_invalid_cookie_ack_gets_rst),
         H_TEST_LINUX(test_cookie_older_than_two_minutes_gets_rst),
+        H_TEST_LINUX(test_cookie_ack_without_recent_overflow_gets_rst),
         H_TEST_BOTH(test_final_ack_dropped_when_accept_queue_full),
         H_TEST_LINUX(test_abort_on_overflow_resets_final_ack_on_full_accept_queue),
         H_TEST_LINUX(test_syn_dropped_when_accept_queue_full),
