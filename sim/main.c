@@ -379,9 +379,13 @@ static void check_file(const char *file, const struct overrides *o, struct check
         return;
     }
     runner_run(runner);
-    size_t failed =
-        report_cut(runner, &sc, stdout) + report_expectations(runner, &sc, stdout, false);
-    if (failed) {
+    size_t cut = report_cut(runner, &sc, stdout);
+    size_t failed = report_expectations(runner, &sc, stdout, false);
+    if (cut) {
+        printf("FAIL %s (the run was cut; %zu of %zu expectations failed)\n", file, failed,
+               sc.expect_count);
+        t->failed++;
+    } else if (failed) {
         printf("FAIL %s (%zu of %zu expectations failed)\n", file, failed, sc.expect_count);
         t->failed++;
     } else {

@@ -263,11 +263,17 @@ out:
     runner_free(runner);
     trace_plotdata_free(pd);
     trace_jsonl_free(jsonl);
+    bool write_error = false;
     for (int i = 0; i < 6; i++)
-        if (f[i] && fclose(f[i]) != 0)
-            rc = PLOT_EXIT_FAILED;
-    if (jsonl_file && fclose(jsonl_file) != 0)
-        rc = PLOT_EXIT_FAILED;
+        if (f[i] && (ferror(f[i]) | fclose(f[i])) != 0)
+            write_error = true;
+    if (jsonl_file && (ferror(jsonl_file) | fclose(jsonl_file)) != 0)
+        write_error = true;
+    if (write_error) {
+        fprintf(stderr, "tcpsim plot: error writing the data files in %s: %s\n", a->out_dir,
+                strerror(errno));
+        rc = PLOT_EXIT_BAD_INPUT; /* as `run` does for an output it cannot write */
+    }
     return rc;
 }
 

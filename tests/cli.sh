@@ -159,6 +159,13 @@ check "--version" '[ $? -eq 0 ]'
 check "--help" '[ $? -eq 0 ]'
 "$tcpsim" frobnicate > /dev/null 2>&1
 check "an unknown command exits 2" '[ $? -eq 2 ]'
+# A data file that cannot be written whole (file size limit) is an error.
+mkdir -p "$tmp/pfull"
+(trap '' XFSZ; ulimit -f 4; "$tcpsim" plot scenarios/bulk-transfer.yaml --out "$tmp/pfull" \
+    --data-only > /dev/null 2> "$tmp/pfull.err")
+rc=$?
+check "plot exits 2 when its data files cannot be written" \
+    '[ $rc -eq 2 ] && grep -q "error writing" "$tmp/pfull.err"'
 # A plot directory whose quoted name does not fit gnuplot's -e buffer is
 # refused, not overflowed (quotes double when quoted).
 q=$(printf "'%.0s" $(seq 1 200)); deep="$tmp/q"
