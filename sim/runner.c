@@ -306,6 +306,8 @@ static void run_step(struct runner *r, const struct scenario_step *st)
         if (f) {
             f->next = r->floods;
             r->floods = f;
+        } else {
+            trace_app_call(r, st->host, 0, "flood", TS_ENOMEM, 0); /* not silently */
         }
         return;
     }
