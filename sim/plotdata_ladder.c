@@ -34,7 +34,11 @@ static void pd_label(const struct trace_plotdata *pd, const struct pd_seg *g, ch
         n += snprintf(out + n, size - (size_t)n, " win=0");
     bool probe = g->rexmit == SEG_PROBE_KEEPALIVE || g->rexmit == SEG_PROBE_ZERO_WINDOW;
     if (g->rexmit && (size_t)n < size)
-        n += snprintf(out + n, size - (size_t)n, probe ? " (probe)" : " (rexmit)");
+        n += snprintf(out + n, size - (size_t)n, "%s",
+                      probe                          ? " (probe)"
+                      : g->rexmit == SEG_REXMIT_TLP  ? " (tail loss probe)"
+                      : g->rexmit == SEG_REXMIT_FAST ? " (fast rexmit)"
+                                                     : " (rexmit)");
     if (g->dup && (size_t)n < size)
         snprintf(out + n, size - (size_t)n, " (dup)");
 }

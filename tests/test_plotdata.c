@@ -176,6 +176,30 @@ static void ladder_draws_a_lost_segment_to_mid_link_and_marks_the_retransmission
     world_free(&w);
 }
 
+/* The label says why a segment was sent again: a teacher tells a fast
+ * retransmit and a tail loss probe from a timeout at a glance. */
+static void ladder_names_the_kind_of_retransmission(void **state)
+{
+    (void)state;
+    struct world w;
+    world_open(&w);
+    struct tcp_segment fast = seg(true, TCP_ACK, CLIENT_ISN + 1, SERVER_ISN + 1, 100);
+    fast.retransmit = SEG_REXMIT_FAST;
+    struct tcp_segment tlp = seg(true, TCP_ACK, CLIENT_ISN + 101, SERVER_ISN + 1, 100);
+    tlp.retransmit = SEG_REXMIT_TLP;
+    emit_seg(&w, SIM_MS(100), TRACE_TX, "client", &fast, NULL);
+    emit_seg(&w, SIM_MS(110), TRACE_RX, "server", &fast, NULL);
+    emit_seg(&w, SIM_MS(200), TRACE_TX, "client", &tlp, NULL);
+    emit_seg(&w, SIM_MS(210), TRACE_RX, "server", &tlp, NULL);
+    world_finish(&w, SIM_S(1));
+    char line[512];
+    assert_non_null(nth_line(w.buf[F_LADDER], "seg ", 0, line, sizeof line));
+    assert_non_null(strstr(line, "(fast rexmit)\""));
+    assert_non_null(nth_line(w.buf[F_LADDER], "seg ", 1, line, sizeof line));
+    assert_non_null(strstr(line, "(tail loss probe)\""));
+    world_free(&w);
+}
+
 static void ladder_labels_each_state_change_on_its_side(void **state)
 {
     (void)state;
@@ -263,6 +287,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ladder_has_one_row_per_transmitted_segment_with_textbook_labels),
         cmocka_unit_test(ladder_draws_a_lost_segment_to_mid_link_and_marks_the_retransmission),
+        cmocka_unit_test(ladder_names_the_kind_of_retransmission),
         cmocka_unit_test(ladder_labels_each_state_change_on_its_side),
         cmocka_unit_test(states_file_holds_one_interval_per_state_until_the_end),
         cmocka_unit_test(counts_file_tracks_connections_per_state_per_host),
