@@ -266,8 +266,10 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
         newer = seq_newer; /* A.3 / B.2 */
     struct host *host = tw->host;
     struct tcb *listener = host_find_listener(host, tw->local_port);
+    if (!newer && !tw_linux(tw))
+        return; /* R-6191-05, RFC 6191 2 A.4/B.3: silently drop, stay */
     if (!newer || !listener) {
-        tw_send(tw, TCP_ACK);
+        tw_send(tw, TCP_ACK); /* Linux answers (TCP_TW_ACK); RFC 5961 challenge ACK */
         return;
     }
     tcp_seq iss = tw->snd_nxt + 65537;
