@@ -3,6 +3,7 @@
 #   make test     unit tests (ASan+UBSan), every scenario's expectations, bad inputs
 #   make demo     runs the teaching scenarios, prints a timeline, writes plots
 #   make bench    prints engine and simulator speed figures
+#   make format   applies .clang-format; make lint checks it and runs cppcheck
 #   make clean
 
 CC      ?= cc
