@@ -8,32 +8,14 @@
 #include <string.h>
 
 #include "cmocka_wrap.h"
+
+#include "capture.h"
 #include "tcpsim/engine.h"
 #include "tcpsim/netstat.h"
 #include "tcpsim/probe.h"
 
 #define CLIENT 0x0a000001u /* 10.0.0.1 */
 #define SERVER 0x0a000002u /* 10.0.0.2 */
-
-struct capture {
-    FILE *f;
-    char *buf;
-    size_t len;
-};
-
-static void capture_open(struct capture *c)
-{
-    c->buf = NULL;
-    c->len = 0;
-    c->f = open_memstream(&c->buf, &c->len);
-    assert_non_null(c->f);
-}
-
-static const char *capture_text(struct capture *c)
-{
-    fclose(c->f);
-    return c->buf;
-}
 
 static struct sock_info listener(void)
 {

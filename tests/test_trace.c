@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cmocka_wrap.h"
+
+#include "capture.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/trace.h"
 #include "tcpsim/trace_sinks.h"
@@ -19,29 +21,6 @@
 #define SERVER_ISN 5000u
 
 /* ---- fixtures --------------------------------------------------------- */
-
-/* A memory FILE a sink writes to; read back with capture_text(). */
-struct capture {
-    FILE *f;
-    char *buf;
-    size_t len;
-};
-
-static void capture_open(struct capture *c)
-{
-    c->buf = NULL;
-    c->len = 0;
-    c->f = open_memstream(&c->buf, &c->len);
-    assert_non_null(c->f);
-}
-
-/* Closes the stream; the caller frees c->buf. */
-static const char *capture_text(struct capture *c)
-{
-    fclose(c->f);
-    c->f = NULL;
-    return c->buf;
-}
 
 static struct tcp_segment seg_make(bool from_client, uint8_t flags, tcp_seq seq, tcp_seq ack,
                                    uint32_t len, uint16_t win)
