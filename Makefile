@@ -20,15 +20,15 @@ TEST_CFLAGS := $(CSTD) $(WARN) $(INC) $(YAML_CFLAGS) -O1 -g -fno-omit-frame-poin
                -fsanitize=address,undefined -fno-sanitize-recover=all -DTCPSIM_TESTING
 TEST_LDFLAGS:= -fsanitize=address,undefined
 
-SIM_SRC  := $(sort $(wildcard sim/*.c))
-LIB_SRC  := $(filter-out sim/main.c,$(SIM_SRC))
+SIM_SRC  := $(sort $(wildcard sim/*/*.c))
+LIB_SRC  := $(filter-out sim/cli/main.c,$(SIM_SRC))
 REL_OBJ  := $(patsubst sim/%.c,build/rel/%.o,$(LIB_SRC))
 TEST_OBJ := $(patsubst sim/%.c,build/test/%.o,$(LIB_SRC))
 UNIT_SRC := $(sort $(wildcard tests/test_*.c))
 UNIT_BIN := $(patsubst tests/%.c,build/test/%,$(UNIT_SRC))
 BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN:= $(patsubst tests/bench/%.c,build/bench/%,$(BENCH_SRC))
-HEADERS  := $(wildcard include/tcpsim/*.h sim/*.h tests/*.h)
+HEADERS  := $(wildcard include/tcpsim/*.h sim/*/*.h tests/*.h)
 
 .PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format
 
@@ -37,19 +37,21 @@ all: tcpsim
 deps:
 	@scripts/install-deps.sh
 
-tcpsim: build/rel/main.o $(REL_OBJ)
+tcpsim: build/rel/cli/main.o $(REL_OBJ)
 	@echo "  LD      $@"
 	@$(CC) -o $@ $^ $(YAML_LIBS) -lm
 
-build/rel/%.o: sim/%.c $(HEADERS) | build/rel
+build/rel/%.o: sim/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(REL_CFLAGS) -c -o $@ $<
 
-build/test/%.o: sim/%.c $(HEADERS) | build/test
+build/test/%.o: sim/%.c $(HEADERS)
+	@mkdir -p $(@D)
 	@echo "  CC/test $<"
 	@$(CC) $(TEST_CFLAGS) -c -o $@ $<
 
-build/test/tcpsim: build/test/main.o $(TEST_OBJ)
+build/test/tcpsim: build/test/cli/main.o $(TEST_OBJ)
 	@echo "  LD/test $@"
 	@$(CC) $(TEST_LDFLAGS) -o $@ $^ $(YAML_LIBS) -lm
 
@@ -84,11 +86,11 @@ plots: tcpsim
 
 # Style is .clang-format's; `make format` applies it, `make lint` checks it.
 format:
-	clang-format -i sim/*.c sim/*.h include/tcpsim/*.h
+	clang-format -i sim/*/*.c sim/*/*.h include/tcpsim/*.h
 
 lint:
-	clang-format --dry-run --Werror sim/*.c sim/*.h include/tcpsim/*.h
-	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude sim
+	clang-format --dry-run --Werror sim/*/*.c sim/*/*.h include/tcpsim/*.h
+	cppcheck --quiet --error-exitcode=1 --std=c11 -Iinclude -Isim sim
 
 clean:
 	rm -rf build tcpsim out

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/net.h"
 #include "tcpsim/socket.h"

@@ -1,4 +1,4 @@
-/* Unit tests for sim/engine.c: time order, tie order, re-arm, cancel,
+/* Unit tests for sim/core/engine.c: time order, tie order, re-arm, cancel,
  * callbacks that touch timers, run limits, stop, and a randomized comparison
  * against a sorted-array reference queue. */
 #include "cmocka_wrap.h"

@@ -1,4 +1,4 @@
-/* Unit tests of the link (sim/link.c) driven by the real engine: delay,
+/* Unit tests of the link (sim/net/link.c) driven by the real engine: delay,
  * jitter, serialisation and the queue limit, random loss, scripted rules,
  * partitions, duplication, seeding and teardown with segments in flight. */
 #include "cmocka_wrap.h"

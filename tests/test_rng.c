@@ -1,4 +1,4 @@
-/* Unit tests for sim/rng.c: the published xoshiro256** vector, stream
+/* Unit tests for sim/core/rng.c: the published xoshiro256** vector, stream
  * determinism and independence, unbiased rng_below, rng_chance_ppm rates and
  * edge values. Every test uses fixed seeds, so none of them is flaky. */
 #include "cmocka_wrap.h"

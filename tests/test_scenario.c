@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "scenario_internal.h"
+#include "scenario/scenario_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"

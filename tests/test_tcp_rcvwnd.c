@@ -1,4 +1,4 @@
-/* The receive window of the linux profile (sim/tcp_rcvwnd.c), checked
+/* The receive window of the linux profile (sim/tcp/tcp_rcvwnd.c), checked
  * against what tcpdump shows Linux 6.x sending with default sysctls, and the
  * rfc9293 profile's window left as it was. */
 #include "cmocka_wrap.h"

@@ -1,4 +1,4 @@
-/* TIME-WAIT on the compact record (sim/tcp_timewait.c): once the
+/* TIME-WAIT on the compact record (sim/tcp/tcp_timewait.c): once the
  * application has closed its socket, the TCB is freed and a small record
  * carries RFC 9293's TIME-WAIT duties on, as Linux's inet_timewait_sock
  * does. These tests close the socket first, then check the duties. */

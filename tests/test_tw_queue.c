@@ -1,11 +1,11 @@
-/* The TIME_WAIT expiry queue (sim/tcp_timewait.c): every record of a host
+/* The TIME_WAIT expiry queue (sim/tcp/tcp_timewait.c): every record of a host
  * waits in one queue in expiry order under a single engine timer, and each
  * still expires exactly 2MSL after it was (re)armed. */
 #include "cmocka_wrap.h"
 
 #include <stdlib.h>
 
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/net.h"
 #include "tcpsim/socket.h"

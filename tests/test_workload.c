@@ -1,4 +1,4 @@
-/* Workloads (scenario `workloads:`, sim/workload.c): the loader's fields and
+/* Workloads (scenario `workloads:`, sim/run/workload.c): the loader's fields and
  * errors, and the applications' behaviour measured by per-state socket
  * counts and the workload totals: who closes first, keep-alive limits,
  * CLOSE_WAIT leaks, process exit, the connect schedule. */
@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runner_internal.h"
-#include "tcp_internal.h"
+#include "run/runner_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
-#include "workload.h"
+#include "run/workload.h"
 
 #define HEAD                                                                                      \
     "profile: linux\n"                                                                           \

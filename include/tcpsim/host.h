@@ -62,7 +62,7 @@ struct host {
     /* TIME_WAIT records in expiry order (they all last the same 2MSL, so a
      * new one goes at the tail) and the one engine timer for the head: a
      * host with 60,000 TIME_WAIT sockets keeps 1 timer in the engine, not
-     * 60,000 (sim/tcp_timewait.c). */
+     * 60,000 (sim/tcp/tcp_timewait.c). */
     struct tcp_tw *tw_head;
     struct tcp_tw *tw_tail;
     struct sim_timer tw_timer;

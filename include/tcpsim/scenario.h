@@ -100,7 +100,7 @@ struct scenario_step {
 };
 
 /* A workload: a population of client connections to one server port,
- * played by application logic on top of the socket API (sim/workload.c).
+ * played by application logic on top of the socket API (sim/run/workload.c).
  * Who closes first decides where TIME_WAIT accumulates. */
 enum wl_close {
     WL_CLOSE_CLIENT, /* the client closes after its last response */

@@ -70,7 +70,7 @@ uint64_t sock_recv_queue(const struct tcb *tcb);
 /* Octets written and not yet acknowledged (netstat Send-Q). */
 uint64_t sock_send_queue(const struct tcb *tcb);
 /* A read-only snapshot of a socket, what netstat -nato and ss -tano show
- * (sim/socket_info.c). The timer is the one Linux reports through
+ * (sim/sock/socket_info.c). The timer is the one Linux reports through
  * inet_diag / /proc/net/tcp: retransmission ("on") or zero-window probe
  * ("persist") first, else keep-alive or TIME_WAIT; the delayed-ACK timer is
  * never shown. */

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <time.h>
 
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/net.h"
 #include "tcpsim/socket.h"

@@ -6,7 +6,7 @@
 
 #include "flood.h"
 #include "runner_internal.h"
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 #include "workload.h"

@@ -3,7 +3,7 @@
  * compact TIME_WAIT records alike). */
 #include <stdlib.h>
 
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 

@@ -61,7 +61,7 @@ struct tcp_cc_ops {
 };
 
 /* Linux CUBIC's HyStart (struct bictcp's round and delay fields; Ha & Rhee
- * 2011), sim/tcp_hystart.c. Times in ns. */
+ * 2011), sim/tcp/tcp_hystart.c. Times in ns. */
 struct tcp_hystart {
     sim_time_t round_start; /* when this round began */
     sim_time_t last_ack;    /* last ACK of the current close ACK train */

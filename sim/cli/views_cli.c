@@ -2,7 +2,7 @@
  * --netstat-every DUR, --ss-every DUR, --netstat-summary, --netstat-rows N
  * and --views FILE, schedules a probe at each instant, and prints the view
  * of both hosts there. Part of the command line (it prints and opens
- * files); the formatting itself is sim/netstat.c. */
+ * files); the formatting itself is sim/trace/netstat.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* The `workloads:` section: client populations that open connections at a
  * rate, exchange requests and responses, and close in a chosen order (the
- * runner plays them with sim/workload.c). Every value is checked here with
+ * runner plays them with sim/run/workload.c). Every value is checked here with
  * a file:line:col message.
  *
  *   workloads:

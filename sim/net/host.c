@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 
 #define REF_EMPTY ((uintptr_t)0)

@@ -2,7 +2,7 @@
  * (OPEN 3.10.1, SEND 3.10.2, RECEIVE 3.10.3, CLOSE 3.10.4, ABORT 3.10.5,
  * STATUS 3.10.6) with the RFC's result in every state as an errno name. */
 #include "tcpsim/socket.h"
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 
 static bool is_linux(const struct tcb *tcb)

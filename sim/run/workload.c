@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "app_tag.h"
-#include "tcp_internal.h"
+#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 
