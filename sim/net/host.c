@@ -417,7 +417,7 @@ void host_destroy_all(struct host *host)
     for (uint32_t i = 0; i < host->conns.capacity; i++)
         if (slot_is_tw(&host->conns.slots[i]))
             tcp_tw_free(slot_obj(&host->conns.slots[i]));
-    engine_cancel(&host->net->engine, &host->tw_timer);
+    engine_timer_del(&host->net->engine, &host->tw_timer);
     while (host->all)
         tcb_free(host->all);
     free(host->conns.slots);

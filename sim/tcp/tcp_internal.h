@@ -206,6 +206,7 @@ struct tcb {
     struct sim_timer aux_timer;    /* keepalive / fin-wait-2 / time-wait */
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
+#define TCB_TIMER_COUNT 5          /* the timers above: heap slots reserved by tcb_new */
     bool rtx_is_persist;
     bool rtx_is_tlp;        /* rtx_timer is the probe timeout (tcp_tlp.c) */
     bool r1_noted;          /* R1 (RFC 9293 3.8.3) reported for the current segment */
@@ -388,8 +389,8 @@ void tcp_arm_keepalive(struct tcb *tcb); /* idle timer if SO_KEEPALIVE */
 void tcp_enter_time_wait(struct tcb *tcb);
 
 /* tcp_timewait.c */
-void tcp_tw_queue_init(struct host *host);
-void tcp_tw_enter(struct tcb *tcb); /* the TCB, already in TIME_WAIT, moves out */
+int tcp_tw_queue_init(struct host *host); /* 0 or TS_ENOMEM */
+void tcp_tw_enter(struct tcb *tcb);       /* the TCB, already in TIME_WAIT, moves out */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg);
 void tcp_tw_close(struct tcp_tw *tw);       /* TIME_WAIT -> CLOSED, record freed */
 void tcp_tw_free(struct tcp_tw *tw);        /* host teardown only: frees, silent */

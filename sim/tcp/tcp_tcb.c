@@ -17,6 +17,11 @@ struct tcb *tcb_new(struct host *host)
     struct tcb *tcb = calloc(1, sizeof *tcb);
     if (!tcb)
         return NULL;
+    /* The TCB's timers get their heap slots now, so arming them never fails. */
+    if (engine_reserve(&host->net->engine, TCB_TIMER_COUNT) != TS_OK) {
+        free(tcb);
+        return NULL;
+    }
     const struct tcp_params *p = &host->params;
     tcb->host = host;
     tcb->id = ++host->next_conn_id;
@@ -49,6 +54,7 @@ void tcb_free(struct tcb *tcb)
 {
     tcp_timers_cancel_all(tcb);
     engine_cancel(&tcb->host->net->engine, &tcb->notify_timer);
+    engine_release(&tcb->host->net->engine, TCB_TIMER_COUNT);
     if (tcb->all_prev)
         tcb->all_prev->all_next = tcb->all_next;
     else

@@ -24,7 +24,10 @@
 static void tw_queue_fire(struct engine *engine, struct sim_timer *timer);
 static void tw_end(struct tcp_tw *tw, int err);
 
-void tcp_tw_queue_init(struct host *host) { sim_timer_init(&host->tw_timer, tw_queue_fire); }
+int tcp_tw_queue_init(struct host *host)
+{
+    return engine_timer_add(&host->net->engine, &host->tw_timer, tw_queue_fire);
+}
 
 /* The host's timer follows the head of its queue. */
 static void tw_queue_rearm(struct host *host)
