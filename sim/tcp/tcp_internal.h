@@ -90,10 +90,10 @@ struct tcb {
     struct tcb *all_next;
     void *user; /* the application's pointer */
     uint32_t id;
+    enum tcp_state state; /* written only by tcp_set_state (tcp_tcb.c) */
     uint32_t remote_addr;
     uint16_t local_port;
     uint16_t remote_port;
-    uint8_t state; /* enum tcp_state; written only by tcp_set_state */
 
     /* flags */
     bool passive;         /* opened from LISTEN (RFC 9293 3.10.7.4, MUST-11) */
@@ -280,6 +280,12 @@ void tcb_free(struct tcb *tcb);
  * Figure 5 (debug builds abort on an impossible one), updates the host's
  * per-state counts and emits the trace event. */
 void tcp_set_state(struct tcb *tcb, enum tcp_state to);
+/* The untraced changes, each where the connection goes on elsewhere: a
+ * child born from its listener (LISTEN, counted), an embryonic child
+ * vanishing (CLOSED, counted), a TCB whose TIME_WAIT record took over
+ * (CLOSED, HANDOVER: the count passes to the record). */
+enum tcp_state_how { TCP_STATE_TRACED, TCP_STATE_COUNTED, TCP_STATE_HANDOVER };
+void tcp_set_state_untraced(struct tcb *tcb, enum tcp_state to, enum tcp_state_how how);
 bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to);
 /* Enters CLOSED and releases the TCB (after telling the application). */
 void tcp_close_tcb(struct tcb *tcb);

@@ -145,7 +145,8 @@ void tcp_tw_enter(struct tcb *tcb)
     }
     tw_arm(tw);
     if (tcb->orphan) {
-        tcb->state = TCP_CLOSED; /* silently: the record carries the connection on */
+        /* silently: the record carries the connection on */
+        tcp_set_state_untraced(tcb, TCP_CLOSED, TCP_STATE_HANDOVER);
         if (host->app.released)
             host->app.released(host->app.ctx, tcb);
         tcb_free(tcb);
@@ -202,7 +203,8 @@ void tcp_tw_release_husk(struct tcb *husk)
     struct tcp_tw *tw = husk->tw;
     tw->husk = NULL;
     husk->tw = NULL;
-    husk->state = TCP_CLOSED; /* the count passes to the record */
+    tcp_set_state_untraced(husk, TCP_CLOSED,
+                           TCP_STATE_HANDOVER); /* the count passes to the record */
     if (husk->host->app.released)
         husk->host->app.released(husk->host->app.ctx, husk);
     tcb_free(husk);
