@@ -244,9 +244,8 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
             if (!(seg->flags & TCP_RST)) {
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
-                if (is_linux(tcb)) {
-                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
-                }
+                if (is_linux(tcb))
+                    tcp_arm_syn_retry(tcb, SIM_MS(2));
             }
             return;
         }
@@ -486,7 +485,7 @@ static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
            ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd &&
            tcb->snd_una != tcb->snd_max &&
-           !tcb->rtx_is_persist; /* BSD: not while probing a zero window */
+           tcb->rtx_mode != TCP_RTX_PROBE0; /* BSD: not while probing a zero window */
 }
 
 /* Fifth check: the ACK field. */
@@ -544,7 +543,7 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
             tcb->dupacks++;
         tcp_cc_on_dupack(tcb);
     }
-    if (tcb->rtx_is_tlp)
+    if (tcb->rtx_mode == TCP_RTX_LOSS_PROBE)
         tcp_tlp_recheck(tcb); /* left the Open state: the RTO, not a probe */
     update_send_window(tcb, seg);
 
@@ -554,7 +553,7 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
             tcp_stop_rexmit(tcb);
             if (tcb->close_pending) {
                 tcb->close_pending = false;
-                engine_cancel(&tcb->host->net->engine, &tcb->linger_timer);
+                tcp_stop_linger(tcb);
                 tcp_notify_close_done(tcb, TS_OK);
             }
             /* Figure 5 note 2: a FIN riding on this ACK takes FIN-WAIT-1

@@ -22,6 +22,15 @@ enum tcb_aux_timer {
     AUX_FINWAIT2,  /* Linux tcp_fin_timeout for orphaned FIN_WAIT2 */
 };
 
+/* What rtx_timer is timing (Linux icsk_pending): one timer with one owner,
+ * tcp_timer.c, which arms it with a mode and, when it fires, switches on it
+ * (Linux tcp_write_timer_handler). */
+enum tcp_rtx_mode {
+    TCP_RTX_RETRANS,    /* ICSK_TIME_RETRANS: SYN, SYN,ACK, data, FIN (RFC 6298); or unarmed */
+    TCP_RTX_PROBE0,     /* ICSK_TIME_PROBE0: the persist timer (tcp_persist.c) */
+    TCP_RTX_LOSS_PROBE, /* ICSK_TIME_LOSS_PROBE: the tail loss probe's PTO (tcp_tlp.c) */
+};
+
 /* Application callbacks are deferred to their own event (as ns-3 does), so
  * an application reacting to one never runs inside segment processing. */
 enum tcb_notify {
@@ -201,16 +210,15 @@ struct tcb {
     sim_time_t last_rcv_time; /* keep-alive idle reference */
 
     /* Timers, embedded: arming never allocates */
-    struct sim_timer rtx_timer; /* retransmission, SYN, persist */
+    struct sim_timer rtx_timer; /* retransmission, SYN, persist, TLP: see rtx_mode */
     struct sim_timer delack_timer;
     struct sim_timer aux_timer;    /* keepalive / fin-wait-2 / time-wait */
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
 #define TCB_TIMER_COUNT 5          /* the timers above: heap slots reserved by tcb_new */
-    bool rtx_is_persist;
-    bool rtx_is_tlp;        /* rtx_timer is the probe timeout (tcp_tlp.c) */
-    bool r1_noted;          /* R1 (RFC 9293 3.8.3) reported for the current segment */
-    uint8_t notify_pending; /* enum tcb_notify bits */
+    uint8_t rtx_mode;              /* enum tcp_rtx_mode: what rtx_timer times (tcp_timer.c) */
+    bool r1_noted;                 /* R1 (RFC 9293 3.8.3) reported for the current segment */
+    uint8_t notify_pending;        /* enum tcb_notify bits */
     int notify_err;
 
     /* Reassembly */
@@ -379,14 +387,23 @@ tcp_seq tcp_cookie_isn(const struct host *host, const struct tcp_segment *syn, u
  * the cookie is not one of ours or is too old. */
 uint32_t tcp_cookie_check(const struct host *host, const struct tcp_segment *ack);
 
-/* tcp_timer.c */
+/* tcp_timer.c: the only code that arms or stops the TCB's timers. */
 void tcp_timers_init(struct tcb *tcb);
 void tcp_timers_cancel_all(struct tcb *tcb);
 /* (Re)start at the current RTO, or the tail loss probe's PTO in its place
  * when that applies (tcp_tlp.c; Linux tcp_set_xmit_timer). */
 void tcp_arm_rexmit(struct tcb *tcb);
-void tcp_arm_rto(struct tcb *tcb); /* the RTO itself, never a probe */
+void tcp_arm_rto(struct tcb *tcb);                     /* the RTO itself, never a probe */
+void tcp_arm_rto_at(struct tcb *tcb, sim_time_t when); /* ... due at `when` */
+/* rtx_timer as the persist timer, `after` from now (tcp_persist.c). */
+void tcp_arm_probe0(struct tcb *tcb, sim_time_t after);
+/* rtx_timer as the PTO due at `when`, in place of an RTO due at `rto_due`. */
+void tcp_arm_loss_probe(struct tcb *tcb, sim_time_t when, sim_time_t rto_due);
+/* Linux re-arms the SYN timer `after` a bad ACK in SYN-SENT (R-SYNSENT-07). */
+void tcp_arm_syn_retry(struct tcb *tcb, sim_time_t after);
 void tcp_stop_rexmit(struct tcb *tcb);
+void tcp_arm_linger(struct tcb *tcb); /* SO_LINGER {on, N}: close() waits linger_time */
+void tcp_stop_linger(struct tcb *tcb);
 void tcp_arm_delack(struct tcb *tcb);
 void tcp_stop_delack(struct tcb *tcb);
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after);

@@ -264,7 +264,7 @@ static void emit_data(struct tcb *tcb, tcp_seq seq, uint32_t len, bool fin, uint
         tcb->rtt_start = tcp_now(tcb);
     }
     transmit(tcb, &seg);
-    if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_is_persist)
+    if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_mode == TCP_RTX_PROBE0)
         tcp_arm_rexmit(tcb);
     else if (why == SEG_FIRST)
         tcp_tlp_on_send(tcb); /* Linux tcp_write_xmit: tcp_schedule_loss_probe */
