@@ -33,7 +33,7 @@ int sock_listen_reuse(struct host *host, uint16_t port, uint32_t backlog, bool r
     tcb->local_port = port;
     tcb->reuseaddr = reuseaddr;
     tcb->backlog = backlog;
-    if (host_add_listener(host, tcb) != TS_OK) {
+    if (host_add_listener(host, tcb->local_port, tcb) != TS_OK) {
         tcb_free(tcb);
         return TS_ENOMEM;
     }
@@ -65,7 +65,7 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
         tcb_free(tcb);
         return TS_ENOMEM;
     }
-    host_count_port(host, tcb);
+    tcp_count_port(host, tcb);
     /* R-CLOSED-02: pick ISS, send <SEQ=ISS><CTL=SYN>, SND.UNA=ISS, SND.NXT=ISS+1. */
     tcb->iss = pick.iss_set ? pick.iss : tcp_new_isn(host);
     tcb->snd_una = tcb->iss;
