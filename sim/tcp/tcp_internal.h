@@ -347,7 +347,7 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
 uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 /* RFC 9293 3.10.7.4 Table 6 for a receive window `wnd` at RCV.NXT `nxt`. */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
-                        bool linux_profile);
+                        bool fin_at_zero_window);
 
 /* tcp_listen.c: the SYN queue and the accept queue (Linux tcp_conn_request,
  * tcp_check_req, inet_csk_listen_stop) */
