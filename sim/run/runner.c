@@ -9,6 +9,7 @@
 #include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
+#include "tcpsim/tcp_host.h"
 #include "workload.h"
 
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
@@ -377,7 +378,7 @@ int runner_create(const struct scenario *sc, struct runner **out)
     if (!r)
         return TS_ENOMEM;
     r->scenario = sc;
-    int err = net_init(&r->net, sc->seed);
+    int err = net_init(&r->net, sc->seed, &tcp_proto_ops);
     for (size_t i = 0; !err && i < sc->host_count && i < 2; i++)
         err =
             net_add_host(&r->net, (int)i, sc->hosts[i].name, sc->hosts[i].addr, &sc->hosts[i].tcp);

@@ -355,7 +355,7 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
 uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 /* RFC 9293 3.10.7.4 Table 6 for a receive window `wnd` at RCV.NXT `nxt`. */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
-                        bool linux_profile);
+                        bool fin_at_zero_window);
 
 /* tcp_listen.c: the SYN queue and the accept queue (Linux tcp_conn_request,
  * tcp_check_req, inet_csk_listen_stop) */
@@ -509,32 +509,14 @@ void tcp_notify_failed(struct tcb *tcb, int err);
 void tcp_notify_accepted(struct tcb *child);
 void tcp_notify_close_done(struct tcb *tcb, int err);
 
-/* host.c, for the TCP code */
+/* tcp_host.c: a socket enters and leaves its host's demultiplexing table
+ * (sim/net/host.c) under its 4-tuple. */
 int host_insert_conn(struct host *host, struct tcb *tcb);
 int host_insert_tw(struct host *host, struct tcp_tw *tw);
-/* The TIME_WAIT record a table slot holds, or NULL. */
-const struct tcp_tw *host_slot_tw(const struct conn_slot *slot);
 void host_remove_tw(struct host *host, struct tcp_tw *tw);
 void host_remove_conn(struct host *host, struct tcb *tcb);
-void host_remove_listener(struct host *host, struct tcb *tcb);
-int host_add_listener(struct host *host, struct tcb *tcb);
-void host_destroy_all(struct host *host);
-/* An ephemeral port for connect(); iss_set when it took over a TIME_WAIT
- * 4-tuple (tcp_tw_reuse) and the new ISS must be `iss`. */
-struct host_port_pick {
-    uint16_t port;
-    bool iss_set;
-    tcp_seq iss;
-};
-int host_pick_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                   struct host_port_pick *pick);
-/* A segment the host received and discarded, traced as a drop (`why`). */
-void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
-                     const char *why);
-/* An active connection's port joins / leaves its destination's count. */
-void host_count_port(struct host *host, struct tcb *tcb);
-void host_uncount_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                       uint16_t local_port);
+/* An active connection's port joins its destination's count. */
+void tcp_count_port(struct host *host, struct tcb *tcb);
 /* bind() conflict for a listener on `port` (Linux inet_csk_bind_conflict). */
 bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr);
 

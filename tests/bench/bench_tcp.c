@@ -13,6 +13,7 @@
 #include "tcpsim/net.h"
 #include "tcpsim/socket.h"
 #include "tcpsim/tcp_params.h"
+#include "tcpsim/tcp_host.h"
 
 static double wall_seconds(void)
 {
@@ -47,7 +48,7 @@ static void count_seg(void *ctx, const struct trace_event *ev)
 static void make_world(struct net *net, const struct tcp_params *p, const struct link_params *lp,
                        struct counter *c)
 {
-    net_init(net, 1);
+    net_init(net, 1, &tcp_proto_ops);
     net_add_host(net, 0, "client", 0x0a000001, p);
     net_add_host(net, 1, "server", 0x0a000002, p);
     net_connect_hosts(net, lp, lp);
