@@ -3,7 +3,7 @@
 # is a named tcp_params field (README "Where Linux differs"), and only
 # sim/core/tcp_params.c knows which profile sets which value. Fails when a
 # profile test (TCP_PROFILE_*, ->profile, .profile, is_linux()) appears in
-# sim/tcp/ or sim/sock/; a planted one shows the check can fail. Every
+# sim/net/, sim/tcp/ or sim/sock/; a planted one shows the check can fail. Every
 # parameter the README's "Where Linux differs" table names is in its TCP
 # parameters table and is taken by --set tcp.NAME=<its rfc9293 default>.
 set -u
@@ -15,12 +15,12 @@ pattern='TCP_PROFILE_[A-Z0-9_]+|(->|\.)profile\b|\b[a-z_]*is_linux[a-z_]*\s*\('
 profile_tests() { grep -rnE "$pattern" --include='*.c' --include='*.h' "$@"; }
 
 fail=0
-if found=$(profile_tests sim/tcp sim/sock); then
+if found=$(profile_tests sim/net sim/tcp sim/sock); then
     echo "FAIL tests/profile_rules.sh: the TCP code tests the profile; make it a tcp_params field:"
     printf '%s\n' "$found" | sed 's/^/    /'
     fail=1
 else
-    echo "ok   no profile tests in sim/tcp/ or sim/sock/"
+    echo "ok   no profile tests in sim/net/, sim/tcp/ or sim/sock/"
 fi
 
 tmp=$(mktemp -d)
