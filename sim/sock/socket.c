@@ -33,7 +33,7 @@ int sock_listen_reuse(struct host *host, uint16_t port, uint32_t backlog, bool r
     tcb->local_port = port;
     tcb->reuseaddr = reuseaddr;
     tcb->backlog = backlog;
-    if (host_add_listener(host, tcb) != TS_OK) {
+    if (host_add_listener(host, tcb->local_port, tcb) != TS_OK) {
         tcb_free(tcb);
         return TS_ENOMEM;
     }
@@ -65,7 +65,7 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
         tcb_free(tcb);
         return TS_ENOMEM;
     }
-    host_count_port(host, tcb);
+    tcp_count_port(host, tcb);
     /* R-CLOSED-02: pick ISS, send <SEQ=ISS><CTL=SYN>, SND.UNA=ISS, SND.NXT=ISS+1. */
     tcb->iss = pick.iss_set ? pick.iss : tcp_new_isn(host);
     tcb->snd_una = tcb->iss;
@@ -145,7 +145,7 @@ int sock_send_text(struct tcb *tcb, const uint8_t *bytes, uint32_t len)
  * right edge moves by a useful amount (window update, RFC 9293 3.8.6.2.2). */
 static void maybe_window_update(struct tcb *tcb, uint64_t was_queued)
 {
-    if (!tcp_state_synchronized((enum tcp_state)tcb->state) || tcb->fin_rcvd)
+    if (!tcp_state_synchronized(tcb->state) || tcb->fin_rcvd)
         return;
     if (linux_rcv_window(tcb)) {
         if (was_queued > 0 && tcp_rcvwnd_update_due(tcb)) /* tcp_cleanup_rbuf */
@@ -247,7 +247,7 @@ static void abort_connection(struct tcb *tcb)
 {
     if (tcb->tw)
         tcp_tw_discard(tcb->tw); /* ABORT in TIME-WAIT: the record goes too */
-    if (abort_sends_rst((enum tcp_state)tcb->state))
+    if (abort_sends_rst(tcb->state))
         tcp_send_rst(tcb); /* <SEQ=SND.NXT><CTL=RST> */
     tcb->so_error = 0;
     tcb->connect_pending = false;
@@ -284,7 +284,7 @@ int sock_close(struct tcb *tcb)
     int ret = TS_OK;
     tcb->connect_pending = false;
     tcb->orphan = true; /* from now on nobody reads: the socket finishes alone */
-    enum tcp_state s = (enum tcp_state)tcb->state;
+    enum tcp_state s = tcb->state;
     if (s == TCP_CLOSED) {
         tcp_trace_app(tcb, "close", TS_OK, 0);
         tcp_close_tcb(tcb); /* frees it */
@@ -316,8 +316,8 @@ int sock_close(struct tcb *tcb)
     close_write_half(tcb);
     if (tcb->state == TCP_FIN_WAIT2 && tcb_params(tcb)->fin_timeout)
         tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
-    if (tcb->linger_on && tcp_state_fin_sent((enum tcp_state)tcb->state) &&
-        tcb->state != TCP_TIME_WAIT && tcb->state != TCP_FIN_WAIT2) {
+    if (tcb->linger_on && tcp_state_fin_sent(tcb->state) && tcb->state != TCP_TIME_WAIT &&
+        tcb->state != TCP_FIN_WAIT2) {
         tcb->close_pending = true;
         engine_arm_after(&tcb->host->net->engine, &tcb->linger_timer, tcb->linger_time);
         tcp_trace_timer(tcb, TRACE_TIMER_LINGER, TRACE_TIMER_SET, tcb->linger_timer.when);
@@ -393,7 +393,7 @@ void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf)
         tcb->sndbuf = sndbuf;
 }
 
-enum tcp_state sock_state(const struct tcb *tcb) { return (enum tcp_state)tcb->state; }
+enum tcp_state sock_state(const struct tcb *tcb) { return tcb->state; }
 uint32_t sock_id(const struct tcb *tcb) { return tcb->id; }
 struct host *sock_host(const struct tcb *tcb) { return tcb->host; }
 uint64_t sock_recv_queue(const struct tcb *tcb) { return tcb->rcv_queued; }

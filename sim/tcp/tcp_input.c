@@ -82,10 +82,9 @@ static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *s
     child->ka_time = listener->ka_time;
     child->ka_intvl = listener->ka_intvl;
     child->ka_probes_max = listener->ka_probes_max;
-    child->state = TCP_LISTEN;
-    host->state_count[TCP_LISTEN]++;
+    tcp_set_state_untraced(child, TCP_LISTEN, TCP_STATE_COUNTED);
     if (host_insert_conn(host, child) != 0) {
-        host->state_count[TCP_LISTEN]--;
+        tcp_set_state_untraced(child, TCP_CLOSED, TCP_STATE_COUNTED);
         tcb_free(child);
         return NULL;
     }
@@ -665,7 +664,7 @@ static bool drain_out_of_order(struct tcb *tcb)
 /* Seventh: segment text; eighth: FIN. Returns DONE if the TCB is gone. */
 static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    enum tcp_state s = (enum tcp_state)tcb->state;
+    enum tcp_state s = tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
     if (seg->len > 0 && takes_text) {

@@ -349,7 +349,7 @@ void tcp_sack_recovery_output(struct tcb *tcb, bool force)
 
 void tcp_output(struct tcb *tcb)
 {
-    if (!can_send_data((enum tcp_state)tcb->state))
+    if (!can_send_data(tcb->state))
         return;
     if (tcb->sb && tcb->in_recovery)
         tcp_sack_recovery_output(tcb, false);
@@ -366,7 +366,7 @@ void tcp_output(struct tcb *tcb)
 
 bool tcp_output_forced(struct tcb *tcb)
 {
-    return can_send_data((enum tcp_state)tcb->state) && send_one(tcb, SEG_REXMIT_RTO, true);
+    return can_send_data(tcb->state) && send_one(tcb, SEG_REXMIT_RTO, true);
 }
 
 /* Go back to SND.UNA and send one segment (RTO: cwnd is one segment now;

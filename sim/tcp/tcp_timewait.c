@@ -24,7 +24,10 @@
 static void tw_queue_fire(struct engine *engine, struct sim_timer *timer);
 static void tw_end(struct tcp_tw *tw, int err);
 
-void tcp_tw_queue_init(struct host *host) { sim_timer_init(&host->tw_timer, tw_queue_fire); }
+int tcp_tw_queue_init(struct host *host)
+{
+    return engine_timer_add(&host->net->engine, &host->tw_timer, tw_queue_fire);
+}
 
 /* The host's timer follows the head of its queue. */
 static void tw_queue_rearm(struct host *host)
@@ -137,7 +140,8 @@ void tcp_tw_enter(struct tcb *tcb)
     }
     tw_arm(tw);
     if (tcb->orphan) {
-        tcb->state = TCP_CLOSED; /* silently: the record carries the connection on */
+        /* silently: the record carries the connection on */
+        tcp_set_state_untraced(tcb, TCP_CLOSED, TCP_STATE_HANDOVER);
         if (host->app.released)
             host->app.released(host->app.ctx, tcb);
         tcb_free(tcb);
@@ -194,7 +198,8 @@ void tcp_tw_release_husk(struct tcb *husk)
     struct tcp_tw *tw = husk->tw;
     tw->husk = NULL;
     husk->tw = NULL;
-    husk->state = TCP_CLOSED; /* the count passes to the record */
+    tcp_set_state_untraced(husk, TCP_CLOSED,
+                           TCP_STATE_HANDOVER); /* the count passes to the record */
     if (husk->host->app.released)
         husk->host->app.released(husk->host->app.ctx, husk);
     tcb_free(husk);
