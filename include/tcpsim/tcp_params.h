@@ -91,8 +91,10 @@ struct tcp_params {
     uint8_t syncookies;       /* 0 off, 1 when the SYN queue overflows, 2 always */
     bool abort_on_overflow;   /* full accept queue: RST the final ACK */
 
-    /* Where Linux differs from the RFCs: one rule each, false (or the
-     * first value) is the RFC's rule. README "Where Linux differs". */
+    /* Where Linux differs from the RFCs: one rule each, named for what
+     * `true` does (README "Where Linux differs"; each profile's value and
+     * its source in tcp_params.c). The TCP code reads these, never
+     * `profile` (tests/profile_rules.sh). */
     uint8_t rcv_window;                     /* enum tcp_rcv_window_model */
     bool rst_ack_on_abort;                  /* our RST is RST,ACK (tcp_send_active_reset) */
     bool syn_recv_rst_econnreset;           /* RST in SYN_RECV: ECONNRESET, not ECONNREFUSED */
