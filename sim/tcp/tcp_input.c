@@ -313,7 +313,12 @@ static void send_challenge_ack(struct tcb *tcb)
     tcp_send_ack(tcb);
 }
 
-/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability. */
+/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability.
+ * A zero-length segment may also sit at the window's right edge: a peer
+ * that sent the whole window, all of it lost, sends its ACKs with SEQ =
+ * the highest sequence sent, RCV.NXT + RCV.WND, and they must be read
+ * ("special allowance should be made to accept valid ACKs"; BSD's todrop
+ * and Linux's tcp_sequence both take seq <= RCV.NXT + RCV.WND). */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
                         bool linux_profile)
 {
@@ -321,7 +326,7 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
     if (len == 0) {
         if (wnd == 0)
             return seg->seq == nxt;
-        return seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd);
+        return seq_le(nxt, seg->seq) && seq_le(seg->seq, nxt + wnd);
     }
     if (wnd == 0) {
         /* Linux accepts an in-order FIN at zero window (R-SEQ-03). */
