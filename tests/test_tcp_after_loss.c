@@ -63,12 +63,103 @@ static void test_ack_at_right_window_edge_is_acceptable_and_processed(void **sta
     h_expect_none(h); /* the data was acknowledged: no retransmission */
 }
 
+/* The peer ACKs everything sent, once per round, until our FIN has gone
+ * and is acknowledged; returns the rounds it took, or -1 if output stopped
+ * with data or the FIN still unsent. */
+static int h_ack_everything_until_fin_acked(struct harness *h, tcp_seq peer_nxt)
+{
+    for (int round = 1; round < 200; round++) {
+        bool fin = false;
+        if (h_pending(h) == 0)
+            return -1;
+        while (h_pending(h) > 0)
+            fin |= (h->segs[h->cursor++].flags & TCP_FIN) != 0;
+        h_inject(h, H_A, peer_nxt, h->sock->snd_max, 0, H_WIN);
+        if (fin)
+            return round;
+    }
+    return -1;
+}
+
+/* Sends 20 segments' worth and shuts down writing: FIN-WAIT-1 at once,
+ * the FIN queued behind the data the congestion window holds back
+ * (RFC 9293 3.10.4 CLOSE: "queue this until all preceding SENDs have been
+ * segmentized"). */
+static void h_fin_wait1_with_queued_data(struct harness *h)
+{
+    h_established(h);
+    assert_int_equal(sock_send(h->sock, 20 * h->sock->mss), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT1);
+    assert_false(h->sock->fin_sent);
+}
+
+/* RFC 9293 3.10.7.4 fifth check in CLOSING: the ESTABLISHED processing
+ * first, so an ACK that opens the window sends the queued data and then
+ * the FIN, whose ACK enters TIME-WAIT. */
+static void test_closing_with_queued_data_acks_trigger_output_until_fin(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait1_with_queued_data(h);
+    size_t before = h_pending(h);
+    h_inject(h, H_FA, H_IRS + 1, h->iss + 1, 0, H_WIN); /* the peer's FIN, ACKs nothing */
+    assert_int_equal(h_state(h), TCP_CLOSING);
+    assert_true(h_pending(h) > before); /* its ACK */
+    assert_true(h_ack_everything_until_fin_acked(h, H_IRS + 2) > 0);
+    assert_int_equal(h_state(h), TCP_TIME_WAIT);
+}
+
+/* The same in LAST-ACK: CLOSE in CLOSE-WAIT with data still queued. */
+static void test_last_ack_with_queued_data_acks_trigger_output_until_fin(void **state)
+{
+    struct harness *h = *state;
+    h_close_wait(h);
+    assert_int_equal(sock_send(h->sock, 20 * h->sock->mss), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    assert_int_equal(h_state(h), TCP_LAST_ACK);
+    assert_false(h->sock->fin_sent);
+    assert_true(h_ack_everything_until_fin_acked(h, H_IRS + 2) > 0);
+    assert_int_equal(h_state(h), TCP_CLOSED);
+}
+
+/* The same in FIN-WAIT-1: the FIN follows the data, its ACK enters
+ * FIN-WAIT-2. */
+static void test_fin_wait1_with_queued_data_acks_trigger_output_until_fin(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait1_with_queued_data(h);
+    assert_true(h_ack_everything_until_fin_acked(h, H_IRS + 1) > 0);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT2);
+}
+
+/* RFC 6298 (5.1) in CLOSING: a lost segment of the queued data is still
+ * retransmitted when the timer expires. */
+static void test_closing_with_queued_data_keeps_retransmission_timer(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait1_with_queued_data(h);
+    h_inject(h, H_FA, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    h_consume_all(h);
+    h_inject(h, H_A, H_IRS + 2, h->iss + 1 + h->sock->mss, 0, H_WIN); /* 1 segment ACKed */
+    assert_true(h_pending(h) > 0); /* new data went out */
+    h_consume_all(h);
+    tcp_seq una = h->sock->snd_una;
+    assert_true(h_run_until_tx(h, SIM_S(100)) > 0);
+    const struct tcp_segment *r = &h->segs[h->cursor];
+    assert_int_equal(r->seq, una);
+    assert_int_equal(r->retransmit, SEG_REXMIT_RTO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         H_TEST_BOTH(test_ack_after_rto_carries_highest_seq_sent),
         H_TEST_BOTH(test_rst_after_rto_carries_highest_seq_sent),
         H_TEST_BOTH(test_ack_at_right_window_edge_is_acceptable_and_processed),
+        H_TEST_BOTH(test_closing_with_queued_data_acks_trigger_output_until_fin),
+        H_TEST_BOTH(test_last_ack_with_queued_data_acks_trigger_output_until_fin),
+        H_TEST_BOTH(test_fin_wait1_with_queued_data_acks_trigger_output_until_fin),
+        H_TEST_BOTH(test_closing_with_queued_data_keeps_retransmission_timer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

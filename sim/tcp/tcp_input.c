@@ -573,8 +573,15 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         }
         return GO_ON;
     case TCP_CLOSING:
+        /* "otherwise ignore the segment" (3.10.7.4, fifth), after the
+         * ESTABLISHED processing above. A CLOSE with data still queued
+         * entered FIN-WAIT-1 with the FIN behind that data (3.10.4), so
+         * CLOSING may still hold unsent data and an unsent FIN: what this
+         * ACK freed must go out, or nothing ever will. */
         if (our_fin_acked(tcb))
             tcp_enter_time_wait(tcb);
+        else
+            tcp_output(tcb);
         return DONE;
     case TCP_LAST_ACK:
         if (our_fin_acked(tcb)) {
