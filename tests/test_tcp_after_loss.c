@@ -150,6 +150,35 @@ static void test_closing_with_queued_data_keeps_retransmission_timer(void **stat
     assert_int_equal(r->retransmit, SEG_REXMIT_RTO);
 }
 
+/* RFC 9293 3.10.7.4: a data+FIN segment resent after its data arrived
+ * (SEG.SEQ + text length == RCV.NXT, the FIN at RCV.NXT) is acceptable;
+ * the first check trims the old text, the eighth step takes the FIN. */
+static void test_fin_resent_with_old_data_is_processed(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    h_consume_all(h);
+    h_inject(h, H_FA | TCP_PSH, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    assert_int_equal(h_state(h), TCP_CLOSE_WAIT);
+    h_run_for(h, SIM_S(1)); /* the ACK of a FIN may be delayed */
+    h_expect(h, H_A, h->iss + 1, H_IRS + 12);
+    h_expect_none(h);
+}
+
+/* The same in FIN-WAIT-2: the resent FIN completes the close. */
+static void test_fin_resent_with_old_data_in_fin_wait2_enters_time_wait(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait2(h);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 2, 10, H_WIN);
+    h_run_for(h, SIM_S(1));
+    h_consume_all(h);
+    h_inject(h, H_FA | TCP_PSH, H_IRS + 1, h->iss + 2, 10, H_WIN);
+    h_expect(h, H_A, h->iss + 2, H_IRS + 12);
+    assert_int_equal(h_state(h), TCP_TIME_WAIT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +189,8 @@ int main(void)
         H_TEST_BOTH(test_last_ack_with_queued_data_acks_trigger_output_until_fin),
         H_TEST_BOTH(test_fin_wait1_with_queued_data_acks_trigger_output_until_fin),
         H_TEST_BOTH(test_closing_with_queued_data_keeps_retransmission_timer),
+        H_TEST_BOTH(test_fin_resent_with_old_data_is_processed),
+        H_TEST_BOTH(test_fin_resent_with_old_data_in_fin_wait2_enters_time_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

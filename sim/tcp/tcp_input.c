@@ -678,7 +678,11 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     enum tcp_state s = (enum tcp_state)tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
-    if (seg->len > 0 && takes_text) {
+    /* All of the text already received: an acceptable segment of that
+     * kind carries a FIN at RCV.NXT (a data+FIN resent after its data
+     * arrived); the first check trims the text and leaves the FIN. */
+    bool old_text = seg->len > 0 && seq_le(seg->seq + seg->len, tcb->rcv_nxt);
+    if (seg->len > 0 && takes_text && !old_text) {
         if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread) {
             /* Data for a socket nobody will read: half-duplex close,
              * RFC 9293 3.6.1 MAY-1 / SHLD-3; Linux resets. */
@@ -706,7 +710,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return GO_ON;
         }
     } else if (seg->flags & TCP_FIN) {
-        if (seg->seq == tcb->rcv_nxt)
+        if (seg->seq + seg->len == tcb->rcv_nxt) /* 3.10.7.4 eighth, after trimming */
             fin_here = true;
         else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
             hold_out_of_order(tcb, seg);
