@@ -137,6 +137,13 @@ check "--pcap /dev/full exits 2 and names it" '[ $? -eq 2 ] && grep -q "error wr
 check "--views /dev/full exits 2 and names it" '[ $? -eq 2 ] && grep -q "error writing /dev/full" "$tmp/full.err"'
 "$tcpsim" check scenarios/handshake-and-close.yaml > /dev/full 2> "$tmp/full.err"
 check "check > /dev/full exits 2" '[ $? -eq 2 ] && grep -q "error writing standard output" "$tmp/full.err"'
+# ... for every command that writes to standard output.
+for args in "--help" "--version" "validate scenarios/handshake-and-close.yaml" \
+    "run scenarios/handshake-and-close.yaml --format jsonl" "check scenarios/"; do
+    "$tcpsim" $args > /dev/full 2> "$tmp/full.err"
+    check "$args > /dev/full exits 2 and says so, once" \
+        '[ $? -eq 2 ] && [ "$(grep -c "error writing standard output" "$tmp/full.err")" -eq 1 ]'
+done
 "$tcpsim" run scenarios/handshake-and-close.yaml --pcap "$tmp/no/such/dir.pcap" > /dev/null 2> "$tmp/bad.err"
 check "--pcap in a missing folder exits 2 and names it" '[ $? -eq 2 ] && grep -q "cannot write $tmp/no/such/dir.pcap" "$tmp/bad.err"'
 "$tcpsim" run scenarios/handshake-and-close.yaml --out /dev/full > /dev/null 2> "$tmp/bad.err"
