@@ -115,7 +115,7 @@ void tcp_tw_enter(struct tcb *tcb)
     tw->remote_addr = tcb->remote_addr;
     tw->local_port = tcb->local_port;
     tw->remote_port = tcb->remote_port;
-    tw->snd_nxt = tcb->snd_nxt;
+    tw->snd_nxt = tcb->snd_max; /* our FIN was acknowledged: all that was sent */
     tw->rcv_nxt = tcb->rcv_nxt;
     uint32_t advertised = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
     uint32_t free_now = tcp_rcv_window(tcb);
