@@ -49,6 +49,10 @@ struct tcp_params {
     sim_time_t fin_timeout;   /* orphaned FIN_WAIT2 lifetime; 0 = forever (RFC) */
     bool rst_on_close_unread; /* close() with unread data sends RST (RFC 2525, Linux) */
     bool rfc1337;             /* ignore RST in TIME_WAIT (RFC 1337 F1) */
+    /* TIME_WAIT ACKs every non-RST segment except a bare ACK at RCV.NXT, and
+     * an ACK-bearing one restarts its timer (Linux tcp_timewait_state_process,
+     * TCP_TW_ACK); RFC 9293 3.10.7.4 ignores acceptable text there. */
+    bool tw_ack_all;
 
     /* RFC 5961 */
     bool challenge_ack;                /* challenge ACKs for in-window RST/SYN */

@@ -40,6 +40,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->fin_timeout = 0;            /* RFC 9293: FIN-WAIT-2 has no timer; waits forever */
     p->rst_on_close_unread = true; /* RFC 9293 3.6.1 (MAY-1, SHLD-2), RFC 2525 2.17 */
     p->rfc1337 = false;            /* RFC 1337 F1 fix: not part of RFC 9293 */
+    p->tw_ack_all = false;         /* RFC 9293 3.10.7.4: text in TIME-WAIT is ignored */
 
     p->challenge_ack = true;       /* RFC 5961 3.2/4.2, as RFC 9293 3.10.7.4 advises */
     p->challenge_ack_interval = 0; /* RFC 5961 7: rate limit left to the implementer */
@@ -104,6 +105,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->fin_timeout = SIM_S(60);    /* tcp_fin_timeout (TCP_FIN_TIMEOUT) */
     p->rst_on_close_unread = true; /* tcp_close(): unread data -> RST */
     p->rfc1337 = false;            /* tcp_rfc1337 = 0 */
+    p->tw_ack_all = true;          /* tcp_timewait_state_process: TCP_TW_ACK */
 
     p->challenge_ack = true;                 /* RFC 5961, always on */
     p->challenge_ack_interval = SIM_MS(500); /* tcp_invalid_ratelimit */

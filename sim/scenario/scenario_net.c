@@ -59,6 +59,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR(fin_timeout),
     SCN_BOOL(rst_on_close_unread),
     SCN_BOOL(rfc1337),
+    SCN_BOOL(tw_ack_all),
     SCN_BOOL(challenge_ack),
     SCN_DUR(challenge_ack_interval),
     SCN_BOOL(keepalive),
