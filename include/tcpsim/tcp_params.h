@@ -48,7 +48,15 @@ struct tcp_params {
     sim_time_t time_wait;     /* TIME_WAIT length; 0 = 2*MSL; Linux fixed 60 s */
     sim_time_t fin_timeout;   /* orphaned FIN_WAIT2 lifetime; 0 = forever (RFC) */
     bool rst_on_close_unread; /* close() with unread data sends RST (RFC 2525, Linux) */
-    bool rfc1337;             /* ignore RST in TIME_WAIT (RFC 1337 F1) */
+    /* New data after close() is answered like a segment for no connection,
+     * <SEQ=SEG.ACK><CTL=RST> (Linux tcp_rcv_state_process returns 1, then
+     * tcp_v4_send_reset); false: the connection's own RST from SND.NXT. */
+    bool orphan_rst_reply;
+    /* An ABORT's RST carries the current receive window and timestamps
+     * (Linux tcp_send_active_reset goes through tcp_transmit_skb); false:
+     * window 0, no options. */
+    bool rst_window;
+    bool rfc1337; /* ignore RST in TIME_WAIT (RFC 1337 F1) */
     /* TIME_WAIT ACKs every non-RST segment except a bare ACK at RCV.NXT, and
      * an ACK-bearing one restarts its timer (Linux tcp_timewait_state_process,
      * TCP_TW_ACK); RFC 9293 3.10.7.4 ignores acceptable text there. */

@@ -39,6 +39,8 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->time_wait = 0;              /* RFC 9293 3.3.2/3.6: TIME-WAIT lasts 2 MSL */
     p->fin_timeout = 0;            /* RFC 9293: FIN-WAIT-2 has no timer; waits forever */
     p->rst_on_close_unread = true; /* RFC 9293 3.6.1 (MAY-1, SHLD-2), RFC 2525 2.17 */
+    p->orphan_rst_reply = false;   /* RFC 9293 3.10.5: ABORT's <SEQ=SND.NXT><CTL=RST> */
+    p->rst_window = false;         /* RFC 9293 3.10.5 gives a RST no window */
     p->rfc1337 = false;            /* RFC 1337 F1 fix: not part of RFC 9293 */
     p->tw_ack_all = false;         /* RFC 9293 3.10.7.4: text in TIME-WAIT is ignored */
 
@@ -104,6 +106,8 @@ static void tcp_params_linux(struct tcp_params *p)
     p->time_wait = SIM_S(60);      /* TCP_TIMEWAIT_LEN, fixed */
     p->fin_timeout = SIM_S(60);    /* tcp_fin_timeout (TCP_FIN_TIMEOUT) */
     p->rst_on_close_unread = true; /* tcp_close(): unread data -> RST */
+    p->orphan_rst_reply = true;    /* tcp_rcv_state_process -> tcp_v4_send_reset */
+    p->rst_window = true;          /* tcp_send_active_reset -> tcp_transmit_skb */
     p->rfc1337 = false;            /* tcp_rfc1337 = 0 */
     p->tw_ack_all = true;          /* tcp_timewait_state_process: TCP_TW_ACK */
 

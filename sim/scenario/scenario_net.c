@@ -58,6 +58,8 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR(time_wait),
     SCN_DUR(fin_timeout),
     SCN_BOOL(rst_on_close_unread),
+    SCN_BOOL(orphan_rst_reply),
+    SCN_BOOL(rst_window),
     SCN_BOOL(rfc1337),
     SCN_BOOL(tw_ack_all),
     SCN_BOOL(challenge_ack),

@@ -667,10 +667,16 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
     if (seg->len > 0 && takes_text) {
-        if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread) {
-            /* Data for a socket nobody will read: half-duplex close,
-             * RFC 9293 3.6.1 MAY-1 / SHLD-3; Linux resets. */
-            tcp_send_rst(tcb);
+        if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread &&
+            seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
+            /* New data for a socket nobody will read: half-duplex close,
+             * RFC 1122 4.2.2.13, RFC 9293 3.6.1 MAY-1 / SHLD-3 (an old
+             * duplicate is only ACKed). Linux (orphan_rst_reply) answers
+             * as to a segment without a connection: R with SEQ=SEG.ACK. */
+            if (tcb_params(tcb)->orphan_rst_reply)
+                tcp_reply_rst(tcb->host, seg);
+            else
+                tcp_send_rst(tcb);
             tcp_drop(tcb, TS_ECONNRESET);
             return DONE;
         }
