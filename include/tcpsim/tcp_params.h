@@ -52,6 +52,13 @@ struct tcp_params {
      * <SEQ=SEG.ACK><CTL=RST> (Linux tcp_rcv_state_process returns 1, then
      * tcp_v4_send_reset); false: the connection's own RST from SND.NXT. */
     bool orphan_rst_reply;
+    /* shutdown(SHUT_RD) as the BSDs do it: queued data is flushed, read()
+     * fails EAGAIN, later data is ACKed and discarded (FreeBSD soshutdown
+     * -> sorflush). false: Linux, read() returns what is queued, then 0 at
+     * once, and later data is still queued and readable (tcp_shutdown
+     * only marks RCV_SHUTDOWN); new data after SHUT_RD in FIN_WAIT1/2 draws
+     * a RST as after close(). */
+    bool shut_rd_discards;
     /* An ABORT's RST carries the current receive window and timestamps
      * (Linux tcp_send_active_reset goes through tcp_transmit_skb); false:
      * window 0, no options. */

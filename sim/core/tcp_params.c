@@ -41,6 +41,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->rst_on_close_unread = true; /* RFC 9293 3.6.1 (MAY-1, SHLD-2), RFC 2525 2.17 */
     p->orphan_rst_reply = false;   /* RFC 9293 3.10.5: ABORT's <SEQ=SND.NXT><CTL=RST> */
     p->rst_window = false;         /* RFC 9293 3.10.5 gives a RST no window */
+    p->shut_rd_discards = true;    /* no SHUT_RD in RFC 9293; the BSD sockets one */
     p->rfc1337 = false;            /* RFC 1337 F1 fix: not part of RFC 9293 */
     p->tw_ack_all = false;         /* RFC 9293 3.10.7.4: text in TIME-WAIT is ignored */
 
@@ -108,6 +109,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->rst_on_close_unread = true; /* tcp_close(): unread data -> RST */
     p->orphan_rst_reply = true;    /* tcp_rcv_state_process -> tcp_v4_send_reset */
     p->rst_window = true;          /* tcp_send_active_reset -> tcp_transmit_skb */
+    p->shut_rd_discards = false;   /* tcp_shutdown: RCV_SHUTDOWN only marks the socket */
     p->rfc1337 = false;            /* tcp_rfc1337 = 0 */
     p->tw_ack_all = true;          /* tcp_timewait_state_process: TCP_TW_ACK */
 

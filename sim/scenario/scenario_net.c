@@ -60,6 +60,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(rst_on_close_unread),
     SCN_BOOL(orphan_rst_reply),
     SCN_BOOL(rst_window),
+    SCN_BOOL(shut_rd_discards),
     SCN_BOOL(rfc1337),
     SCN_BOOL(tw_ack_all),
     SCN_BOOL(challenge_ack),
