@@ -444,7 +444,7 @@ static void test_established_out_of_order_fin_waits_for_gap(void **state)
     h_expect(h, H_A, h->iss + 1, H_IRS + 12);
 }
 
-/* Linux (shut_rd_discards false): after shutdown(SHUT_RD), read() returns
+/* Linux (shut_rd_keeps_data): after shutdown(SHUT_RD), read() returns
  * 0 at once and data arriving later is still queued and readable; nothing
  * changes on the wire. BSD (rfc9293 profile): read() fails EAGAIN and the
  * data is ACKed and discarded. */

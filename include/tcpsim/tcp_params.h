@@ -55,26 +55,7 @@ struct tcp_params {
     sim_time_t time_wait;     /* TIME_WAIT length; 0 = 2*MSL; Linux fixed 60 s */
     sim_time_t fin_timeout;   /* orphaned FIN_WAIT2 lifetime; 0 = forever (RFC) */
     bool rst_on_close_unread; /* close() with unread data sends RST (RFC 2525, Linux) */
-    /* New data after close() is answered like a segment for no connection,
-     * <SEQ=SEG.ACK><CTL=RST> (Linux tcp_rcv_state_process returns 1, then
-     * tcp_v4_send_reset); false: the connection's own RST from SND.NXT. */
-    bool orphan_rst_reply;
-    /* shutdown(SHUT_RD) as the BSDs do it: queued data is flushed, read()
-     * fails EAGAIN, later data is ACKed and discarded (FreeBSD soshutdown
-     * -> sorflush). false: Linux, read() returns what is queued, then 0 at
-     * once, and later data is still queued and readable (tcp_shutdown
-     * only marks RCV_SHUTDOWN); new data after SHUT_RD in FIN_WAIT1/2 draws
-     * a RST as after close(). */
-    bool shut_rd_discards;
-    /* An ABORT's RST carries the current receive window and timestamps
-     * (Linux tcp_send_active_reset goes through tcp_transmit_skb); false:
-     * window 0, no options. */
-    bool rst_window;
-    bool rfc1337; /* ignore RST in TIME_WAIT (RFC 1337 F1) */
-    /* TIME_WAIT ACKs every non-RST segment except a bare ACK at RCV.NXT, and
-     * an ACK-bearing one restarts its timer (Linux tcp_timewait_state_process,
-     * TCP_TW_ACK); RFC 9293 3.10.7.4 ignores acceptable text there. */
-    bool tw_ack_all;
+    bool rfc1337;             /* ignore RST in TIME_WAIT (RFC 1337 F1) */
 
     /* RFC 5961 */
     bool challenge_ack;                /* challenge ACKs for in-window RST/SYN */
@@ -135,6 +116,10 @@ struct tcp_params {
     bool syn_r1_on_second_timeout;          /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
     bool syn_recv_close_fin_wait1;          /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
     bool listen_close_resets_children;      /* closed listener resets handshaken children */
+    bool orphan_rst_reply;   /* new data after close(): <SEQ=SEG.ACK><CTL=RST>, as to no TCB */
+    bool rst_window;         /* our RST carries the receive window and timestamps */
+    bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
+    bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -39,11 +39,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->time_wait = 0;              /* RFC 9293 3.3.2/3.6: TIME-WAIT lasts 2 MSL */
     p->fin_timeout = 0;            /* RFC 9293: FIN-WAIT-2 has no timer; waits forever */
     p->rst_on_close_unread = true; /* RFC 9293 3.6.1 (MAY-1, SHLD-2), RFC 2525 2.17 */
-    p->orphan_rst_reply = false;   /* RFC 9293 3.10.5: ABORT's <SEQ=SND.NXT><CTL=RST> */
-    p->rst_window = false;         /* RFC 9293 3.10.5 gives a RST no window */
-    p->shut_rd_discards = true;    /* no SHUT_RD in RFC 9293; the BSD sockets one */
     p->rfc1337 = false;            /* RFC 1337 F1 fix: not part of RFC 9293 */
-    p->tw_ack_all = false;         /* RFC 9293 3.10.7.4: text in TIME-WAIT is ignored */
 
     p->challenge_ack = true;       /* RFC 5961 3.2/4.2, as RFC 9293 3.10.7.4 advises */
     p->challenge_ack_interval = 0; /* RFC 5961 7: rate limit left to the implementer */
@@ -105,6 +101,10 @@ static void tcp_rules_rfc9293(struct tcp_params *p)
     p->syn_r1_on_second_timeout = false;          /* 3.8.3 (b): R1 for SYNs as for data */
     p->syn_recv_close_fin_wait1 = false;          /* 3.10.4 (R-SYNRCVD-05): wait for ESTAB */
     p->listen_close_resets_children = false;      /* R-LISTEN-06: deleted silently */
+    p->orphan_rst_reply = false;   /* 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 1122 4.2.2.13) */
+    p->rst_window = false;         /* 3.10.5: a RST's window means nothing; 0 */
+    p->shut_rd_keeps_data = false; /* no SHUT_RD in RFC 9293: the BSD one (sorflush) */
+    p->tw_ack_all = false;         /* 3.10.7.4: text in TIME-WAIT ignored, FIN re-ACKed */
 }
 
 static void tcp_params_linux(struct tcp_params *p)
@@ -136,11 +136,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->time_wait = SIM_S(60);      /* TCP_TIMEWAIT_LEN, fixed */
     p->fin_timeout = SIM_S(60);    /* tcp_fin_timeout (TCP_FIN_TIMEOUT) */
     p->rst_on_close_unread = true; /* tcp_close(): unread data -> RST */
-    p->orphan_rst_reply = true;    /* tcp_rcv_state_process -> tcp_v4_send_reset */
-    p->rst_window = true;          /* tcp_send_active_reset -> tcp_transmit_skb */
-    p->shut_rd_discards = false;   /* tcp_shutdown: RCV_SHUTDOWN only marks the socket */
     p->rfc1337 = false;            /* tcp_rfc1337 = 0 */
-    p->tw_ack_all = true;          /* tcp_timewait_state_process: TCP_TW_ACK */
 
     p->challenge_ack = true;                 /* RFC 5961, always on */
     p->challenge_ack_interval = SIM_MS(500); /* tcp_invalid_ratelimit */
@@ -197,6 +193,10 @@ static void tcp_rules_linux(struct tcp_params *p)
     p->syn_r1_on_second_timeout = true;          /* tcp_write_timeout: SYN_SENT advice */
     p->syn_recv_close_fin_wait1 = true;          /* tcp_close_state: FIN_WAIT1 at once */
     p->listen_close_resets_children = true;      /* inet_csk_listen_stop: RST,ACK */
+    p->orphan_rst_reply = true;   /* tcp_rcv_state_process returns 1: tcp_v4_send_reset */
+    p->rst_window = true;         /* tcp_send_active_reset goes through tcp_transmit_skb */
+    p->shut_rd_keeps_data = true; /* tcp_shutdown: RCV_SHUTDOWN only; tcp_recvmsg returns 0 */
+    p->tw_ack_all = true;         /* tcp_timewait_state_process: TCP_TW_ACK, reschedule */
 }
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)

@@ -177,7 +177,7 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
         maybe_window_update(tcb, was);
         return TS_OK;
     }
-    if (tcb->fin_rcvd || (tcb->rd_shut && !tcb_params(tcb)->shut_rd_discards)) {
+    if (tcb->fin_rcvd || (tcb->rd_shut && tcb_params(tcb)->shut_rd_keeps_data)) {
         *eof = true; /* R-CW-03: read() = 0; Linux: also after SHUT_RD */
         return TS_OK;
     }
@@ -224,7 +224,7 @@ int sock_shutdown(struct tcb *tcb, int how)
         return traced(tcb, "shutdown", TS_ENOTCONN, 0);
     if (how & 1) {
         tcb->rd_shut = true;
-        if (tcb_params(tcb)->shut_rd_discards)
+        if (!tcb_params(tcb)->shut_rd_keeps_data)
             tcb->rcv_queued = 0; /* BSD sorflush */
     }
     if (how & 2) {

@@ -630,7 +630,7 @@ static void accept_in_order(struct tcb *tcb, tcp_seq start, uint32_t len, uint64
     tcb->rcv_nxt += n;
     tcb->rcv_off += n;
     tcb->rcv_total += n;
-    if (!tcb->rd_shut || !tcb_params(tcb)->shut_rd_discards)
+    if (!tcb->rd_shut || tcb_params(tcb)->shut_rd_keeps_data)
         tcb->rcv_queued += n; /* BSD discards after SHUT_RD; Linux queues */
 }
 
@@ -671,7 +671,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
         /* Linux: the receive half is shut (close(), or SHUT_RD in
          * FIN_WAIT1/2: RCV_SHUTDOWN in tcp_rcv_state_process). */
         bool rcv_shut = tcb->orphan || (tcb->rd_shut && s != TCP_ESTABLISHED &&
-                                        !tcb_params(tcb)->shut_rd_discards);
+                                        tcb_params(tcb)->shut_rd_keeps_data);
         if (rcv_shut && tcb_params(tcb)->rst_on_close_unread &&
             seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
             /* New data for a socket nobody will read: half-duplex close,

@@ -324,8 +324,13 @@ static void tw_input_ack_all(struct tcp_tw *tw, const struct tcp_segment *seg)
         }
         return;
     }
-    if (f & TCP_RST)
+    if (f & TCP_RST) {
+        /* Linux sends no challenge ACK here; the RFC 5961 rule may ask one. */
+        if (tw->host->params.time_wait_rst_challenge_ack && tw->host->params.challenge_ack &&
+            tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, false))
+            tw_challenge_ack(tw);
         return;
+    }
     if (paws_reject || (f & TCP_ACK)) {
         tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_CANCEL, 0);
         tw_arm(tw);
