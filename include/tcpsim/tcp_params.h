@@ -118,6 +118,10 @@ struct tcp_params {
     bool syn_r1_on_second_timeout;          /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
     bool syn_recv_close_fin_wait1;          /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
     bool listen_close_resets_children;      /* closed listener resets handshaken children */
+    bool orphan_rst_reply;   /* new data after close(): <SEQ=SEG.ACK><CTL=RST>, as to no TCB */
+    bool rst_window;         /* our RST carries the receive window and timestamps */
+    bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
+    bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -92,6 +92,10 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     /* Where Linux differs: one rule each (README "Where Linux differs"). */
     {"rcv_window", SCN_RCV_WINDOW, offsetof(struct tcp_params, rcv_window), 0, 0, NULL},
     SCN_BOOL(rst_ack_on_abort),
+    SCN_BOOL(orphan_rst_reply),
+    SCN_BOOL(rst_window),
+    SCN_BOOL(shut_rd_keeps_data),
+    SCN_BOOL(tw_ack_all),
     SCN_BOOL(syn_recv_rst_econnreset),
     SCN_BOOL(close_wait_rst_epipe),
     SCN_BOOL(time_wait_rst_challenge_ack),

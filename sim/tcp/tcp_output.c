@@ -170,6 +170,10 @@ void tcp_send_rst(struct tcb *tcb)
         seg.flags |= TCP_ACK;
         seg.ack = tcb->rcv_nxt;
     }
+    if (tcb_params(tcb)->rst_window) { /* Linux: a RST,ACK like any other segment */
+        add_timestamps(tcb, &seg);
+        seg.win = window_field(tcb, false);
+    }
     transmit(tcb, &seg);
 }
 
