@@ -13,6 +13,11 @@
 
 static struct engine *engine_of(struct tcb *tcb) { return &tcb->host->net->engine; }
 
+void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay)
+{
+    engine_arm(engine_of(tcb), timer, tcp_timer_expiry(tcb_params(tcb), tcp_now(tcb), delay));
+}
+
 static void rtx_fire(struct engine *engine, struct sim_timer *timer);
 static void delack_fire(struct engine *engine, struct sim_timer *timer);
 static void aux_fire(struct engine *engine, struct sim_timer *timer);
@@ -70,7 +75,7 @@ void tcp_arm_rto(struct tcb *tcb)
 {
     tcb->rtx_is_persist = false;
     tcb->rtx_is_tlp = false;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
+    tcp_timer_arm_after(tcb, &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
@@ -100,7 +105,7 @@ void tcp_arm_delack(struct tcb *tcb)
 {
     if (sim_timer_armed(&tcb->delack_timer))
         return;
-    engine_arm_after(engine_of(tcb), &tcb->delack_timer, tcb_params(tcb)->delack_time);
+    tcp_timer_arm_after(tcb, &tcb->delack_timer, tcb_params(tcb)->delack_time);
 }
 
 void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->delack_timer); }
@@ -108,7 +113,7 @@ void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->dela
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after)
 {
     tcb->aux = (uint8_t)kind;
-    engine_arm_after(engine_of(tcb), &tcb->aux_timer, after);
+    tcp_timer_arm_after(tcb, &tcb->aux_timer, after);
     tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_SET, tcb->aux_timer.when);
 }
 
