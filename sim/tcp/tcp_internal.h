@@ -441,6 +441,7 @@ void tcp_delack_timeout(struct tcb *tcb);
 
 /* tcp_jiffies.c: timer granularity (exact, jiffies or Linux's timer wheel) */
 sim_time_t tcp_jiffies_round_up(const struct tcp_params *p, sim_time_t t);
+sim_time_t tcp_jiffy(const struct tcp_params *p); /* one tick (1 ms when exact) */
 /* When a timer armed at `now` for `delay` fires under the profile's granularity. */
 sim_time_t tcp_timer_expiry(const struct tcp_params *p, sim_time_t now, sim_time_t delay);
 /* tcp_timer.c: arm one of the TCB's timers `delay` from now, rounded as above. */

@@ -37,6 +37,12 @@ sim_time_t tcp_jiffies_round_up(const struct tcp_params *p, sim_time_t t)
     return (t + j - 1) / j * j;
 }
 
+/* Linux's "fire as soon as possible": one jiffy (1 ms for exact timers). */
+sim_time_t tcp_jiffy(const struct tcp_params *p)
+{
+    return p->timer_granularity == TCP_TIMER_EXACT ? SIM_MS(1) : tick_len(p);
+}
+
 /* The level a delay of `d` ticks lands in: LVL_START(n) = 63 << 3(n-1). */
 static uint64_t wheel_granularity(uint64_t d)
 {

@@ -59,14 +59,16 @@ static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
 /* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
  * the timer never runs past the user timeout, so the connection drops at
  * that moment, not at the next backed-off RTO (Linux
- * tcp_clamp_rto_to_user_timeout). */
+ * tcp_clamp_rto_to_user_timeout: remaining = user_timeout - (now -
+ * retrans_stamp), in whole jiffies; one jiffy once it has passed). The
+ * clock starts at first_rexmit_at (rtx_fire, tcp_tlp.c). */
 static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
 {
     if (!tcb->user_timeout || tcb->retransmits == 0)
         return t;
     sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
     if (left <= 0)
-        return SIM_MS(1); /* Linux: "fire ASAP", one jiffy */
+        return tcp_jiffy(tcb_params(tcb)); /* Linux: "fire ASAP" */
     return left < t ? left : t;
 }
 
@@ -280,8 +282,10 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
         syn_timeout(tcb);
         return;
     }
-    /* Linux retrans_stamp: the first retransmission's original send time,
-     * which a tail loss probe already fixed (tcp_tlp.c). */
+    /* The user timeout and retries2 clocks start at the last transmission
+     * of the head segment before this first RTO retransmission (Linux
+     * retrans_stamp / the head skb's timestamp): the send that armed this
+     * RTO, unless a tail loss probe resent the head (it set the clock). */
     if (tcb->retransmits == 0 && !(tcb->tlp_active && tcb->tlp_retrans))
         tcb->first_rexmit_at = tcp_now(tcb) - tcb->rto;
     r1_check(tcb, false);

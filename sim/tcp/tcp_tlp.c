@@ -161,9 +161,14 @@ void tcp_tlp_fire(struct tcb *tcb)
         tcp_trace_note(tcb, "tail loss probe: new data (RFC 8985 7.3, tcp_send_loss_probe)");
     } else {
         tcb->tlp_retrans = true;
-        /* Linux __tcp_retransmit_skb sets retrans_stamp: TCP_USER_TIMEOUT and
-         * tcp_retries2 count from here (as the RTO would have, tcp_timer.c) */
-        tcb->first_rexmit_at = tcb->tlp_rto_due - tcb->rto;
+        /* TCP_USER_TIMEOUT and tcp_retries2 count from the last transmission
+         * of the head segment before the first RTO retransmission (Linux
+         * retrans_stamp, falling back to the head's skb timestamp): this
+         * probe when it resent the head (one segment out), else the head's
+         * original send, which armed the RTO now due (recorded on Linux 6.18:
+         * send at 500 ms, probe at 916 ms, user timeout 3000 ms -> 3920 ms). */
+        bool resends_head = tlp_one_segment_out(tcb);
+        tcb->first_rexmit_at = resends_head ? tcp_now(tcb) : tcb->tlp_rto_due - tcb->rto;
         tcp_retransmit_last(tcb, SEG_REXMIT_TLP);
     }
     tcb->tlp_high_seq = tcb->snd_nxt;
