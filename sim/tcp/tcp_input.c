@@ -245,7 +245,7 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
                 if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn) {
-                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
+                    tcp_timer_arm_after(tcb, &tcb->rtx_timer, SIM_MS(2));
                 }
             }
             return;

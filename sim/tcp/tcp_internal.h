@@ -167,9 +167,15 @@ struct tcb {
     uint32_t mss;
 
     /* Retransmission timer, RFC 6298 */
-    sim_time_t srtt; /* 0 = no sample yet */
-    sim_time_t rttvar;
+    sim_time_t srtt;   /* 0 = no sample yet */
+    sim_time_t rttvar; /* RFC 6298 RTTVAR (Linux: mdev_us / 4) */
     sim_time_t rto;
+    /* Linux tcp_rtt_estimator (rto_min_floors_rttvar): rttvar_us, the
+     * variance term of the RTO, never below rto_min; mdev_max_us, this
+     * round trip's largest mdev; var_seq, SND.NXT when that round began. */
+    uint32_t lx_rttvar_us;
+    uint32_t lx_mdev_max_us;
+    tcp_seq lx_var_seq;
     sim_time_t rtt_start;
     tcp_seq rtt_seq;
     uint32_t retransmits;       /* consecutive timeouts of the current segment */
@@ -440,6 +446,14 @@ void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate);
 void tcp_delack_on_ack_sent(struct tcb *tcb);
 void tcp_delack_on_data_sent(struct tcb *tcb);
 void tcp_delack_timeout(struct tcb *tcb);
+
+/* tcp_jiffies.c: timer granularity (exact, jiffies or Linux's timer wheel) */
+sim_time_t tcp_jiffies_round_up(const struct tcp_params *p, sim_time_t t);
+sim_time_t tcp_jiffy(const struct tcp_params *p); /* one tick (1 ms when exact) */
+/* When a timer armed at `now` for `delay` fires under the profile's granularity. */
+sim_time_t tcp_timer_expiry(const struct tcp_params *p, sim_time_t now, sim_time_t delay);
+/* tcp_timer.c: arm one of the TCB's timers `delay` from now, rounded as above. */
+void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay);
 
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);

@@ -97,7 +97,9 @@ static sim_time_t tw_now(const struct tcp_tw *tw) { return tw->host->net->engine
 static void tw_arm(struct tcp_tw *tw)
 {
     tw_queue_unlink(tw);
-    tw->expires = tw_now(tw) + tcp_params_time_wait(&tw->host->params);
+    /* Linux inet_twsk_schedule: a timer-wheel timer (tcp_jiffies.c) */
+    tw->expires =
+        tcp_timer_expiry(&tw->host->params, tw_now(tw), tcp_params_time_wait(&tw->host->params));
     tw_queue_insert(tw);
     tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_SET, tw->expires);
 }
