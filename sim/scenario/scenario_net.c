@@ -64,7 +64,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR(clock_granularity),
     SCN_BOOL(tlp),
     SCN_BOOL(rto_min_floors_rttvar),
-    {"timer_granularity", SCN_GRAN, offsetof(struct tcp_params, timer_granularity), 0, 0},
+    {"timer_granularity", SCN_GRAN, offsetof(struct tcp_params, timer_granularity), 0, 0, NULL},
     SCN_U32(hz, 100, 1000),
     SCN_U32(jiffies_phase, 0, UINT32_MAX),
     SCN_U32(syn_retries, 0, 255),
