@@ -11,7 +11,7 @@ check() { if eval "$2"; then echo "  ok   $1"; else echo "  FAIL $1"; fail=1; fi
 
 timers='(rtx|delack|aux|linger)_timer'
 uses() {
-    grep -rnE -- "engine_(arm|arm_after|cancel)\([^;]*&[a-z_]+->$timers|->rtx_mode[[:space:]]*=[^=]" "$@" \
+    grep -rnE -- "(engine_(arm|arm_after|cancel)|timer_arm_after)\([^;]*&[a-z_]+->$timers|->rtx_mode[[:space:]]*=[^=]" "$@" \
         2>/dev/null | grep -v '^sim/tcp/tcp_timer.c:'
 }
 

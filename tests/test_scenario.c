@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scenario/scenario_internal.h"
@@ -863,6 +864,41 @@ static void test_error_aliases_and_second_documents_are_rejected(void **state)
     expect_error(HOSTS "---\n" HOSTS, "4:1: only one YAML document per file (remove this '---')");
 }
 
+/* RFC 6298 (2.1), (2.4), (2.5): the RTO, its floor and its cap are above
+ * 0 (a zero RTO retransmits at the same instant over and over). */
+static void test_rto_initial_min_and_max_must_be_above_zero(void **state)
+{
+    (void)state;
+    expect_error("tcp: {rto_initial: 0s}\n" HOSTS,
+                 "1:20: 'rto_initial' must be above 0: RFC 6298 (2.1) sets the RTO to 1 s before "
+                 "any RTT sample");
+    expect_error("tcp: {rto_min: 0ms}\n" HOSTS,
+                 "1:16: 'rto_min' must be above 0: RFC 6298 (2.4) rounds the RTO up to a minimum "
+                 "(1 s; Linux 200 ms)");
+    expect_set_error(HOSTS, "tcp.rto_max=0s",
+                     "--set tcp.rto_max=0s: 'rto_max' must be above 0: RFC 6298 (2.5) caps the RTO "
+                     "at no less than 60 s");
+}
+
+/* A scenario path is a regular file: a FIFO (which would block the
+ * read for ever) or any other non-regular file is refused. */
+static void test_scenario_path_must_be_a_regular_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_scenario_fifo_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/pipe.yaml", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    struct scenario sc;
+    char err[SCENARIO_ERROR_MAX], want[128];
+    assert_int_equal(scenario_load(path, NULL, 0, &sc, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", path);
+    assert_string_equal(err, want);
+    scenario_free(&sc);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_error_unknown_call_and_fault(void **state)
 {
     (void)state;
@@ -1019,6 +1055,8 @@ int main(void)
         cmocka_unit_test(test_error_hosts_must_be_exactly_two_with_distinct_addresses),
         cmocka_unit_test(test_error_empty_file),
         cmocka_unit_test(test_error_aliases_and_second_documents_are_rejected),
+        cmocka_unit_test(test_rto_initial_min_and_max_must_be_above_zero),
+        cmocka_unit_test(test_scenario_path_must_be_a_regular_file),
         cmocka_unit_test(test_error_unknown_call_and_fault),
         cmocka_unit_test(test_error_unreadable_file_has_no_position),
         cmocka_unit_test(test_bad_corpus_each_file_fails_with_its_expected_message),

@@ -215,6 +215,8 @@ static int close_out(FILE *f, const char *path)
         return 0;
     fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "",
             err ? strerror(err) : "");
+    if (f == stdout)
+        clearerr(stdout); /* reported once; main's final check finds it clean */
     return EXIT_BAD_INPUT;
 }
 
@@ -516,7 +518,7 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return bad_usage("missing command%s", "");
@@ -538,4 +540,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
+}
+
+/* Whatever the command, output that could not be written (a full disk,
+ * > /dev/full, a closed pipe) is an error: exit 2 with the reason, never 0. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    int out = close_out(stdout, "standard output");
+    return rc ? rc : out;
 }

@@ -25,6 +25,7 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);                    /* send what windows allow */
+tcp_seq tcp_ctl_seq(const struct tcb *tcb);          /* SEQ of a segment without data */
 void tcp_send_ack(struct tcb *tcb);                  /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 void tcp_send_syn(struct tcb *tcb, uint32_t rexmit); /* SYN or SYN,ACK by state */
 void tcp_send_rst(struct tcb *tcb);                  /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */

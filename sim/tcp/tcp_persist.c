@@ -27,8 +27,9 @@ static sim_time_t persist_clamp(struct tcb *tcb, sim_time_t t)
     if (!tcb->user_timeout || !tcb->persisting)
         return t;
     sim_time_t left = tcb->persist_since + tcb->user_timeout - tcp_now(tcb);
-    if (left <= 0)
-        return SIM_MS(1);
+    sim_time_t min = 2 * tcp_jiffy(tcb_params(tcb)); /* TCP_TIMEOUT_MIN: 2 jiffies */
+    if (left < min)
+        left = min;
     return left < t ? left : t;
 }
 

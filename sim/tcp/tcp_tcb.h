@@ -143,9 +143,15 @@ struct tcb {
     uint32_t mss;
 
     /* Retransmission timer, RFC 6298 */
-    sim_time_t srtt; /* 0 = no sample yet */
-    sim_time_t rttvar;
+    sim_time_t srtt;   /* 0 = no sample yet */
+    sim_time_t rttvar; /* RFC 6298 RTTVAR (Linux: mdev_us / 4) */
     sim_time_t rto;
+    /* Linux tcp_rtt_estimator (rto_min_floors_rttvar): rttvar_us, the
+     * variance term of the RTO, never below rto_min; mdev_max_us, this
+     * round trip's largest mdev; var_seq, SND.NXT when that round began. */
+    uint32_t lx_rttvar_us;
+    uint32_t lx_mdev_max_us;
+    tcp_seq lx_var_seq;
     sim_time_t rtt_start;
     tcp_seq rtt_seq;
     uint32_t retransmits;       /* consecutive timeouts of the current segment */

@@ -18,6 +18,13 @@
 
 static struct engine *engine_of(struct tcb *tcb) { return &tcb->host->net->engine; }
 
+/* Arms one of the TCB's timers `delay` from now, rounded to the profile's
+ * timer granularity (tcp_jiffies.c). */
+static void timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay)
+{
+    engine_arm(engine_of(tcb), timer, tcp_timer_expiry(tcb_params(tcb), tcp_now(tcb), delay));
+}
+
 static void rtx_fire(struct engine *engine, struct sim_timer *timer);
 static void delack_fire(struct engine *engine, struct sim_timer *timer);
 static void aux_fire(struct engine *engine, struct sim_timer *timer);
@@ -66,31 +73,42 @@ static void rtx_arm(struct tcb *tcb, enum tcp_rtx_mode mode, sim_time_t when)
     tcp_trace_timer(tcb, rtx_trace_kind(mode), TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
+static void rtx_arm_after(struct tcb *tcb, enum tcp_rtx_mode mode, sim_time_t delay)
+{
+    rtx_arm(tcb, mode, tcp_timer_expiry(tcb_params(tcb), tcp_now(tcb), delay));
+}
+
 /* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
  * the timer never runs past the user timeout, so the connection drops at
  * that moment, not at the next backed-off RTO (Linux
- * tcp_clamp_rto_to_user_timeout). */
+ * tcp_clamp_rto_to_user_timeout: remaining = user_timeout - (now -
+ * retrans_stamp), in whole jiffies; one jiffy once it has passed). The
+ * clock starts at first_rexmit_at (rtx_fire, tcp_tlp.c). */
 static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
 {
     if (!tcb->user_timeout || tcb->retransmits == 0)
         return t;
     sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
     if (left <= 0)
-        return SIM_MS(1); /* Linux: "fire ASAP", one jiffy */
+        return tcp_jiffy(tcb_params(tcb)); /* Linux: "fire ASAP" */
     return left < t ? left : t;
 }
 
 /* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
 void tcp_arm_rto(struct tcb *tcb)
 {
-    rtx_arm(tcb, TCP_RTX_RETRANS, tcp_now(tcb) + rexmit_clamp(tcb, tcb->rto));
+    rtx_arm_after(tcb, TCP_RTX_RETRANS, rexmit_clamp(tcb, tcb->rto));
 }
 
-void tcp_arm_rto_at(struct tcb *tcb, sim_time_t when) { rtx_arm(tcb, TCP_RTX_RETRANS, when); }
+/* The RTO due `delay` from now (a tail loss probe gave its deadline back). */
+void tcp_arm_rto_after(struct tcb *tcb, sim_time_t delay)
+{
+    rtx_arm_after(tcb, TCP_RTX_RETRANS, delay);
+}
 
 void tcp_arm_probe0(struct tcb *tcb, sim_time_t after)
 {
-    rtx_arm(tcb, TCP_RTX_PROBE0, tcp_now(tcb) + after);
+    rtx_arm_after(tcb, TCP_RTX_PROBE0, after);
 }
 
 void tcp_arm_loss_probe(struct tcb *tcb, sim_time_t when, sim_time_t rto_due)
@@ -101,7 +119,7 @@ void tcp_arm_loss_probe(struct tcb *tcb, sim_time_t when, sim_time_t rto_due)
 
 void tcp_arm_syn_retry(struct tcb *tcb, sim_time_t after)
 {
-    rtx_arm(tcb, TCP_RTX_RETRANS, tcp_now(tcb) + after);
+    rtx_arm_after(tcb, TCP_RTX_RETRANS, after);
 }
 
 /* The same, except that a tail loss probe may take the RTO's place (RFC 8985
@@ -138,7 +156,7 @@ void tcp_arm_delack(struct tcb *tcb)
 {
     if (sim_timer_armed(&tcb->delack_timer))
         return;
-    engine_arm_after(engine_of(tcb), &tcb->delack_timer, tcb_params(tcb)->delack_time);
+    timer_arm_after(tcb, &tcb->delack_timer, tcb_params(tcb)->delack_time);
 }
 
 void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->delack_timer); }
@@ -146,7 +164,7 @@ void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->dela
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after)
 {
     tcb->aux = (uint8_t)kind;
-    engine_arm_after(engine_of(tcb), &tcb->aux_timer, after);
+    timer_arm_after(tcb, &tcb->aux_timer, after);
     tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_SET, tcb->aux_timer.when);
 }
 
@@ -304,8 +322,10 @@ static void retransmit_timeout(struct tcb *tcb)
         syn_timeout(tcb);
         return;
     }
-    /* Linux retrans_stamp: the first retransmission's original send time,
-     * which a tail loss probe already fixed (tcp_tlp.c). */
+    /* The user timeout and retries2 clocks start at the last transmission
+     * of the head segment before this first RTO retransmission (Linux
+     * retrans_stamp / the head skb's timestamp): the send that armed this
+     * RTO, unless a tail loss probe resent the head (it set the clock). */
     if (tcb->retransmits == 0 && !(tcb->tlp_active && tcb->tlp_retrans))
         tcb->first_rexmit_at = tcp_now(tcb) - tcb->rto;
     r1_check(tcb, false);

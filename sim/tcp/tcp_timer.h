@@ -35,8 +35,8 @@ void tcp_timers_cancel_all(struct tcb *tcb);
 /* (Re)start at the current RTO, or the tail loss probe's PTO in its place
  * when that applies (tcp_tlp.c; Linux tcp_set_xmit_timer). */
 void tcp_arm_rexmit(struct tcb *tcb);
-void tcp_arm_rto(struct tcb *tcb);                     /* the RTO itself, never a probe */
-void tcp_arm_rto_at(struct tcb *tcb, sim_time_t when); /* ... due at `when` */
+void tcp_arm_rto(struct tcb *tcb);                         /* the RTO itself, never a probe */
+void tcp_arm_rto_after(struct tcb *tcb, sim_time_t delay); /* ... due `delay` from now */
 /* rtx_timer as the persist timer, `after` from now (tcp_persist.c). */
 void tcp_arm_probe0(struct tcb *tcb, sim_time_t after);
 /* rtx_timer as the PTO due at `when`, in place of an RTO due at `rto_due`. */
@@ -66,6 +66,13 @@ void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate);
 void tcp_delack_on_ack_sent(struct tcb *tcb);
 void tcp_delack_on_data_sent(struct tcb *tcb);
 void tcp_delack_timeout(struct tcb *tcb);
+
+/* tcp_jiffies.c: timer granularity (exact, jiffies or Linux's timer wheel) */
+sim_time_t tcp_jiffies_round_up(const struct tcp_params *p, sim_time_t t);
+sim_time_t tcp_jiffy(const struct tcp_params *p); /* one tick (1 ms when exact) */
+/* When a timer armed at `now` for `delay` fires under the profile's granularity
+ * (tcp_timer.c rounds every arm of the TCB's timers but the linger timer so). */
+sim_time_t tcp_timer_expiry(const struct tcp_params *p, sim_time_t now, sim_time_t delay);
 
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);
