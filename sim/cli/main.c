@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build_info.h"
 #include "out_file.h"
 #include "plot_cli.h"
 #include "tcpsim/errors.h"
@@ -17,7 +18,6 @@
 #include "tcpsim/trace_sinks.h"
 #include "views_cli.h"
 
-#define TCPSIM_VERSION "0.1.0"
 #define EXIT_FAILED 1
 #define EXIT_BAD_INPUT 2
 #define MAX_SETS 64
@@ -676,11 +676,11 @@ static int dispatch(int argc, char **argv)
         return bad_usage("missing command%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", TCPSIM_VERSION, usage);
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", build_version(), usage);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("tcpsim %s\n", TCPSIM_VERSION);
+        printf("tcpsim %s (git %s)\n", build_version(), build_revision());
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
