@@ -32,7 +32,7 @@ static void info_timer(const struct tcb *tcb, struct sock_info *out)
         out->timer = SOCK_TIMER_TIMEWAIT;
         out->timer_left = tcb->tw->expires - now;
     } else if (sim_timer_armed(&tcb->rtx_timer)) {
-        out->timer = tcb->rtx_is_persist ? SOCK_TIMER_PERSIST : SOCK_TIMER_ON;
+        out->timer = tcb->rtx_mode == TCP_RTX_PROBE0 ? SOCK_TIMER_PERSIST : SOCK_TIMER_ON;
         out->timer_left = tcb->rtx_timer.when - now;
         out->timer_count = tcb->retransmits;
     } else if (sim_timer_armed(&tcb->aux_timer)) {
