@@ -23,7 +23,7 @@ struct tcp_tw;
  * through these and never names TCP code. */
 struct net_proto_ops {
     /* A host was created: set up the transport's per-host state. */
-    void (*host_init)(struct host *host);
+    int (*host_init)(struct host *host); /* TS_OK or TS_ENOMEM */
     /* A segment addressed to an up host (Linux tcp_v4_rcv). */
     void (*input)(struct host *host, const struct tcp_segment *seg);
     /* connect() found `tw` on a candidate 4-tuple: may it take it over

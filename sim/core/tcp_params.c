@@ -74,6 +74,35 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->abort_on_overflow = false;
 }
 
+/* The RFC side of each rule where Linux differs (README "Where Linux
+ * differs"); checklist IDs from rfc9293-checklist.md. */
+static void tcp_rules_rfc9293(struct tcp_params *p)
+{
+    p->rcv_window = TCP_RCV_WINDOW_RFC9293;       /* RFC 9293 3.8.6.2.2 SWS avoidance */
+    p->rst_ack_on_abort = false;                  /* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> */
+    p->syn_recv_rst_econnreset = false;           /* 3.10.7.4 (R-SYNRCVD-12): "refused" */
+    p->close_wait_rst_epipe = false;              /* 3.10.7.4: "connection reset" (R-CW-07) */
+    p->time_wait_rst_challenge_ack = true;        /* RFC 5961 3.2 in every synchronized state */
+    p->time_wait_old_syn_acked = false;           /* RFC 6191 2 A.4/B.3 (R-6191-05): dropped */
+    p->syn_recv_dup_syn_resends_synack = false;   /* 3.10.7.4 first check: ACK-reply (R-SEQ-05) */
+    p->syn_recv_syn_sends_rst = false;            /* 3.10.7.4 fourth check: back to LISTEN */
+    p->syn_recv_simopen_synack_completes = false; /* an old SEQ: unacceptable, ACK-reply */
+    p->synfin_to_listener_dropped = false;        /* 3.10.7.2: SYN processed, FIN queued */
+    p->fin_at_zero_window = false;                /* 3.10.7.4 Table 6 (R-SEQ-03) */
+    p->persist_probe_zero_length = false;         /* 3.8.6.1: one octet of new data */
+    p->persist_rearm_on_ack = false;              /* RFC 6298 backoff from the probe */
+    p->persist_timeout_from_first_probe = false;  /* RFC 1122 4.2.2.17: never while answered */
+    p->delack_one_mss = false;                    /* 3.8.6.3 (SHLD-19): every 2nd segment */
+    p->delack_pingpong = false;                   /* no interactive mode in the RFCs */
+    p->keepalive_rst_on_timeout = false;          /* RFC 1122 4.2.3.6: just drop */
+    p->syn_sent_bad_ack_resends_syn = false;      /* 3.10.7.3: RST, then the SYN timer */
+    p->linger_expiry_ewouldblock = true;          /* BSD (4.4BSD soclose): EWOULDBLOCK */
+    p->retries_time_based = false;                /* 3.8.3: R1/R2 count retransmissions */
+    p->syn_r1_on_second_timeout = false;          /* 3.8.3 (b): R1 for SYNs as for data */
+    p->syn_recv_close_fin_wait1 = false;          /* 3.10.4 (R-SYNRCVD-05): wait for ESTAB */
+    p->listen_close_resets_children = false;      /* R-LISTEN-06: deleted silently */
+}
+
 static void tcp_params_linux(struct tcp_params *p)
 {
     p->mss = 1460;            /* Ethernet MTU 1500 */
@@ -134,14 +163,45 @@ static void tcp_params_linux(struct tcp_params *p)
     p->abort_on_overflow = false; /* tcp_abort_on_overflow = 0 */
 }
 
+/* Linux 6.18's side of each rule, with the function that does it. */
+static void tcp_rules_linux(struct tcp_params *p)
+{
+    p->rcv_window = TCP_RCV_WINDOW_LINUX;        /* tcp_select_window, tcp_rcv_space_adjust */
+    p->rst_ack_on_abort = true;                  /* tcp_send_active_reset: RST,ACK */
+    p->syn_recv_rst_econnreset = true;           /* tcp_reset: ECONNRESET unless SYN_SENT */
+    p->close_wait_rst_epipe = true;              /* tcp_reset: EPIPE in CLOSE_WAIT */
+    p->time_wait_rst_challenge_ack = false;      /* tcp_timewait_state_process: no challenge */
+    p->time_wait_old_syn_acked = true;           /* tcp_timewait_state_process: TCP_TW_ACK */
+    p->syn_recv_dup_syn_resends_synack = true;   /* tcp_check_req: inet_rtx_syn_ack */
+    p->syn_recv_syn_sends_rst = true;            /* tcp_check_req: RFC 793 reset, RST,ACK */
+    p->syn_recv_simopen_synack_completes = true; /* tcp_rcv_state_process (R-SYNRCVD-15) */
+    p->synfin_to_listener_dropped = true;        /* tcp_rcv_state_process: SYN+FIN discarded */
+    p->fin_at_zero_window = true;                /* tcp_sequence accepts it (R-SEQ-03) */
+    p->persist_probe_zero_length = true;         /* tcp_xmit_probe_skb: SND.UNA - 1 */
+    p->persist_rearm_on_ack = true;              /* tcp_ack_probe */
+    p->persist_timeout_from_first_probe = true;  /* tcp_probe_timer: icsk_probes_tstamp */
+    p->delack_one_mss = true;                    /* __tcp_ack_snd_check: > rcv_mss */
+    p->delack_pingpong = true;                   /* tcp_event_data_sent: inet_csk_enter_pingpong */
+    p->keepalive_rst_on_timeout = true;          /* tcp_keepalive_timer: tcp_send_active_reset */
+    p->syn_sent_bad_ack_resends_syn = true;      /* tcp_rcv_synsent_state_process (R-SYNSENT-07) */
+    p->linger_expiry_ewouldblock = false;        /* tcp_close: returns 0, the socket orphaned */
+    p->retries_time_based = true;                /* tcp_write_timeout: retransmits_timed_out */
+    p->syn_r1_on_second_timeout = true;          /* tcp_write_timeout: SYN_SENT advice */
+    p->syn_recv_close_fin_wait1 = true;          /* tcp_close_state: FIN_WAIT1 at once */
+    p->listen_close_resets_children = true;      /* inet_csk_listen_stop: RST,ACK */
+}
+
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)
 {
     memset(params, 0, sizeof *params);
     params->profile = profile;
-    if (profile == TCP_PROFILE_LINUX)
+    if (profile == TCP_PROFILE_LINUX) {
         tcp_params_linux(params);
-    else
+        tcp_rules_linux(params);
+    } else {
         tcp_params_rfc9293(params);
+        tcp_rules_rfc9293(params);
+    }
 }
 
 const char *tcp_profile_name(enum tcp_profile profile)
@@ -174,5 +234,19 @@ int tcp_cc_algo_from_name(const char *name)
         return TCP_CC_NEWRENO;
     if (strcmp(name, "cubic") == 0)
         return TCP_CC_CUBIC;
+    return -1;
+}
+
+const char *tcp_rcv_window_model_name(enum tcp_rcv_window_model model)
+{
+    return model == TCP_RCV_WINDOW_LINUX ? "linux" : "rfc9293";
+}
+
+int tcp_rcv_window_model_from_name(const char *name)
+{
+    if (strcmp(name, "rfc9293") == 0)
+        return TCP_RCV_WINDOW_RFC9293;
+    if (strcmp(name, "linux") == 0)
+        return TCP_RCV_WINDOW_LINUX;
     return -1;
 }

@@ -39,7 +39,11 @@ int net_add_host(struct net *net, int index, const char *name, uint32_t addr,
                         ? params->port_range_hi - params->port_range_lo + 1
                         : 1;
     host->next_port = (uint32_t)rng_below(&port_rng, span);
-    net->proto->host_init(host);
+    if (net->proto->host_init(host) != TS_OK) {
+        free(host->name);
+        free(host);
+        return TS_ENOMEM;
+    }
     net->hosts[index] = host;
     return TS_OK;
 }

@@ -124,9 +124,10 @@ int expect_setup(struct expect *x, const struct scenario *sc, struct net *net,
         const struct expectation *e = &sc->expects[i];
         if (e->kind == EXPECT_SOCKETS_IN) {
             struct count_probe *p = &x->probes[i];
-            p->x = x;
             p->expect_index = i;
-            sim_timer_init(&p->timer, probe_fire);
+            if (engine_timer_add(&x->net->engine, &p->timer, probe_fire) != TS_OK)
+                return TS_ENOMEM;
+            p->x = x; /* owns a reserved slot from here (expect_teardown) */
             engine_arm(&x->net->engine, &p->timer, e->at);
         } else if (e->kind != EXPECT_SEG_COUNT && e->kind != EXPECT_CALL_COUNT) {
             x->record = true;
@@ -141,7 +142,7 @@ void expect_teardown(struct expect *x)
     if (x->probes)
         for (size_t i = 0; i < x->scenario->expect_count; i++)
             if (x->probes[i].x)
-                engine_cancel(&x->net->engine, &x->probes[i].timer);
+                engine_timer_del(&x->net->engine, &x->probes[i].timer);
     free(x->probes);
     free(x->seg_counts);
     free(x->events);

@@ -11,7 +11,7 @@
 
 /* ---- tcp: ---- */
 
-enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES, SCN_CC };
+enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES, SCN_CC, SCN_RCV_WINDOW };
 
 struct scn_tcp_field {
     const char *name;
@@ -81,6 +81,30 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(max_syn_backlog, 1, UINT32_MAX),
     {"syncookies", SCN_COOKIES, offsetof(struct tcp_params, syncookies), 0, 2},
     SCN_BOOL(abort_on_overflow),
+    /* Where Linux differs: one rule each (README "Where Linux differs"). */
+    {"rcv_window", SCN_RCV_WINDOW, offsetof(struct tcp_params, rcv_window), 0, 0},
+    SCN_BOOL(rst_ack_on_abort),
+    SCN_BOOL(syn_recv_rst_econnreset),
+    SCN_BOOL(close_wait_rst_epipe),
+    SCN_BOOL(time_wait_rst_challenge_ack),
+    SCN_BOOL(time_wait_old_syn_acked),
+    SCN_BOOL(syn_recv_dup_syn_resends_synack),
+    SCN_BOOL(syn_recv_syn_sends_rst),
+    SCN_BOOL(syn_recv_simopen_synack_completes),
+    SCN_BOOL(synfin_to_listener_dropped),
+    SCN_BOOL(fin_at_zero_window),
+    SCN_BOOL(persist_probe_zero_length),
+    SCN_BOOL(persist_rearm_on_ack),
+    SCN_BOOL(persist_timeout_from_first_probe),
+    SCN_BOOL(delack_one_mss),
+    SCN_BOOL(delack_pingpong),
+    SCN_BOOL(keepalive_rst_on_timeout),
+    SCN_BOOL(syn_sent_bad_ack_resends_syn),
+    SCN_BOOL(linger_expiry_ewouldblock),
+    SCN_BOOL(retries_time_based),
+    SCN_BOOL(syn_r1_on_second_timeout),
+    SCN_BOOL(syn_recv_close_fin_wait1),
+    SCN_BOOL(listen_close_resets_children),
 };
 #define SCN_TCP_FIELD_COUNT (sizeof scn_tcp_fields / sizeof scn_tcp_fields[0])
 
@@ -116,6 +140,19 @@ static int scn_get_cc(struct scn_ctx *ctx, const struct ynode *v, const char *ke
     return 0;
 }
 
+/* rfc9293 | linux: which receive-window model (tcp_params.h). */
+static int scn_get_rcv_window(struct scn_ctx *ctx, const struct ynode *v, const char *key,
+                              uint8_t *out)
+{
+    static const char *const models[] = {"rfc9293", "linux"};
+    int m = v->kind == YNODE_SCALAR ? tcp_rcv_window_model_from_name(v->text) : -1;
+    if (m < 0)
+        return scn_unknown(ctx, v, SCN_WHOLE, "receive-window model", key,
+                           v->kind == YNODE_SCALAR ? v->text : "a collection", models, 2);
+    *out = (uint8_t)m;
+    return 0;
+}
+
 static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
                          const struct ynode *value, struct tcp_params *params)
 {
@@ -126,6 +163,7 @@ static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
     case SCN_DURATION: return scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base);
     case SCN_COOKIES: return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
     case SCN_CC: return scn_get_cc(ctx, value, f->name, (uint8_t *)base);
+    case SCN_RCV_WINDOW: return scn_get_rcv_window(ctx, value, f->name, (uint8_t *)base);
     }
     return -1;
 }

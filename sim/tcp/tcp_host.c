@@ -137,7 +137,7 @@ static void tcp_host_destroy_all(struct host *host)
         if (tw)
             tcp_tw_free(tw);
     }
-    engine_cancel(&host->net->engine, &host->tw_timer);
+    engine_timer_del(&host->net->engine, &host->tw_timer);
     while (host->all)
         tcb_free(host->all);
 }

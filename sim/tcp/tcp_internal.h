@@ -90,10 +90,10 @@ struct tcb {
     struct tcb *all_next;
     void *user; /* the application's pointer */
     uint32_t id;
+    enum tcp_state state; /* written only by tcp_set_state (tcp_tcb.c) */
     uint32_t remote_addr;
     uint16_t local_port;
     uint16_t remote_port;
-    uint8_t state; /* enum tcp_state; written only by tcp_set_state */
 
     /* flags */
     bool passive;         /* opened from LISTEN (RFC 9293 3.10.7.4, MUST-11) */
@@ -206,6 +206,7 @@ struct tcb {
     struct sim_timer aux_timer;    /* keepalive / fin-wait-2 / time-wait */
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
+#define TCB_TIMER_COUNT 5          /* the timers above: heap slots reserved by tcb_new */
     bool rtx_is_persist;
     bool rtx_is_tlp;        /* rtx_timer is the probe timeout (tcp_tlp.c) */
     bool r1_noted;          /* R1 (RFC 9293 3.8.3) reported for the current segment */
@@ -279,6 +280,12 @@ void tcb_free(struct tcb *tcb);
  * Figure 5 (debug builds abort on an impossible one), updates the host's
  * per-state counts and emits the trace event. */
 void tcp_set_state(struct tcb *tcb, enum tcp_state to);
+/* The untraced changes, each where the connection goes on elsewhere: a
+ * child born from its listener (LISTEN, counted), an embryonic child
+ * vanishing (CLOSED, counted), a TCB whose TIME_WAIT record took over
+ * (CLOSED, HANDOVER: the count passes to the record). */
+enum tcp_state_how { TCP_STATE_TRACED, TCP_STATE_COUNTED, TCP_STATE_HANDOVER };
+void tcp_set_state_untraced(struct tcb *tcb, enum tcp_state to, enum tcp_state_how how);
 bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to);
 /* Enters CLOSED and releases the TCB (after telling the application). */
 void tcp_close_tcb(struct tcb *tcb);
@@ -340,7 +347,7 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
 uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 /* RFC 9293 3.10.7.4 Table 6 for a receive window `wnd` at RCV.NXT `nxt`. */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
-                        bool linux_profile);
+                        bool fin_at_zero_window);
 
 /* tcp_listen.c: the SYN queue and the accept queue (Linux tcp_conn_request,
  * tcp_check_req, inet_csk_listen_stop) */
@@ -388,8 +395,8 @@ void tcp_arm_keepalive(struct tcb *tcb); /* idle timer if SO_KEEPALIVE */
 void tcp_enter_time_wait(struct tcb *tcb);
 
 /* tcp_timewait.c */
-void tcp_tw_queue_init(struct host *host);
-void tcp_tw_enter(struct tcb *tcb); /* the TCB, already in TIME_WAIT, moves out */
+int tcp_tw_queue_init(struct host *host); /* 0 or TS_ENOMEM */
+void tcp_tw_enter(struct tcb *tcb);       /* the TCB, already in TIME_WAIT, moves out */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg);
 void tcp_tw_close(struct tcp_tw *tw);       /* TIME_WAIT -> CLOSED, record freed */
 void tcp_tw_free(struct tcp_tw *tw);        /* host teardown only: frees, silent */

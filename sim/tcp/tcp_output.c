@@ -38,7 +38,7 @@ static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
  * and it never moves left (3.8.6). The linux profile: tcp_rcvwnd.c. */
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
-    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX)
+    if (tcb_params(tcb)->rcv_window == TCP_RCV_WINDOW_LINUX)
         return tcp_rcvwnd_select(tcb);
     uint64_t free_space = tcb->rcvbuf > tcb->rcv_queued ? tcb->rcvbuf - tcb->rcv_queued : 0;
     tcp_seq edge = tcb->rcv_nxt + (uint32_t)free_space;
@@ -70,7 +70,7 @@ static uint16_t window_field_linux(struct tcb *tcb, bool syn)
 
 static uint16_t window_field(struct tcb *tcb, bool syn)
 {
-    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX)
+    if (tcb_params(tcb)->rcv_window == TCP_RCV_WINDOW_LINUX)
         return window_field_linux(tcb, syn);
     uint32_t wnd = tcp_rcv_window(tcb);
     tcp_seq edge = tcb->rcv_nxt + wnd;
@@ -153,7 +153,7 @@ void tcp_send_rst(struct tcb *tcb)
     seg_init(tcb, &seg);
     seg.seq = tcb->snd_nxt;
     seg.flags = TCP_RST;
-    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX) {
+    if (tcb_params(tcb)->rst_ack_on_abort) {
         seg.flags |= TCP_ACK;
         seg.ack = tcb->rcv_nxt;
     }
@@ -185,7 +185,7 @@ void tcp_send_zero_window_probe(struct tcb *tcb)
     seg.ack = tcb->rcv_nxt;
     seg.flags = TCP_ACK;
     seg.retransmit = SEG_PROBE_ZERO_WINDOW;
-    if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX ||
+    if (tcb_params(tcb)->persist_probe_zero_length ||
         tcb->snd_written <= tcb_seq_to_off(tcb, tcb->snd_nxt)) {
         seg.seq = tcb->snd_una - 1;
     } else {
@@ -349,7 +349,7 @@ void tcp_sack_recovery_output(struct tcb *tcb, bool force)
 
 void tcp_output(struct tcb *tcb)
 {
-    if (!can_send_data((enum tcp_state)tcb->state))
+    if (!can_send_data(tcb->state))
         return;
     if (tcb->sb && tcb->in_recovery)
         tcp_sack_recovery_output(tcb, false);
@@ -366,7 +366,7 @@ void tcp_output(struct tcb *tcb)
 
 bool tcp_output_forced(struct tcb *tcb)
 {
-    return can_send_data((enum tcp_state)tcb->state) && send_one(tcb, SEG_REXMIT_RTO, true);
+    return can_send_data(tcb->state) && send_one(tcb, SEG_REXMIT_RTO, true);
 }
 
 /* Go back to SND.UNA and send one segment (RTO: cwnd is one segment now;

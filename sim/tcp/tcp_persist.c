@@ -98,7 +98,7 @@ void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd)
      * receiver answers its probes, so the user timeout counts from the last
      * answer. Linux counts it from the first probe (icsk_probes_tstamp in
      * tcp_probe_timer), and so drops even an answering peer. */
-    if (tcb->persisting && tcb_params(tcb)->profile != TCP_PROFILE_LINUX)
+    if (tcb->persisting && !tcb_params(tcb)->persist_timeout_from_first_probe)
         tcb->persist_since = tcp_now(tcb);
     bool probing = tcb->rtx_is_persist && sim_timer_armed(&tcb->rtx_timer);
     if (old_wnd == 0 && tcb->snd_wnd > 0 && (probing || tcb->persisting)) {
@@ -119,7 +119,7 @@ void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd)
     }
     if (!probing)
         return;
-    if (tcb->snd_wnd == 0 && tcb_params(tcb)->profile == TCP_PROFILE_LINUX) {
+    if (tcb->snd_wnd == 0 && tcb_params(tcb)->persist_rearm_on_ack) {
         /* Linux tcp_ack_probe: still closed, next probe one backed-off
          * interval after this ACK (not after the probe). */
         tcp_arm_persist(tcb);

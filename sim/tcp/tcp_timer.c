@@ -180,7 +180,7 @@ static bool data_retries_exhausted(struct tcb *tcb)
     uint32_t limit = p->retries2;
     if (tcb->orphan)
         limit = p->orphan_retries ? p->orphan_retries : 8;
-    if (p->profile != TCP_PROFILE_LINUX)
+    if (!p->retries_time_based)
         return tcb->retransmits >= limit; /* `limit` retransmissions, then R2 */
     return linux_retries_timed_out(tcb, limit);
 }
@@ -200,14 +200,14 @@ static void r1_check(struct tcb *tcb, bool syn)
     const char *text = "R1 reached: dead gateway diagnosis (RFC 9293 3.8.3)";
     if (tcb->r1_noted)
         return;
-    if (p->profile != TCP_PROFILE_LINUX) {
-        reached = tcb->retransmits >= p->retries1;
-    } else if (syn) {
+    if (syn && p->syn_r1_on_second_timeout) {
         reached = !tcb->passive && tcb->retransmits > 0;
         text = "SYN retransmission timed out: dst negative advice (tcp_write_timeout)";
-    } else {
+    } else if (!syn && p->retries_time_based) {
         reached = tcb->retransmits > 0 && linux_retries_timed_out(tcb, p->retries1);
         text = "tcp_retries1 reached: dst negative advice (tcp_write_timeout)";
+    } else {
+        reached = tcb->retransmits >= p->retries1;
     }
     if (!reached)
         return;
@@ -319,7 +319,7 @@ static void keepalive_timeout(struct tcb *tcb)
     }
     if (tcb->ka_probes >= tcb->ka_probes_max) {
         /* Linux sends RST,ACK when it gives up (tcp_keepalive_timer). */
-        if (tcb_params(tcb)->profile == TCP_PROFILE_LINUX)
+        if (tcb_params(tcb)->keepalive_rst_on_timeout)
             tcp_send_rst(tcb);
         tcp_drop(tcb, TS_ETIMEDOUT);
         return;
@@ -356,6 +356,5 @@ static void linger_fire(struct engine *engine, struct sim_timer *timer)
     if (!tcb->close_pending)
         return;
     tcb->close_pending = false;
-    bool linux_profile = tcb_params(tcb)->profile == TCP_PROFILE_LINUX;
-    tcp_notify_close_done(tcb, linux_profile ? TS_OK : TS_EAGAIN);
+    tcp_notify_close_done(tcb, tcb_params(tcb)->linger_expiry_ewouldblock ? TS_EAGAIN : TS_OK);
 }

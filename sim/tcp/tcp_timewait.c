@@ -24,7 +24,10 @@
 static void tw_queue_fire(struct engine *engine, struct sim_timer *timer);
 static void tw_end(struct tcp_tw *tw, int err);
 
-void tcp_tw_queue_init(struct host *host) { sim_timer_init(&host->tw_timer, tw_queue_fire); }
+int tcp_tw_queue_init(struct host *host)
+{
+    return engine_timer_add(&host->net->engine, &host->tw_timer, tw_queue_fire);
+}
 
 /* The host's timer follows the head of its queue. */
 static void tw_queue_rearm(struct host *host)
@@ -89,11 +92,6 @@ static void tw_queue_fire(struct engine *engine, struct sim_timer *timer)
     tw_queue_rearm(host);
 }
 
-static bool tw_linux(const struct tcp_tw *tw)
-{
-    return tw->host->params.profile == TCP_PROFILE_LINUX;
-}
-
 static sim_time_t tw_now(const struct tcp_tw *tw) { return tw->host->net->engine.now; }
 
 static void tw_arm(struct tcp_tw *tw)
@@ -142,7 +140,8 @@ void tcp_tw_enter(struct tcb *tcb)
     }
     tw_arm(tw);
     if (tcb->orphan) {
-        tcb->state = TCP_CLOSED; /* silently: the record carries the connection on */
+        /* silently: the record carries the connection on */
+        tcp_set_state_untraced(tcb, TCP_CLOSED, TCP_STATE_HANDOVER);
         if (host->app.released)
             host->app.released(host->app.ctx, tcb);
         tcb_free(tcb);
@@ -199,7 +198,8 @@ void tcp_tw_release_husk(struct tcb *husk)
     struct tcp_tw *tw = husk->tw;
     tw->husk = NULL;
     husk->tw = NULL;
-    husk->state = TCP_CLOSED; /* the count passes to the record */
+    tcp_set_state_untraced(husk, TCP_CLOSED,
+                           TCP_STATE_HANDOVER); /* the count passes to the record */
     if (husk->host->app.released)
         husk->host->app.released(husk->host->app.ctx, husk);
     tcb_free(husk);
@@ -266,7 +266,7 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
         newer = seq_newer; /* A.3 / B.2 */
     struct host *host = tw->host;
     struct tcb *listener = host_find_listener(host, tw->local_port);
-    if (!newer && !tw_linux(tw))
+    if (!newer && !tw->host->params.time_wait_old_syn_acked)
         return; /* R-6191-05, RFC 6191 2 A.4/B.3: silently drop, stay */
     if (!newer || !listener) {
         tw_send(tw, TCP_ACK); /* Linux answers (TCP_TW_ACK); RFC 5961 challenge ACK */
@@ -288,7 +288,7 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
         return;
     }
     /* First: sequence number. */
-    if (!tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, tw_linux(tw))) {
+    if (!tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, p->fin_at_zero_window)) {
         if ((f & TCP_FIN) && !(f & TCP_RST) && seg->seq + segment_seq_len(seg) == tw->rcv_nxt)
             tw_reack_fin(tw);
         else if (!(f & TCP_RST))
@@ -298,7 +298,7 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
     /* Second: RST (RFC 5961 3.2; Linux sends no challenge ACK here). */
     if (f & TCP_RST) {
         if (seg->seq != tw->rcv_nxt && p->challenge_ack) {
-            if (!tw_linux(tw))
+            if (p->time_wait_rst_challenge_ack)
                 tw_challenge_ack(tw);
             return;
         }
@@ -313,7 +313,7 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
             tw_challenge_ack(tw);
             return;
         }
-        tw_send(tw, p->profile == TCP_PROFILE_LINUX ? TCP_RST | TCP_ACK : TCP_RST);
+        tw_send(tw, p->rst_ack_on_abort ? TCP_RST | TCP_ACK : TCP_RST);
         tw_end(tw, TS_ECONNRESET);
         return;
     }

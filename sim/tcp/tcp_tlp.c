@@ -32,7 +32,7 @@ static bool tlp_may_schedule(const struct tcb *tcb)
 {
     if (!tcb_params(tcb)->tlp || !tcb->sack_ok || !tcb->syn_acked)
         return false;
-    if (!tlp_can_send((enum tcp_state)tcb->state) || tcb->snd_una == tcb->snd_max)
+    if (!tlp_can_send(tcb->state) || tcb->snd_una == tcb->snd_max)
         return false;
     if (tcb->in_recovery || tcb->retransmits > 0 || tcb->dupacks > 0 || tcb->rtx_is_persist)
         return false;
@@ -144,7 +144,7 @@ static bool tlp_send_new_data(struct tcb *tcb)
 void tcp_tlp_fire(struct tcb *tcb)
 {
     tcb->rtx_is_tlp = false;
-    if (tcb->snd_una == tcb->snd_max || !tlp_can_send((enum tcp_state)tcb->state))
+    if (tcb->snd_una == tcb->snd_max || !tlp_can_send(tcb->state))
         return;
     if (tcb->tlp_active) {
         /* At most one probe per tail. No PTO is scheduled while a probe is

@@ -137,7 +137,7 @@ static void bench_short(uint64_t n)
     for (uint16_t port = 80; port < 84; port++)
         sock_listen(net.hosts[1], port, 0, &l);
     struct opener o = {.net = &net, .left = n, .every = SIM_MS(1)};
-    sim_timer_init(&o.timer, open_next);
+    engine_timer_add(&net.engine, &o.timer, open_next);
     engine_arm(&net.engine, &o.timer, 0);
     long rss0 = peak_rss_kb();
     double t0 = wall_seconds();
