@@ -24,7 +24,6 @@ trace.h core
 tcp_state.h core
 tcp_params.h core
 errors.h core
-drop_reasons.h core
 trace_sinks.h trace
 scenario.h scenario
 runner.h run
