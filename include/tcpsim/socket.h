@@ -105,6 +105,19 @@ void sock_get_info(const struct tcb *tcb, struct sock_info *out);
  * 0 or TS_ENOMEM. */
 int host_socket_infos(const struct host *host, struct sock_info **rows, size_t *count);
 
+/* What a blind attacker who knows the connection would put in a forged
+ * segment (RFC 5961 1; the `inject` step): the 4-tuple as the socket holds
+ * it and the next sequence numbers it sends and expects. */
+struct sock_wire {
+    uint32_t local_addr, remote_addr;
+    uint16_t local_port, remote_port;
+    tcp_seq snd_nxt, rcv_nxt;
+};
+void sock_get_wire(const struct tcb *tcb, struct sock_wire *out);
+/* Bytes that reached the applications of `host` out of stream order (always
+ * 0 unless the model is broken; runner_stream_errors). */
+uint64_t host_stream_errors(const struct host *host);
+
 /* Opaque pointer the application may hang on a socket. */
 void sock_set_user(struct tcb *tcb, void *user);
 void *sock_user(const struct tcb *tcb);

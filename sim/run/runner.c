@@ -6,18 +6,12 @@
 
 #include "flood.h"
 #include "runner_internal.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 #include "tcpsim/tcp_host.h"
 #include "workload.h"
 
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
-{
-    return sock_names_find(&r->names, host, name);
-}
-
-const struct sock_name *runner_find_name(const struct runner *r, int host, const char *name)
 {
     return sock_names_find(&r->names, host, name);
 }
@@ -68,7 +62,7 @@ static void trace_app_call(struct runner *r, int host, uint32_t conn, const char
 /* The scripted app's record on a socket, or NULL (none yet, or a workload's). */
 static struct app_sock *app_of(struct tcb *tcb)
 {
-    struct app_tag *tag = tcb->user;
+    struct app_tag *tag = sock_user(tcb);
     return tag && tag->kind == APP_SCRIPTED ? (struct app_sock *)tag : NULL;
 }
 
@@ -254,19 +248,21 @@ static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct socko
  * host's interface but the TCB does not know about it. */
 static void inject(struct tcb *tcb, const struct scenario_step *st)
 {
+    struct sock_wire w;
+    sock_get_wire(tcb, &w);
     struct tcp_segment seg;
     memset(&seg, 0, sizeof seg);
-    seg.src_addr = tcb->host->addr;
-    seg.dst_addr = tcb->remote_addr;
-    seg.src_port = tcb->local_port;
-    seg.dst_port = tcb->remote_port;
-    seg.seq = tcb->snd_nxt + (uint32_t)st->seq_offset;
+    seg.src_addr = w.local_addr;
+    seg.dst_addr = w.remote_addr;
+    seg.src_port = w.local_port;
+    seg.dst_port = w.remote_port;
+    seg.seq = w.snd_nxt + (uint32_t)st->seq_offset;
     seg.flags = st->inject_flags;
     if (seg.flags & TCP_ACK)
-        seg.ack = tcb->rcv_nxt;
+        seg.ack = w.rcv_nxt;
     seg.len = (uint32_t)st->bytes;
     seg.win = 1024;
-    host_output(tcb->host, &seg, 0);
+    host_output(sock_host(tcb), &seg, 0);
 }
 
 static void run_step(struct runner *r, const struct scenario_step *st)
@@ -413,7 +409,7 @@ int runner_create(const struct scenario *sc, struct runner **out)
     }
     err = workloads_create(&r->net, sc, &r->workloads);
     if (!err)
-        err = expect_setup(r);
+        err = expect_setup(&r->expect, sc, &r->net, &r->names);
     if (err) {
         runner_free(r);
         return err;
@@ -440,8 +436,7 @@ int runner_run(struct runner *r)
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
     for (int h = 0; h < 2; h++)
-        for (struct tcb *t = r->net.hosts[h]->all; t; t = t->all_next)
-            r->stream_errors += t->rcv_bad;
+        r->stream_errors += host_stream_errors(r->net.hosts[h]);
     tracer_finish(&r->net.tracer);
     return TS_OK;
 }
@@ -449,6 +444,11 @@ int runner_run(struct runner *r)
 sim_time_t runner_end_time(const struct runner *r) { return r->end; }
 enum runner_cut runner_cut(const struct runner *r) { return r->cut; }
 uint64_t runner_stream_errors(const struct runner *r) { return r->stream_errors; }
+
+size_t runner_check(struct runner *r, struct expect_result *results)
+{
+    return expect_results(&r->expect, r->end, results);
+}
 
 void runner_free(struct runner *r)
 {
@@ -459,7 +459,7 @@ void runner_free(struct runner *r)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
         engine_release(&r->net.engine, (uint32_t)r->scenario->step_count);
     }
-    expect_teardown(r);
+    expect_teardown(&r->expect);
     flood_free_all(r->floods);
     for (struct app_sock *a = r->app_socks; a; a = a->next)
         engine_timer_del(&r->net.engine, &a->timer);

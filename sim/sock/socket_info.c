@@ -137,3 +137,21 @@ oom:
     free(r.v);
     return TS_ENOMEM;
 }
+
+void sock_get_wire(const struct tcb *tcb, struct sock_wire *out)
+{
+    *out = (struct sock_wire){.local_addr = tcb->host->addr,
+                              .remote_addr = tcb->remote_addr,
+                              .local_port = tcb->local_port,
+                              .remote_port = tcb->remote_port,
+                              .snd_nxt = tcb->snd_nxt,
+                              .rcv_nxt = tcb->rcv_nxt};
+}
+
+uint64_t host_stream_errors(const struct host *host)
+{
+    uint64_t n = 0;
+    for (const struct tcb *t = host->all; t; t = t->all_next)
+        n += t->rcv_bad;
+    return n;
+}

@@ -164,7 +164,7 @@ static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *se
     if (mss == 0)
         return false;
     if (tcp_listen_acceptq_full(listener)) {
-        host_trace_drop(listener->host, seg, listener->id, "accept queue full");
+        host_trace_drop(listener->host, seg, listener->id, DROP_ACCEPT_QUEUE_FULL);
         return true;
     }
     struct tcp_segment syn = *seg; /* the SYN the cookie stands for */
