@@ -371,6 +371,15 @@ static void probe_retries_time_based(struct harness *h, bool linux_rule)
     assert_int_equal(h_pending(h), linux_rule ? 2 : 4);
 }
 
+static void probe_syn_sent_close_econnreset(struct harness *h, bool linux_rule)
+{
+    h_syn_sent(h);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    h_run_for(h, 0);
+    assert_int_equal(h->connected_err, linux_rule ? TS_ECONNRESET : TS_EPIPE);
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 #define RULE(field, what, probe_fn)                                                                \
@@ -419,6 +428,8 @@ static struct rule rules[] = {
          probe_syn_recv_close_fin_wait1),
     RULE(listen_close_resets_children, "closing a listener resets handshaken children",
          probe_listen_close_resets_children),
+    RULE(syn_sent_close_econnreset, "CLOSE in SYN_SENT fails the connect with ECONNRESET",
+         probe_syn_sent_close_econnreset),
 };
 #define RULE_COUNT (sizeof rules / sizeof rules[0])
 

@@ -116,6 +116,7 @@ struct tcp_params {
     bool syn_r1_on_second_timeout;          /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
     bool syn_recv_close_fin_wait1;          /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
     bool listen_close_resets_children;      /* closed listener resets handshaken children */
+    bool syn_sent_close_econnreset;         /* CLOSE in SYN_SENT fails connect/sends: ECONNRESET */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -101,6 +101,7 @@ static void tcp_rules_rfc9293(struct tcp_params *p)
     p->syn_r1_on_second_timeout = false;          /* 3.8.3 (b): R1 for SYNs as for data */
     p->syn_recv_close_fin_wait1 = false;          /* 3.10.4 (R-SYNRCVD-05): wait for ESTAB */
     p->listen_close_resets_children = false;      /* R-LISTEN-06: deleted silently */
+    p->syn_sent_close_econnreset = false;         /* 3.10.4 (R-SYNSENT-04): "error: closing" */
 }
 
 static void tcp_params_linux(struct tcp_params *p)
@@ -189,6 +190,7 @@ static void tcp_rules_linux(struct tcp_params *p)
     p->syn_r1_on_second_timeout = true;          /* tcp_write_timeout: SYN_SENT advice */
     p->syn_recv_close_fin_wait1 = true;          /* tcp_close_state: FIN_WAIT1 at once */
     p->listen_close_resets_children = true;      /* inet_csk_listen_stop: RST,ACK */
+    p->syn_sent_close_econnreset = true;         /* inet_shutdown -> tcp_disconnect: sk_err */
 }
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)
