@@ -629,6 +629,33 @@ static void test_set_overrides_beat_the_file_at_every_level(void **state)
     scenario_free(sc);
 }
 
+/* A profile is a set of defaults: one named rule (README "Where Linux
+ * differs") is switched by the file's tcp: map or by --set, the others keep
+ * the profile's values. */
+static void test_profile_rules_switch_one_at_a_time_from_tcp_and_set(void **state)
+{
+    (void)state;
+    struct loaded l;
+    const char *sets[] = {"tcp.rcv_window=rfc9293", "hosts.client.tcp.delack_pingpong=false"};
+    load_with(&l,
+              "profile: linux\n"
+              "tcp: {rst_ack_on_abort: false}\n"
+              "hosts:\n"
+              "  client:\n"
+              "  server:\n",
+              sets, 2);
+    assert_int_equal(l.rc, 0);
+    for (size_t i = 0; i < 2; i++) {
+        const struct tcp_params *p = &l.sc.hosts[i].tcp;
+        assert_false(p->rst_ack_on_abort);
+        assert_int_equal(p->rcv_window, TCP_RCV_WINDOW_RFC9293);
+        assert_int_equal(p->delack_pingpong, i == 1); /* only the client's switched */
+        assert_true(p->close_wait_rst_epipe && p->persist_probe_zero_length); /* linux's */
+        assert_false(p->linger_expiry_ewouldblock);
+    }
+    scenario_free(&l.sc);
+}
+
 static void test_set_profile_rederives_defaults_under_the_file_tcp(void **state)
 {
     (void)state;
@@ -1007,6 +1034,7 @@ int main(void)
         cmocka_unit_test(test_steps_at_the_same_time_keep_file_order),
         cmocka_unit_test(test_linger_off_clears_linger),
         cmocka_unit_test(test_set_overrides_beat_the_file_at_every_level),
+        cmocka_unit_test(test_profile_rules_switch_one_at_a_time_from_tcp_and_set),
         cmocka_unit_test(test_set_profile_rederives_defaults_under_the_file_tcp),
         cmocka_unit_test(test_set_errors_name_the_override),
         cmocka_unit_test(test_error_yaml_syntax_reports_libyaml_problem_and_context),

@@ -11,7 +11,15 @@
 
 /* ---- tcp: ---- */
 
-enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES, SCN_CC, SCN_RCV_WINDOW };
+enum scn_field_type {
+    SCN_U32,
+    SCN_BOOL,
+    SCN_DURATION,
+    SCN_COOKIES,
+    SCN_CC,
+    SCN_GRAN,
+    SCN_RCV_WINDOW
+};
 
 struct scn_tcp_field {
     const char *name;
@@ -55,6 +63,10 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR_POSITIVE(rto_max, "RFC 6298 (2.5) caps the RTO at no less than 60 s"),
     SCN_DUR(clock_granularity),
     SCN_BOOL(tlp),
+    SCN_BOOL(rto_min_floors_rttvar),
+    {"timer_granularity", SCN_GRAN, offsetof(struct tcp_params, timer_granularity), 0, 0, NULL},
+    SCN_U32(hz, 100, 1000),
+    SCN_U32(jiffies_phase, 0, UINT32_MAX),
     SCN_U32(syn_retries, 0, 255),
     SCN_U32(syn_linear_timeouts, 0, 255),
     SCN_U32(synack_retries, 0, 255),
@@ -92,6 +104,10 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     /* Where Linux differs: one rule each (README "Where Linux differs"). */
     {"rcv_window", SCN_RCV_WINDOW, offsetof(struct tcp_params, rcv_window), 0, 0, NULL},
     SCN_BOOL(rst_ack_on_abort),
+    SCN_BOOL(orphan_rst_reply),
+    SCN_BOOL(rst_window),
+    SCN_BOOL(shut_rd_keeps_data),
+    SCN_BOOL(tw_ack_all),
     SCN_BOOL(syn_recv_rst_econnreset),
     SCN_BOOL(close_wait_rst_epipe),
     SCN_BOOL(time_wait_rst_challenge_ack),
@@ -149,6 +165,18 @@ static int scn_get_cc(struct scn_ctx *ctx, const struct ynode *v, const char *ke
     return 0;
 }
 
+/* exact | jiffies | wheel (sim/tcp/tcp_jiffies.c). */
+static int scn_get_gran(struct scn_ctx *ctx, const struct ynode *v, const char *key, uint8_t *out)
+{
+    static const char *const grans[] = {"exact", "jiffies", "wheel"};
+    int g = v->kind == YNODE_SCALAR ? tcp_timer_gran_from_name(v->text) : -1;
+    if (g < 0)
+        return scn_unknown(ctx, v, SCN_WHOLE, "timer granularity", key,
+                           v->kind == YNODE_SCALAR ? v->text : "a collection", grans, 3);
+    *out = (uint8_t)g;
+    return 0;
+}
+
 /* rfc9293 | linux: which receive-window model (tcp_params.h). */
 static int scn_get_rcv_window(struct scn_ctx *ctx, const struct ynode *v, const char *key,
                               uint8_t *out)
@@ -177,6 +205,7 @@ static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
         return 0;
     case SCN_COOKIES: return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
     case SCN_CC: return scn_get_cc(ctx, value, f->name, (uint8_t *)base);
+    case SCN_GRAN: return scn_get_gran(ctx, value, f->name, (uint8_t *)base);
     case SCN_RCV_WINDOW: return scn_get_rcv_window(ctx, value, f->name, (uint8_t *)base);
     }
     return -1;

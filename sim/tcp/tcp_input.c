@@ -245,7 +245,7 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
                 if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn) {
-                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
+                    tcp_timer_arm_after(tcb, &tcb->rtx_timer, SIM_MS(2));
                 }
             }
             return;
@@ -642,8 +642,8 @@ static void accept_in_order(struct tcb *tcb, tcp_seq start, uint32_t len, uint64
     tcb->rcv_nxt += n;
     tcb->rcv_off += n;
     tcb->rcv_total += n;
-    if (!tcb->rd_shut)
-        tcb->rcv_queued += n;
+    if (!tcb->rd_shut || tcb_params(tcb)->shut_rd_keeps_data)
+        tcb->rcv_queued += n; /* BSD discards after SHUT_RD; Linux queues */
 }
 
 /* Pulls held segments that became in-order; returns whether a FIN was reached. */
@@ -684,10 +684,20 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
      * arrived); the first check trims the text and leaves the FIN. */
     bool old_text = seg->len > 0 && seq_le(seg->seq + seg->len, tcb->rcv_nxt);
     if (seg->len > 0 && takes_text && !old_text) {
-        if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread) {
-            /* Data for a socket nobody will read: half-duplex close,
-             * RFC 9293 3.6.1 MAY-1 / SHLD-3; Linux resets. */
-            tcp_send_rst(tcb);
+        /* Linux: the receive half is shut (close(), or SHUT_RD in
+         * FIN_WAIT1/2: RCV_SHUTDOWN in tcp_rcv_state_process). */
+        bool rcv_shut = tcb->orphan || (tcb->rd_shut && s != TCP_ESTABLISHED &&
+                                        tcb_params(tcb)->shut_rd_keeps_data);
+        if (rcv_shut && tcb_params(tcb)->rst_on_close_unread &&
+            seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
+            /* New data for a socket nobody will read: half-duplex close,
+             * RFC 1122 4.2.2.13, RFC 9293 3.6.1 MAY-1 / SHLD-3 (an old
+             * duplicate is only ACKed). Linux (orphan_rst_reply) answers
+             * as to a segment without a connection: R with SEQ=SEG.ACK. */
+            if (tcb_params(tcb)->orphan_rst_reply)
+                tcp_reply_rst(tcb->host, seg);
+            else
+                tcp_send_rst(tcb);
             tcp_drop(tcb, TS_ECONNRESET);
             return DONE;
         }

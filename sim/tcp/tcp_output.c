@@ -35,7 +35,7 @@ static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
 
 /* Free receive space, with receiver-side silly-window avoidance (RFC 9293
  * 3.8.6.2.2): the right edge only moves by at least min(RCV.BUFF/2, MSS),
- * and it never moves left (3.8.6). The linux profile: tcp_rcvwnd.c. */
+ * and it never moves left (3.8.6). rcv_window linux: tcp_rcvwnd.c. */
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
     if (tcb_params(tcb)->rcv_window == TCP_RCV_WINDOW_LINUX)
@@ -169,6 +169,10 @@ void tcp_send_rst(struct tcb *tcb)
     if (tcb_params(tcb)->rst_ack_on_abort) {
         seg.flags |= TCP_ACK;
         seg.ack = tcb->rcv_nxt;
+    }
+    if (tcb_params(tcb)->rst_window) { /* Linux: a RST,ACK like any other segment */
+        add_timestamps(tcb, &seg);
+        seg.win = window_field(tcb, false);
     }
     transmit(tcb, &seg);
 }
