@@ -3,6 +3,8 @@
 #   make test     unit tests (ASan+UBSan), every scenario's expectations, bad inputs
 #   make demo     runs the teaching scenarios, prints a timeline, writes plots
 #   make bench    prints engine and simulator speed figures
+#   make soak N=100000 [FROM=1]  random scenarios under the invariant checker;
+#                 each violation shrunk to a scenario in out/soak/
 #   make format   applies .clang-format; make lint checks it and runs cppcheck
 #   make clean
 
@@ -30,7 +32,7 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN:= $(patsubst tests/bench/%.c,build/bench/%,$(BENCH_SRC))
 HEADERS  := $(wildcard include/tcpsim/*.h sim/*/*.h tests/*.h)
 
-.PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format
+.PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format soak
 
 all: tcpsim
 
@@ -80,6 +82,12 @@ demo: deps
 
 bench: $(BENCH_BIN) tcpsim
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+
+N    ?= 100000
+FROM ?= 1
+soak: tcpsim
+	@mkdir -p out
+	./tcpsim soak --count $(N) --from $(FROM) --out out/soak --quiet
 
 plots: tcpsim
 	@scripts/plots.sh

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "plot_cli.h"
+#include "soak_cli.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
@@ -35,6 +36,8 @@ static const char usage[] =
     "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
     "                                  write gnuplot data and pictures\n"
+    "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
+    "                                  random scenarios under the invariant checker\n"
     "  tcpsim --help | --version\n"
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
@@ -517,5 +520,7 @@ int main(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
+    if (strcmp(cmd, "soak") == 0)
+        return soak_cli_main(argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }

@@ -196,9 +196,34 @@ static void app_close_done(void *ctx, struct tcb *tcb, int err)
     (void)err;
 }
 
+/* Keeps what the socket's two byte streams came to (runner_conns). */
+static void record_conn(struct runner *r, const struct tcb *tcb)
+{
+    if (tcb->state == TCP_LISTEN ||
+        (tcb->snd_written == 0 && tcb->rcv_total == 0 && !tcb->syn_acked))
+        return; /* listeners and sockets that never carried anything */
+    if (r->conn_count == r->conn_cap) {
+        size_t cap = r->conn_cap ? 2 * r->conn_cap : 16;
+        struct runner_conn *grown = realloc(r->conns, cap * sizeof *grown);
+        if (!grown)
+            return;
+        r->conns = grown;
+        r->conn_cap = cap;
+    }
+    r->conns[r->conn_count++] = (struct runner_conn){.host = tcb->host->index,
+                                                     .id = tcb->id,
+                                                     .local_port = tcb->local_port,
+                                                     .remote_port = tcb->remote_port,
+                                                     .written = tcb->snd_written,
+                                                     .received = tcb->rcv_total,
+                                                     .bad = tcb->rcv_bad};
+}
+
 static void app_released(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (!r->finished)
+        record_conn(r, tcb);
     if (workload_released(tcb))
         return;
     struct app_sock *a = app_of(tcb);
@@ -417,7 +442,8 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit = r->net.engine.fired + RUNNER_EVENT_LIMIT;
+    r->net.engine.fire_limit =
+        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
     engine_run(&r->net.engine, stop);
     r->end = r->net.engine.now;
     if (r->net.engine.fired >= r->net.engine.fire_limit)
@@ -428,8 +454,11 @@ int runner_run(struct runner *r)
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
     for (int h = 0; h < 2; h++)
-        for (struct tcb *t = r->net.hosts[h]->all; t; t = t->all_next)
+        for (struct tcb *t = r->net.hosts[h]->all; t; t = t->all_next) {
             r->stream_errors += t->rcv_bad;
+            record_conn(r, t);
+        }
+    r->finished = true;
     tracer_finish(&r->net.tracer);
     return TS_OK;
 }
@@ -437,6 +466,14 @@ int runner_run(struct runner *r)
 sim_time_t runner_end_time(const struct runner *r) { return r->end; }
 enum runner_cut runner_cut(const struct runner *r) { return r->cut; }
 uint64_t runner_stream_errors(const struct runner *r) { return r->stream_errors; }
+
+const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
+{
+    *count = r->conn_count;
+    return r->conns;
+}
+
+void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
 
 void runner_free(struct runner *r)
 {
@@ -457,5 +494,6 @@ void runner_free(struct runner *r)
     }
     sock_names_free(&r->names);
     free(r->steps);
+    free(r->conns);
     free(r);
 }
