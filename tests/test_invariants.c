@@ -1,11 +1,13 @@
 /* Unit tests for sim/check/: the invariant checker (each rule fires on a
  * hand-made timeline that breaks it, and stays quiet on a clean run), the
- * random scenario generator (deterministic, always loadable). */
+ * random scenario generator (deterministic, always loadable) and the
+ * exhaustive fault search. */
 #include "cmocka_wrap.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcpsim/explore.h"
 #include "tcpsim/invariants.h"
 #include "tcpsim/scengen.h"
 
@@ -237,6 +239,48 @@ static void test_generator_makes_both_profiles_and_both_kinds(void **state)
     assert_true(clean > n / 4 && clean < 3 * n / 4);
 }
 
+static void count_found(void *ctx, const struct explore_fault *f, size_t n,
+                        const struct checked_run *run)
+{
+    (void)f;
+    (void)n;
+    (void)run;
+    (*(int *)ctx)++;
+}
+
+static void test_explore_tries_every_pair_of_drops_among_the_first_n(void **state)
+{
+    (void)state;
+    struct scenario sc;
+    load(handshake_yaml, &sc);
+    struct explore_options o = {.faults = 2, .first = 4, .auto_clean = true};
+    struct explore_stats st;
+    int found = 0;
+    assert_int_equal(explore_run(&sc, &o, count_found, &found, &st), 0);
+    /* The probe, the fault-free run, 4 single drops and C(4,2) = 6 pairs. */
+    assert_int_equal(st.runs, 1 + 1 + 4 + 6);
+    assert_true(st.base_clean);
+    scenario_free(&sc);
+}
+
+static void test_explore_rule_text_reproduces_the_drop(void **state)
+{
+    (void)state;
+    struct scenario sc;
+    load(handshake_yaml, &sc);
+    struct explore_fault f[2] = {{.host = 0, .nth = 2, .flags = TCP_ACK},
+                                 {.host = 0, .nth = 5, .flags = TCP_ACK | TCP_FIN}};
+    char text[1024];
+    explore_rules_yaml(&sc, f, 2, text, sizeof text);
+    /* The later one first: a rule hides what it drops from the rules after it. */
+    const char *a = strstr(text, "nth: 5"), *b = strstr(text, "nth: 2");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a < b);
+    assert_non_null(strstr(text, "from: client"));
+    scenario_free(&sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +294,8 @@ int main(void)
         cmocka_unit_test(test_close_never_sending_fin_is_stuck),
         cmocka_unit_test(test_generator_is_deterministic_and_always_loads),
         cmocka_unit_test(test_generator_makes_both_profiles_and_both_kinds),
+        cmocka_unit_test(test_explore_tries_every_pair_of_drops_among_the_first_n),
+        cmocka_unit_test(test_explore_rule_text_reproduces_the_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

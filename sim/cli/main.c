@@ -38,6 +38,8 @@ static const char usage[] =
     "                                  write gnuplot data and pictures\n"
     "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
     "                                  random scenarios under the invariant checker\n"
+    "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
+    "                                  every way to drop up to K of the first N segments\n"
     "  tcpsim --help | --version\n"
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
@@ -522,5 +524,7 @@ int main(int argc, char **argv)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
     if (strcmp(cmd, "soak") == 0)
         return soak_cli_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "explore") == 0)
+        return explore_cli_main(argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }
