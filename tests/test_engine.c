@@ -47,7 +47,7 @@ static void log_fire(struct engine *engine, struct sim_timer *timer)
     fx->n++;
     if (lt->id == fx->periodic_id && fx->periodic_left > 0) {
         fx->periodic_left--;
-        assert_int_equal(engine_arm_after(engine, timer, fx->period), TS_OK);
+        engine_arm_after(engine, timer, fx->period);
     }
     if (lt->id == fx->cancel_on_fire_id)
         engine_cancel(engine, &fx->t[fx->cancel_target].timer);
@@ -60,6 +60,7 @@ static int fx_setup(void **state)
     struct fixture *fx = calloc(1, sizeof(*fx));
     assert_non_null(fx);
     assert_int_equal(engine_init(&fx->engine), TS_OK);
+    assert_int_equal(engine_reserve(&fx->engine, 8), TS_OK);
     for (int i = 0; i < 8; i++) {
         sim_timer_init(&fx->t[i].timer, log_fire);
         fx->t[i].id = i;
@@ -82,7 +83,7 @@ static int fx_teardown(void **state)
 
 static void arm(struct fixture *fx, int id, sim_time_t when)
 {
-    assert_int_equal(engine_arm(&fx->engine, &fx->t[id].timer, when), TS_OK);
+    engine_arm(&fx->engine, &fx->t[id].timer, when);
 }
 
 static void assert_fired(const struct fixture *fx, const int *ids, int n)
@@ -317,6 +318,76 @@ static void test_stop_before_run_is_forgotten(void **state)
     assert_int_equal(engine_run(&fx->engine, SIM_TIME_MAX), 1);
 }
 
+/* ---- reservation: arming cannot fail ---- */
+
+#define RS_TIMERS 1000 /* well past the initial heap capacity */
+
+struct counted_timer {
+    struct sim_timer timer;
+    int *fired;
+};
+
+static void counted_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    (*container_of(timer, struct counted_timer, timer)->fired)++;
+}
+
+/* The slots are taken when the owners register their timers; arming them
+ * afterwards allocates nothing (the heap does not move) and every armed
+ * timer fires. */
+static void test_arm_after_reserve_never_allocates_and_always_fires(void **state)
+{
+    (void)state;
+    struct engine engine;
+    struct counted_timer *t = calloc(RS_TIMERS, sizeof *t);
+    int fired = 0;
+    assert_non_null(t);
+    assert_int_equal(engine_init(&engine), TS_OK);
+    for (int i = 0; i < RS_TIMERS; i++) {
+        t[i].fired = &fired;
+        assert_int_equal(engine_timer_add(&engine, &t[i].timer, counted_fire), TS_OK);
+    }
+    assert_true(engine.capacity >= RS_TIMERS);
+    struct sim_timer **heap = engine.heap;
+    for (int i = 0; i < RS_TIMERS; i++)
+        engine_arm(&engine, &t[i].timer, SIM_MS(RS_TIMERS - i));
+    assert_ptr_equal(engine.heap, heap);
+    assert_int_equal(engine.count, RS_TIMERS);
+    assert_int_equal(engine_run(&engine, SIM_TIME_MAX), RS_TIMERS);
+    assert_int_equal(fired, RS_TIMERS);
+    for (int i = 0; i < RS_TIMERS; i++)
+        engine_timer_del(&engine, &t[i].timer);
+    assert_int_equal(engine.reserved, 0);
+    engine_free(&engine);
+    free(t);
+}
+
+/* Released slots are reused: an owner created and freed over and over (a
+ * TCB per connection) does not grow the heap. */
+static void test_released_slots_are_reused(void **state)
+{
+    (void)state;
+    struct engine engine;
+    struct counted_timer t = {.fired = NULL};
+    int fired = 0;
+    t.fired = &fired;
+    assert_int_equal(engine_init(&engine), TS_OK);
+    uint32_t capacity = engine.capacity;
+    for (int i = 0; i < 10 * RS_TIMERS; i++) {
+        assert_int_equal(engine_timer_add(&engine, &t.timer, counted_fire), TS_OK);
+        engine_arm(&engine, &t.timer, engine_now(&engine) + 1);
+        if (i % 2)
+            engine_run(&engine, SIM_TIME_MAX);
+        engine_timer_del(&engine, &t.timer);
+    }
+    assert_int_equal(engine.capacity, capacity);
+    assert_int_equal(engine.reserved, 0);
+    assert_int_equal(engine.count, 0);
+    assert_int_equal(fired, 5 * RS_TIMERS);
+    engine_free(&engine);
+}
+
 /* ---- randomized comparison with a reference model ---- */
 
 /* The same random driver acts on two queues through this small interface:
@@ -396,7 +467,7 @@ static void rte_fire(struct engine *engine, struct sim_timer *timer)
 static void rte_arm(void *q, int id, sim_time_t when)
 {
     struct rt_engine *e = q;
-    assert_int_equal(engine_arm(&e->engine, &e->t[id].timer, when), TS_OK);
+    engine_arm(&e->engine, &e->t[id].timer, when);
 }
 static void rte_cancel(void *q, int id)
 {
@@ -561,6 +632,7 @@ static int rt_setup(void **state)
     struct rt_fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
     assert_int_equal(engine_init(&f->e.engine), TS_OK);
+    assert_int_equal(engine_reserve(&f->e.engine, RT_TIMERS), TS_OK);
     f->de = (struct rt_driver){.ops = &rte_ops, .q = &f->e};
     f->dr = (struct rt_driver){.ops = &rtr_ops, .q = &f->r};
     for (int i = 0; i < RT_TIMERS; i++) {
@@ -632,6 +704,8 @@ int main(void)
         FX_TEST(test_run_until_earlier_than_now_never_moves_clock_back),
         FX_TEST(test_stop_ends_run_after_current_event),
         FX_TEST(test_stop_before_run_is_forgotten),
+        cmocka_unit_test(test_arm_after_reserve_never_allocates_and_always_fires),
+        cmocka_unit_test(test_released_slots_are_reused),
         cmocka_unit_test_setup_teardown(test_random_ops_match_sorted_array_reference,
                                         rt_setup, rt_teardown),
 #undef FX_TEST

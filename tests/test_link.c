@@ -611,8 +611,8 @@ static void test_link_free_with_segments_in_flight_disarms_their_timers(void **s
     struct sim_timer other;
     struct link_drop_rule r = {.nth = 5, .to = SIM_TIME_NEVER};
 
-    sim_timer_init(&other, NULL);
-    assert_int_equal(engine_arm(&f->engine, &other, SIM_S(100)), TS_OK);
+    assert_int_equal(engine_timer_add(&f->engine, &other, NULL), TS_OK);
+    engine_arm(&f->engine, &other, SIM_S(100));
     assert_int_equal(link_add_rule(&f->link, &r), TS_OK);
     assert_int_equal(link_add_down(&f->link, SIM_S(50), SIM_S(51)), TS_OK);
     uint32_t before = f->engine.count;
@@ -625,7 +625,7 @@ static void test_link_free_with_segments_in_flight_disarms_their_timers(void **s
     assert_int_equal(f->engine.count, before);
     assert_true(sim_timer_armed(&other));
     assert_null(f->link.blocks);
-    engine_cancel(&f->engine, &other);
+    engine_timer_del(&f->engine, &other);
     engine_free(&f->engine);
     free(f);
 }

@@ -206,7 +206,7 @@ static void probe_runs_after_every_event_due_at_its_instant(void **state)
     assert_int_equal(probe_set_add(set, SIM_S(3), 0, log_probe, &log), 0);
     struct plain_event ev[2] = {{.log = &log}, {.log = &log}};
     for (int i = 0; i < 2; i++) {
-        sim_timer_init(&ev[i].timer, plain_fire);
+        assert_int_equal(engine_timer_add(&engine, &ev[i].timer, plain_fire), 0);
         engine_arm(&engine, &ev[i].timer, SIM_S(3));
     }
     engine_run(&engine, SIM_TIME_MAX);
@@ -226,7 +226,7 @@ static void periodic_probe_stops_when_nothing_else_is_pending(void **state)
     struct probe_set *set = probe_set_new(&engine);
     assert_int_equal(probe_set_add(set, SIM_S(1), SIM_S(1), log_probe, &log), 0);
     struct plain_event ev = {.log = &log};
-    sim_timer_init(&ev.timer, plain_fire);
+    assert_int_equal(engine_timer_add(&engine, &ev.timer, plain_fire), 0);
     engine_arm(&engine, &ev.timer, SIM_MS(2500));
     engine_run(&engine, SIM_TIME_MAX);
     /* 1 s and 2 s see the 2.5 s event pending; 3 s is the last view. */

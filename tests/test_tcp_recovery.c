@@ -5,6 +5,7 @@
  * every segment carries the bytes its sequence number names. */
 #include "cmocka_wrap.h"
 #include "tcp_harness.h"
+#include "tcpsim/tcp_host.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -382,7 +383,7 @@ static void lossy_transfer(enum tcp_profile profile, bool sack, uint32_t loss_pp
     struct link_params lp = {.delay = SIM_MS(10), .rate_bps = 10000000, .loss_ppm = loss_ppm,
                              .loss_data_only = true};
     struct net net;
-    assert_int_equal(net_init(&net, seed), TS_OK);
+    assert_int_equal(net_init(&net, seed, &tcp_proto_ops), TS_OK);
     net_add_host(&net, 0, "client", H_LOCAL_ADDR, &p);
     net_add_host(&net, 1, "server", H_PEER_ADDR, &p);
     net_connect_hosts(&net, &lp, &lp);

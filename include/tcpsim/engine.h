@@ -1,7 +1,10 @@
 /* The discrete-event engine: a virtual clock and a priority queue of timers.
  *
  * A timer is embedded in its owner (a TCB, an in-flight segment, a scripted
- * step), so arming one never allocates once the heap has grown. Timers due at
+ * step). The owner reserves the timer's heap slot when it is created
+ * (engine_timer_add, or engine_reserve for a block of timers), the one step
+ * that may fail; arming then never allocates and cannot fail (as libuv's
+ * uv_timer_start never allocates). Timers due at
  * the same instant fire in the order they were armed (an arm counter breaks
  * ties), which makes every run deterministic. Arm, re-arm and cancel are
  * O(log n); a cancelled timer leaves nothing behind in the queue. */
@@ -33,6 +36,7 @@ struct engine {
     struct sim_timer **heap; /* heap[0] unused; 1-based binary/4-ary heap */
     uint32_t count;
     uint32_t capacity;
+    uint32_t reserved; /* slots promised to registered timers: count <= reserved <= capacity */
     uint64_t next_order;
     uint64_t fired;      /* events executed so far (for benchmarks) */
     uint64_t fire_limit; /* engine_run stops once `fired` reaches it; 0 = no limit */
@@ -48,12 +52,23 @@ static inline bool sim_timer_armed(const struct sim_timer *timer) { return timer
 int engine_init(struct engine *engine);
 void engine_free(struct engine *engine);
 
+/* Reserves heap slots for `n` more timers (0 or TS_ENOMEM); an owner of
+ * timers calls it once when it is created, engine_release(n) when freed. */
+int engine_reserve(struct engine *engine, uint32_t n);
+void engine_release(struct engine *engine, uint32_t n);
+/* sim_timer_init plus a slot reserved for it (0 or TS_ENOMEM); _del cancels
+ * the timer and gives the slot back. */
+int engine_timer_add(struct engine *engine, struct sim_timer *timer, sim_timer_fn fire);
+void engine_timer_del(struct engine *engine, struct sim_timer *timer);
+
 /* Arms (or re-arms) `timer` to fire at absolute time `when` (clamped to now).
- * Re-arming counts as a new arm for tie-breaking. Returns 0 or TS_ENOMEM. */
-int engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when);
-static inline int engine_arm_after(struct engine *engine, struct sim_timer *timer, sim_time_t delay)
+ * Re-arming counts as a new arm for tie-breaking. Cannot fail: the timer's
+ * slot was reserved beforehand (debug builds assert it). */
+void engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when);
+static inline void engine_arm_after(struct engine *engine, struct sim_timer *timer,
+                                    sim_time_t delay)
 {
-    return engine_arm(engine, timer, engine->now + delay);
+    engine_arm(engine, timer, engine->now + delay);
 }
 /* Disarms `timer`; harmless when it is not armed. */
 void engine_cancel(struct engine *engine, struct sim_timer *timer);

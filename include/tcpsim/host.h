@@ -1,6 +1,10 @@
-/* A simulated host: an address, its TCP parameters, its sockets (listeners and
- * connections, found by 4-tuple in O(1)), ephemeral ports, and crash/reboot.
- * A segment that matches no socket is answered per RFC 9293 3.10.7.1. */
+/* A simulated host, the layer below TCP (sim/net/host.c): an address, its
+ * TCP parameters, the demultiplexing of segments to sockets (connections by
+ * 4-tuple in O(1), listeners by port), ephemeral ports, crash and reboot.
+ * It holds sockets as opaque pointers and calls up into TCP only through
+ * the transport's ops (struct net_proto_ops in net.h; Linux's inet_protos):
+ * segment input, RST for what matches nothing and the freeing of sockets
+ * live in sim/tcp/tcp_host.c. */
 #ifndef TCPSIM_HOST_H
 #define TCPSIM_HOST_H
 
@@ -15,6 +19,7 @@
 #include "tcpsim/tcp_state.h"
 
 struct tcb;
+struct tcp_tw;
 
 /* Open-addressing hash keyed by 4-tuple (local port, remote addr and port;
  * the local address is the host's). A slot holds its key inline, so a probe
@@ -42,6 +47,21 @@ struct host_dest {
     uint32_t used[2];
 };
 
+/* A listening socket and the port it listens on (kept here, so the lookup
+ * never touches the TCB). */
+struct host_listener {
+    uint16_t port;
+    struct tcb *tcb;
+};
+
+/* An ephemeral port for connect(); iss_set when it took over a TIME_WAIT
+ * 4-tuple (tcp_tw_reuse) and the new ISS must be `iss`. */
+struct host_port_pick {
+    uint16_t port;
+    bool iss_set;
+    tcp_seq iss;
+};
+
 struct host {
     struct net *net;
     int index;
@@ -51,9 +71,9 @@ struct host {
     struct app_ops app;
     bool crashed;
     struct rng isn_rng;
-    struct tcb_table conns; /* connections, embryonic to TIME_WAIT */
-    struct tcb *all;        /* every TCB, including CLOSED ones the app holds */
-    struct tcb **listeners; /* few: a plain array */
+    struct tcb_table conns;          /* connections, embryonic to TIME_WAIT */
+    struct tcb *all;                 /* every TCB, including CLOSED ones the app holds */
+    struct host_listener *listeners; /* few: a plain array */
     uint32_t listener_count;
     uint32_t next_conn_id;
     uint32_t next_port;                    /* ephemeral port cursor */
@@ -70,9 +90,17 @@ struct host {
     uint32_t dest_count;
 };
 
-/* Segment plumbing, used by the TCP code and the net. */
+/* Segment plumbing, used by the TCP code and the net. host_input drops what
+ * a crashed host or a wrong address receives and hands the rest to the
+ * transport (net_proto_ops.input). */
 void host_output(struct host *host, struct tcp_segment *seg, uint32_t conn);
 void host_input(struct host *host, const struct tcp_segment *seg);
+/* A segment on the host's timeline: received (TRACE_RX) or discarded
+ * (TRACE_DROP, `why` names the drop reason). */
+void host_trace_seg(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
+                    uint32_t conn, const char *why);
+void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
+                     const char *why);
 
 /* Crash: the host silently stops sending and receiving; its sockets stay as
  * they were (timers still fire but nothing leaves). Reboot: every socket is
@@ -80,7 +108,20 @@ void host_input(struct host *host, const struct tcp_segment *seg);
 void host_crash(struct host *host);
 void host_reboot(struct host *host);
 
-/* Demultiplexing (exposed for tests). */
+/* Demultiplexing. The table holds each connection (or TIME_WAIT record,
+ * tw true) under its 4-tuple; the transport inserts and removes them. */
+int host_demux_insert(struct host *host, uint16_t local_port, uint32_t remote_addr,
+                      uint16_t remote_port, void *sock, bool tw);
+void host_demux_remove(struct host *host, uint16_t local_port, uint32_t remote_addr,
+                       uint16_t remote_port, const void *sock, bool tw);
+/* The slot holding this 4-tuple, or NULL. */
+const struct conn_slot *host_demux_find(struct host *host, uint16_t local_port,
+                                        uint32_t remote_addr, uint16_t remote_port);
+/* What the slot holds: a connection, a TIME_WAIT record, or NULL. */
+struct tcb *host_slot_conn(const struct conn_slot *slot);
+struct tcp_tw *host_slot_tw(const struct conn_slot *slot);
+int host_add_listener(struct host *host, uint16_t port, struct tcb *tcb);
+void host_remove_listener(struct host *host, const struct tcb *tcb);
 struct tcb *host_find_conn(struct host *host, uint16_t local_port, uint32_t remote_addr,
                            uint16_t remote_port);
 struct tcb *host_find_listener(struct host *host, uint16_t port);
@@ -92,13 +133,20 @@ struct tcp_tw *host_find_tw(struct host *host, uint16_t local_port, uint32_t rem
 bool host_tuple_in_use(struct host *host, uint16_t local_port, uint32_t remote_addr,
                        uint16_t remote_port);
 
+/* Ephemeral ports (Linux __inet_hash_connect): a local port toward
+ * remote_addr:remote_port, or TS_EADDRNOTAVAIL. */
+int host_pick_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
+                   struct host_port_pick *pick);
+/* An active connection's local port joins (true when counted) / leaves its
+ * destination's count of ports in use. */
+bool host_count_port(struct host *host, uint16_t local_port, uint32_t remote_addr,
+                     uint16_t remote_port);
+void host_uncount_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
+                       uint16_t local_port);
+
 uint32_t host_count_in_state(const struct host *host, enum tcp_state state);
 
-/* A snapshot of every socket of the host that is not CLOSED (TIME_WAIT
- * records included), listeners first, then connections in creation order,
- * as netstat lists them. *rows is malloc'd (the caller frees it); returns
- * 0 or TS_ENOMEM. */
-struct sock_info;
-int host_socket_infos(const struct host *host, struct sock_info **rows, size_t *count);
+/* Teardown (net_free): the transport frees the sockets, then the tables go. */
+void host_destroy_all(struct host *host);
 
 #endif

@@ -14,7 +14,26 @@
 #include "tcpsim/trace.h"
 
 struct host;
+struct host_port_pick;
 struct tcb;
+struct tcp_tw;
+
+/* The transport above the hosts (TCP: tcp_proto_ops, sim/tcp/tcp_host.c),
+ * as Linux registers a protocol handler with IP: the net layer calls up
+ * through these and never names TCP code. */
+struct net_proto_ops {
+    /* A host was created: set up the transport's per-host state. */
+    int (*host_init)(struct host *host); /* TS_OK or TS_ENOMEM */
+    /* A segment addressed to an up host (Linux tcp_v4_rcv). */
+    void (*input)(struct host *host, const struct tcp_segment *seg);
+    /* connect() found `tw` on a candidate 4-tuple: may it take it over
+     * (tcp_tw_reuse)? If so it ends the record and sets pick->iss. */
+    bool (*tw_reuse)(struct host *host, struct tcp_tw *tw, struct host_port_pick *pick);
+    /* Reboot: forget every socket without a word on the wire. */
+    void (*forget_all)(struct host *host);
+    /* Teardown: free every socket silently. */
+    void (*destroy_all)(struct host *host);
+};
 
 /* How a host tells its application that something happened on a socket.
  * The runner (or a test) installs these; all may be NULL. They are called
@@ -42,9 +61,11 @@ struct net {
     struct link links[2]; /* links[i] carries segments sent by hosts[i] */
     uint64_t seed;
     struct payload_store payload; /* literal bytes scenarios sent as text */
+    const struct net_proto_ops *proto;
 };
 
-int net_init(struct net *net, uint64_t seed);
+/* `proto` is the transport the hosts deliver to (&tcp_proto_ops, tcp.h). */
+int net_init(struct net *net, uint64_t seed, const struct net_proto_ops *proto);
 /* Creates host `index` (0 or 1). Returns 0 or TS_ENOMEM. */
 int net_add_host(struct net *net, int index, const char *name, uint32_t addr,
                  const struct tcp_params *params);

@@ -7,6 +7,7 @@
 #define TCPSIM_SOCKET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tcpsim/host.h"
@@ -94,6 +95,11 @@ struct sock_info {
     uint32_t timer_count;  /* retransmissions or probes sent so far */
 };
 void sock_get_info(const struct tcb *tcb, struct sock_info *out);
+/* A snapshot of every socket of the host that is not CLOSED (TIME_WAIT
+ * records included), listeners first, then connections in creation order,
+ * as netstat lists them. *rows is malloc'd (the caller frees it); returns
+ * 0 or TS_ENOMEM. */
+int host_socket_infos(const struct host *host, struct sock_info **rows, size_t *count);
 
 /* Opaque pointer the application may hang on a socket. */
 void sock_set_user(struct tcb *tcb, void *user);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "out_file.h"
 #include "plot_cli.h"
 #include "soak_cli.h"
 #include "tcpsim/errors.h"
@@ -155,7 +156,7 @@ static int load(const char *file, const struct overrides *o, struct scenario *sc
 {
     char error[SCENARIO_ERROR_MAX];
     if (scenario_load(file, o->sets, o->count, sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         return EXIT_BAD_INPUT;
     }
     return 0;
@@ -172,14 +173,19 @@ struct sinks {
     int file_count;
 };
 
-static FILE *open_out(struct sinks *s, const char *dir, const char *base, const char *ext)
+/* DIR/STEM EXT (the stem already made safe: out_file.h), or the path the
+ * user gave (dir NULL: --pcap FILE). */
+static FILE *open_out(struct sinks *s, const char *dir, const char *stem, const char *ext)
 {
     char path[4096];
-    if (dir)
-        snprintf(path, sizeof path, "%s/%s%s", dir, base, ext);
-    else
-        snprintf(path, sizeof path, "%s", base);
-    FILE *f = fopen(path, ext && strcmp(ext, ".pcap") == 0 ? "wb" : "w");
+    bool binary = ext && strcmp(ext, ".pcap") == 0;
+    FILE *f;
+    if (dir) {
+        f = out_open(dir, stem, ext, binary, path, sizeof path);
+    } else {
+        snprintf(path, sizeof path, "%s", stem);
+        f = fopen(path, binary ? "wb" : "w");
+    }
     if (!f) {
         fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
         return NULL;
@@ -187,6 +193,17 @@ static FILE *open_out(struct sinks *s, const char *dir, const char *base, const 
     snprintf(s->paths[s->file_count], sizeof s->paths[0], "%s", path);
     s->files[s->file_count++] = f;
     return f;
+}
+
+/* The stem of the --out files: the scenario's name, made a safe file name
+ * (it is untrusted text); says so when it had to change it. */
+static void out_stem(const char *name, char *stem, size_t size)
+{
+    if (!out_safe_name(name, stem, size))
+        return;
+    fputs("tcpsim: note: the scenario name '", stderr);
+    out_quote(stderr, name ? name : "");
+    fprintf(stderr, "' is not a safe file name; the files are named %s.*\n", stem);
 }
 
 /* Closes `f` (flushes stdout); a write that failed on the way (disk full,
@@ -203,6 +220,8 @@ static int close_out(FILE *f, const char *path)
         return 0;
     fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "",
             err ? strerror(err) : "");
+    if (f == stdout)
+        clearerr(stdout); /* reported once; main's final check finds it clean */
     return EXIT_BAD_INPUT;
 }
 
@@ -222,9 +241,12 @@ static int sinks_free(struct sinks *s)
 }
 
 static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_args *a,
-                     const char *name)
+                     const char *scenario_name)
 {
     FILE *f;
+    char name[OUT_NAME_MAX + 1];
+    if (a->out_dir)
+        out_stem(scenario_name, name, sizeof name);
     if (a->out_dir) {
         if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "tcpsim: cannot create %s: %s\n", a->out_dir, strerror(errno));
@@ -501,7 +523,7 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return bad_usage("missing command%s", "");
@@ -527,4 +549,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "explore") == 0)
         return explore_cli_main(argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
+}
+
+/* Whatever the command, output that could not be written (a full disk,
+ * > /dev/full, a closed pipe) is an error: exit 2 with the reason, never 0. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    int out = close_out(stdout, "standard output");
+    return rc ? rc : out;
 }

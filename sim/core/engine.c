@@ -99,11 +99,17 @@ static void heap_fix(struct engine *engine, uint32_t i)
         heap_sift_down(engine, i);
 }
 
-static int heap_grow(struct engine *engine)
+/* Doubles the heap until it holds `need` timers. */
+static int heap_grow(struct engine *engine, uint32_t need)
 {
-    if (engine->capacity > UINT32_MAX / 2 - 1)
-        return TS_ENOMEM;
-    uint32_t capacity = engine->capacity * 2;
+    uint32_t capacity = engine->capacity ? engine->capacity : ENGINE_INITIAL_CAPACITY;
+    while (capacity < need) {
+        if (capacity > UINT32_MAX / 2 - 1)
+            return TS_ENOMEM;
+        capacity *= 2;
+    }
+    if (capacity == engine->capacity)
+        return TS_OK;
     /* +1: heap[0] is unused so that slot 0 can mean "not armed". */
     struct sim_timer **heap = realloc(engine->heap, ((size_t)capacity + 1) * sizeof(*heap));
     if (heap == NULL)
@@ -175,6 +181,7 @@ int engine_init(struct engine *engine)
     engine->now = 0;
     engine->count = 0;
     engine->capacity = ENGINE_INITIAL_CAPACITY;
+    engine->reserved = 0;
     engine->next_order = 0;
     engine->fired = 0;
     engine->fire_limit = 0;
@@ -197,7 +204,35 @@ void engine_free(struct engine *engine)
     engine->capacity = 0;
 }
 
-int engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when)
+int engine_reserve(struct engine *engine, uint32_t n)
+{
+    if (n > UINT32_MAX - engine->reserved)
+        return TS_ENOMEM;
+    int err = heap_grow(engine, engine->reserved + n);
+    if (err == TS_OK)
+        engine->reserved += n;
+    return err;
+}
+
+void engine_release(struct engine *engine, uint32_t n)
+{
+    assert(n <= engine->reserved && "releasing slots that were never reserved");
+    engine->reserved = n <= engine->reserved ? engine->reserved - n : 0;
+}
+
+int engine_timer_add(struct engine *engine, struct sim_timer *timer, sim_timer_fn fire)
+{
+    sim_timer_init(timer, fire);
+    return engine_reserve(engine, 1);
+}
+
+void engine_timer_del(struct engine *engine, struct sim_timer *timer)
+{
+    engine_cancel(engine, timer);
+    engine_release(engine, 1);
+}
+
+void engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when)
 {
     if (when < engine->now)
         when = engine->now;
@@ -213,20 +248,19 @@ int engine_arm(struct engine *engine, struct sim_timer *timer, sim_time_t when)
             heap_sift_up(engine, timer->slot);
         else
             heap_sift_down(engine, timer->slot);
-        return TS_OK;
+        return;
     }
 
-    if (engine->count == engine->capacity) {
-        int err = heap_grow(engine);
-        if (err != TS_OK)
-            return err;
-    }
+    /* Every armable timer reserved its slot when its owner was created, so
+     * count < reserved <= capacity: nothing to allocate, nothing to fail. */
+    assert(engine->count < engine->reserved && "timer armed without a reserved slot");
+    if (engine->count == engine->capacity && heap_grow(engine, engine->count + 1) != TS_OK)
+        abort(); /* unreachable while every owner reserves; never fire silently late */
     timer->when = when;
     timer->order = engine->next_order++;
     engine->count++;
     heap_place(engine, engine->count, timer);
     heap_sift_up(engine, engine->count);
-    return TS_OK;
 }
 
 void engine_cancel(struct engine *engine, struct sim_timer *timer)

@@ -66,7 +66,10 @@ struct probe_set *probe_set_new(struct engine *engine)
     if (!set)
         return NULL;
     set->engine = engine;
-    sim_timer_init(&set->timer, probe_fire);
+    if (engine_timer_add(engine, &set->timer, probe_fire) != TS_OK) {
+        free(set);
+        return NULL;
+    }
     return set;
 }
 
@@ -85,7 +88,7 @@ void probe_set_free(struct probe_set *set)
 {
     if (!set)
         return;
-    engine_cancel(set->engine, &set->timer);
+    engine_timer_del(set->engine, &set->timer);
     free(set->probes);
     free(set);
 }

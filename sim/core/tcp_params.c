@@ -16,11 +16,15 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->sack = false;           /* RFC 2018: optional */
     p->nodelay = false;        /* RFC 9293 3.7.4 (SHLD-7): Nagle on by default */
 
-    p->rto_initial = SIM_S(1);        /* RFC 6298 (2.1): initial RTO 1 s */
-    p->rto_min = SIM_S(1);            /* RFC 6298 (2.4): RTO rounded up to 1 s */
-    p->rto_max = SIM_S(60);           /* RFC 6298 (2.5): a maximum of at least 60 s */
-    p->clock_granularity = SIM_MS(1); /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
-    p->tlp = false;                   /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
+    p->rto_initial = SIM_S(1);              /* RFC 6298 (2.1): initial RTO 1 s */
+    p->rto_min = SIM_S(1);                  /* RFC 6298 (2.4): RTO rounded up to 1 s */
+    p->rto_max = SIM_S(60);                 /* RFC 6298 (2.5): a maximum of at least 60 s */
+    p->clock_granularity = SIM_MS(1);       /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
+    p->tlp = false;                         /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
+    p->rto_min_floors_rttvar = false;       /* RFC 6298 (2.4): RTO = max(SRTT + 4*RTTVAR, 1 s) */
+    p->timer_granularity = TCP_TIMER_EXACT; /* timers expire when the RFC says */
+    p->hz = 1000;
+    p->jiffies_phase = 0;
 
     /* RFC 9293 3.8.3 (MUST-23): a SYN's R2 at least 3 min. With RTOs of
      * 1, 2, 4, ... capped at 60 s, 7 retransmissions give up after 183 s. */
@@ -74,6 +78,39 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->abort_on_overflow = false;
 }
 
+/* The RFC side of each rule where Linux differs (README "Where Linux
+ * differs"); checklist IDs from rfc9293-checklist.md. */
+static void tcp_rules_rfc9293(struct tcp_params *p)
+{
+    p->rcv_window = TCP_RCV_WINDOW_RFC9293;       /* RFC 9293 3.8.6.2.2 SWS avoidance */
+    p->rst_ack_on_abort = false;                  /* RFC 9293 3.10.5: <SEQ=SND.NXT><CTL=RST> */
+    p->syn_recv_rst_econnreset = false;           /* 3.10.7.4 (R-SYNRCVD-12): "refused" */
+    p->close_wait_rst_epipe = false;              /* 3.10.7.4: "connection reset" (R-CW-07) */
+    p->time_wait_rst_challenge_ack = true;        /* RFC 5961 3.2 in every synchronized state */
+    p->time_wait_old_syn_acked = false;           /* RFC 6191 2 A.4/B.3 (R-6191-05): dropped */
+    p->syn_recv_dup_syn_resends_synack = false;   /* 3.10.7.4 first check: ACK-reply (R-SEQ-05) */
+    p->syn_recv_syn_sends_rst = false;            /* 3.10.7.4 fourth check: back to LISTEN */
+    p->syn_recv_simopen_synack_completes = false; /* an old SEQ: unacceptable, ACK-reply */
+    p->synfin_to_listener_dropped = false;        /* 3.10.7.2: SYN processed, FIN queued */
+    p->fin_at_zero_window = false;                /* 3.10.7.4 Table 6 (R-SEQ-03) */
+    p->persist_probe_zero_length = false;         /* 3.8.6.1: one octet of new data */
+    p->persist_rearm_on_ack = false;              /* RFC 6298 backoff from the probe */
+    p->persist_timeout_from_first_probe = false;  /* RFC 1122 4.2.2.17: never while answered */
+    p->delack_one_mss = false;                    /* 3.8.6.3 (SHLD-19): every 2nd segment */
+    p->delack_pingpong = false;                   /* no interactive mode in the RFCs */
+    p->keepalive_rst_on_timeout = false;          /* RFC 1122 4.2.3.6: just drop */
+    p->syn_sent_bad_ack_resends_syn = false;      /* 3.10.7.3: RST, then the SYN timer */
+    p->linger_expiry_ewouldblock = true;          /* BSD (4.4BSD soclose): EWOULDBLOCK */
+    p->retries_time_based = false;                /* 3.8.3: R1/R2 count retransmissions */
+    p->syn_r1_on_second_timeout = false;          /* 3.8.3 (b): R1 for SYNs as for data */
+    p->syn_recv_close_fin_wait1 = false;          /* 3.10.4 (R-SYNRCVD-05): wait for ESTAB */
+    p->listen_close_resets_children = false;      /* R-LISTEN-06: deleted silently */
+    p->orphan_rst_reply = false;   /* 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 1122 4.2.2.13) */
+    p->rst_window = false;         /* 3.10.5: a RST's window means nothing; 0 */
+    p->shut_rd_keeps_data = false; /* no SHUT_RD in RFC 9293: the BSD one (sorflush) */
+    p->tw_ack_all = false;         /* 3.10.7.4: text in TIME-WAIT ignored, FIN re-ACKed */
+}
+
 static void tcp_params_linux(struct tcp_params *p)
 {
     p->mss = 1460;            /* Ethernet MTU 1500 */
@@ -90,6 +127,13 @@ static void tcp_params_linux(struct tcp_params *p)
     p->rto_max = SIM_S(120);          /* TCP_RTO_MAX */
     p->clock_granularity = SIM_MS(1); /* one jiffy at HZ=1000 */
     p->tlp = true;                    /* tcp_early_retrans = 3: TLP on (RFC 8985 7) */
+    p->rto_min_floors_rttvar = true;  /* tcp_rtt_estimator: rttvar >= tcp_rto_min */
+    /* Timers on jiffies and the timer wheel (kernel/time/timer.c) at HZ=250,
+     * the common distribution kernel; the phase puts the wheel's bucket
+     * edges where the recorded captures had them (README, timer granularity). */
+    p->timer_granularity = TCP_TIMER_WHEEL;
+    p->hz = 250;
+    p->jiffies_phase = 267;
 
     p->syn_retries = 6;         /* tcp_syn_retries */
     p->syn_linear_timeouts = 4; /* tcp_syn_linear_timeouts */
@@ -134,14 +178,49 @@ static void tcp_params_linux(struct tcp_params *p)
     p->abort_on_overflow = false; /* tcp_abort_on_overflow = 0 */
 }
 
+/* Linux 6.18's side of each rule, with the function that does it. */
+static void tcp_rules_linux(struct tcp_params *p)
+{
+    p->rcv_window = TCP_RCV_WINDOW_LINUX;        /* tcp_select_window, tcp_rcv_space_adjust */
+    p->rst_ack_on_abort = true;                  /* tcp_send_active_reset: RST,ACK */
+    p->syn_recv_rst_econnreset = true;           /* tcp_reset: ECONNRESET unless SYN_SENT */
+    p->close_wait_rst_epipe = true;              /* tcp_reset: EPIPE in CLOSE_WAIT */
+    p->time_wait_rst_challenge_ack = false;      /* tcp_timewait_state_process: no challenge */
+    p->time_wait_old_syn_acked = true;           /* tcp_timewait_state_process: TCP_TW_ACK */
+    p->syn_recv_dup_syn_resends_synack = true;   /* tcp_check_req: inet_rtx_syn_ack */
+    p->syn_recv_syn_sends_rst = true;            /* tcp_check_req: RFC 793 reset, RST,ACK */
+    p->syn_recv_simopen_synack_completes = true; /* tcp_rcv_state_process (R-SYNRCVD-15) */
+    p->synfin_to_listener_dropped = true;        /* tcp_rcv_state_process: SYN+FIN discarded */
+    p->fin_at_zero_window = true;                /* tcp_sequence accepts it (R-SEQ-03) */
+    p->persist_probe_zero_length = true;         /* tcp_xmit_probe_skb: SND.UNA - 1 */
+    p->persist_rearm_on_ack = true;              /* tcp_ack_probe */
+    p->persist_timeout_from_first_probe = true;  /* tcp_probe_timer: icsk_probes_tstamp */
+    p->delack_one_mss = true;                    /* __tcp_ack_snd_check: > rcv_mss */
+    p->delack_pingpong = true;                   /* tcp_event_data_sent: inet_csk_enter_pingpong */
+    p->keepalive_rst_on_timeout = true;          /* tcp_keepalive_timer: tcp_send_active_reset */
+    p->syn_sent_bad_ack_resends_syn = true;      /* tcp_rcv_synsent_state_process (R-SYNSENT-07) */
+    p->linger_expiry_ewouldblock = false;        /* tcp_close: returns 0, the socket orphaned */
+    p->retries_time_based = true;                /* tcp_write_timeout: retransmits_timed_out */
+    p->syn_r1_on_second_timeout = true;          /* tcp_write_timeout: SYN_SENT advice */
+    p->syn_recv_close_fin_wait1 = true;          /* tcp_close_state: FIN_WAIT1 at once */
+    p->listen_close_resets_children = true;      /* inet_csk_listen_stop: RST,ACK */
+    p->orphan_rst_reply = true;   /* tcp_rcv_state_process returns 1: tcp_v4_send_reset */
+    p->rst_window = true;         /* tcp_send_active_reset goes through tcp_transmit_skb */
+    p->shut_rd_keeps_data = true; /* tcp_shutdown: RCV_SHUTDOWN only; tcp_recvmsg returns 0 */
+    p->tw_ack_all = true;         /* tcp_timewait_state_process: TCP_TW_ACK, reschedule */
+}
+
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)
 {
     memset(params, 0, sizeof *params);
     params->profile = profile;
-    if (profile == TCP_PROFILE_LINUX)
+    if (profile == TCP_PROFILE_LINUX) {
         tcp_params_linux(params);
-    else
+        tcp_rules_linux(params);
+    } else {
         tcp_params_rfc9293(params);
+        tcp_rules_rfc9293(params);
+    }
 }
 
 const char *tcp_profile_name(enum tcp_profile profile)
@@ -174,5 +253,34 @@ int tcp_cc_algo_from_name(const char *name)
         return TCP_CC_NEWRENO;
     if (strcmp(name, "cubic") == 0)
         return TCP_CC_CUBIC;
+    return -1;
+}
+
+static const char *const timer_gran_names[] = {"exact", "jiffies", "wheel"};
+
+const char *tcp_timer_gran_name(enum tcp_timer_gran gran)
+{
+    return (unsigned)gran < 3 ? timer_gran_names[gran] : "exact";
+}
+
+int tcp_timer_gran_from_name(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, timer_gran_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *tcp_rcv_window_model_name(enum tcp_rcv_window_model model)
+{
+    return model == TCP_RCV_WINDOW_LINUX ? "linux" : "rfc9293";
+}
+
+int tcp_rcv_window_model_from_name(const char *name)
+{
+    if (strcmp(name, "rfc9293") == 0)
+        return TCP_RCV_WINDOW_RFC9293;
+    if (strcmp(name, "linux") == 0)
+        return TCP_RCV_WINDOW_LINUX;
     return -1;
 }

@@ -1,10 +1,12 @@
-/* A host: demultiplexing by 4-tuple (open-addressing hash, O(1)), listeners,
- * ephemeral ports, segment input/output, crash and reboot. */
+/* A host, below TCP: demultiplexing by 4-tuple (open-addressing hash, O(1))
+ * and listeners by port, ephemeral ports, segment output and the IP-level
+ * checks of input, crash and reboot. Sockets are opaque here; whatever must
+ * call into TCP goes through net->proto (sim/tcp/tcp_host.c). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/host.h"
 
 #define REF_EMPTY ((uintptr_t)0)
 #define REF_TOMB ((uintptr_t)1)
@@ -29,9 +31,14 @@ static bool slot_live(const struct conn_slot *s) { return s->ref > REF_TOMB; }
 static bool slot_is_tw(const struct conn_slot *s) { return slot_live(s) && (s->ref & REF_TW_BIT); }
 static void *slot_obj(const struct conn_slot *s) { return (void *)(s->ref & ~REF_TW_BIT); }
 
-const struct tcp_tw *host_slot_tw(const struct conn_slot *slot)
+struct tcp_tw *host_slot_tw(const struct conn_slot *slot)
 {
     return slot_is_tw(slot) ? slot_obj(slot) : NULL;
+}
+
+struct tcb *host_slot_conn(const struct conn_slot *slot)
+{
+    return slot_live(slot) && !slot_is_tw(slot) ? slot_obj(slot) : NULL;
 }
 
 static int table_resize(struct tcb_table *table, uint32_t capacity)
@@ -99,11 +106,18 @@ static void table_remove(struct tcb_table *table, uint64_t key, uintptr_t ref)
     table->tombs++;
 }
 
-int host_insert_conn(struct host *host, struct tcb *tcb)
+int host_demux_insert(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport, void *sock,
+                      bool tw)
 {
-    return table_insert(&host->conns,
-                        tuple_key(tcb->local_port, tcb->remote_addr, tcb->remote_port),
-                        (uintptr_t)tcb);
+    return table_insert(&host->conns, tuple_key(lport, raddr, rport),
+                        (uintptr_t)sock | (tw ? REF_TW_BIT : 0));
+}
+
+void host_demux_remove(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport,
+                       const void *sock, bool tw)
+{
+    table_remove(&host->conns, tuple_key(lport, raddr, rport),
+                 (uintptr_t)sock | (tw ? REF_TW_BIT : 0));
 }
 
 static struct host_dest *dest_find(struct host *host, uint32_t raddr, uint16_t rport)
@@ -117,22 +131,22 @@ static struct host_dest *dest_find(struct host *host, uint32_t raddr, uint16_t r
 /* Counts an active connection whose local port lies in the ephemeral range
  * (listeners and passive connections are not counted: the counts may fall
  * short of the truth, never exceed it, so a skip they allow is safe). */
-void host_count_port(struct host *host, struct tcb *tcb)
+bool host_count_port(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
 {
     const struct tcp_params *p = &host->params;
-    if (tcb->local_port < p->port_range_lo || tcb->local_port > p->port_range_hi)
-        return;
-    struct host_dest *d = dest_find(host, tcb->remote_addr, tcb->remote_port);
+    if (lport < p->port_range_lo || lport > p->port_range_hi)
+        return false;
+    struct host_dest *d = dest_find(host, raddr, rport);
     if (!d) {
         struct host_dest *grown = realloc(host->dests, (host->dest_count + 1) * sizeof *grown);
         if (!grown)
-            return; /* uncounted: only the shortcut is lost */
+            return false; /* uncounted: only the shortcut is lost */
         host->dests = grown;
         d = &host->dests[host->dest_count++];
-        *d = (struct host_dest){.addr = tcb->remote_addr, .port = tcb->remote_port};
+        *d = (struct host_dest){.addr = raddr, .port = rport};
     }
-    d->used[(tcb->local_port - p->port_range_lo) & 1]++;
-    tcb->dest_counted = true;
+    d->used[(lport - p->port_range_lo) & 1]++;
+    return true;
 }
 
 void host_uncount_port(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lport)
@@ -142,30 +156,10 @@ void host_uncount_port(struct host *host, uint32_t raddr, uint16_t rport, uint16
         d->used[(lport - host->params.port_range_lo) & 1]--;
 }
 
-void host_remove_conn(struct host *host, struct tcb *tcb)
+const struct conn_slot *host_demux_find(struct host *host, uint16_t lport, uint32_t raddr,
+                                        uint16_t rport)
 {
-    if (tcb->dest_counted) {
-        tcb->dest_counted = false;
-        host_uncount_port(host, tcb->remote_addr, tcb->remote_port, tcb->local_port);
-    }
-    table_remove(&host->conns, tuple_key(tcb->local_port, tcb->remote_addr, tcb->remote_port),
-                 (uintptr_t)tcb);
-}
-
-int host_insert_tw(struct host *host, struct tcp_tw *tw)
-{
-    return table_insert(&host->conns, tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
-                        (uintptr_t)tw | REF_TW_BIT);
-}
-
-void host_remove_tw(struct host *host, struct tcp_tw *tw)
-{
-    if (tw->dest_counted) {
-        tw->dest_counted = false;
-        host_uncount_port(host, tw->remote_addr, tw->remote_port, tw->local_port);
-    }
-    table_remove(&host->conns, tuple_key(tw->local_port, tw->remote_addr, tw->remote_port),
-                 (uintptr_t)tw | REF_TW_BIT);
+    return table_find(&host->conns, tuple_key(lport, raddr, rport));
 }
 
 struct tcb *host_find_conn(struct host *host, uint16_t lport, uint32_t raddr, uint16_t rport)
@@ -188,43 +182,34 @@ bool host_tuple_in_use(struct host *host, uint16_t lport, uint32_t raddr, uint16
 struct tcb *host_find_listener(struct host *host, uint16_t port)
 {
     for (uint32_t i = 0; i < host->listener_count; i++)
-        if (host->listeners[i]->local_port == port)
-            return host->listeners[i];
+        if (host->listeners[i].port == port)
+            return host->listeners[i].tcb;
     return NULL;
 }
 
-int host_add_listener(struct host *host, struct tcb *tcb)
+int host_add_listener(struct host *host, uint16_t port, struct tcb *tcb)
 {
-    struct tcb **grown = realloc(host->listeners, (host->listener_count + 1) * sizeof *grown);
+    struct host_listener *grown =
+        realloc(host->listeners, (host->listener_count + 1) * sizeof *grown);
     if (!grown)
         return TS_ENOMEM;
     host->listeners = grown;
-    host->listeners[host->listener_count++] = tcb;
+    host->listeners[host->listener_count++] = (struct host_listener){port, tcb};
     return TS_OK;
 }
 
-void host_remove_listener(struct host *host, struct tcb *tcb)
+void host_remove_listener(struct host *host, const struct tcb *tcb)
 {
     for (uint32_t i = 0; i < host->listener_count; i++) {
-        if (host->listeners[i] == tcb) {
+        if (host->listeners[i].tcb == tcb) {
             host->listeners[i] = host->listeners[--host->listener_count];
             return;
         }
     }
 }
 
-/* Linux tcp_twsk_unique with tcp_tw_reuse: a TIME_WAIT 4-tuple may be taken
- * over by a new outgoing connection when it used timestamps (the peer's
- * PAWS check, RFC 7323 5, then tells the two incarnations apart) and
- * TS.Recent was last updated in an earlier whole second
- * (time_after32(ktime_get_seconds(), tw_ts_recent_stamp)). */
-static bool tw_reusable(const struct tcp_tw *tw, sim_time_t now)
-{
-    return tw->ts_ok && now / SIM_S(1) > tw->ts_recent_stamp / SIM_S(1);
-}
-
-/* Is `candidate` usable toward raddr:rport? Ends a reusable TIME_WAIT on
- * the way (its 4-tuple goes to the new connection). */
+/* Is `candidate` usable toward raddr:rport? A TIME_WAIT holding the 4-tuple
+ * is the transport's to give up (tcp_tw_reuse). */
 static bool port_usable(struct host *host, uint16_t candidate, uint32_t raddr, uint16_t rport,
                         struct host_port_pick *pick)
 {
@@ -235,15 +220,7 @@ static bool port_usable(struct host *host, uint16_t candidate, uint32_t raddr, u
         return true;
     if (!slot_is_tw(s))
         return false;
-    struct tcp_tw *tw = slot_obj(s);
-    if (!host->params.tw_reuse || !tw_reusable(tw, host->net->engine.now))
-        return false;
-    /* Linux: write_seq = tw_snd_nxt + 65535 + 2, above the old sequence space. */
-    pick->iss = tw->snd_nxt + 65537;
-    pick->iss_set = true;
-    tcp_trace_conn_note(host, tw->id, "TIME_WAIT reused by connect() (tcp_tw_reuse)");
-    tcp_tw_close(tw);
-    return true;
+    return host->net->proto->tw_reuse(host, slot_obj(s), pick);
 }
 
 /* Linux __inet_hash_connect: start at a per-host offset into
@@ -282,32 +259,8 @@ int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, struct hos
     return TS_EADDRNOTAVAIL;
 }
 
-/* Linux inet_csk_bind_conflict (relax = true, as bind() uses it): binding
- * `port` conflicts with every other socket bound to it unless both set
- * SO_REUSEADDR and that socket is not listening. Connections accepted from
- * a listener, and their TIME_WAIT, stay bound to its port. O(sockets): it
- * runs once per listen(), never per segment. */
-bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr)
-{
-    if (host_find_listener(host, port))
-        return true;
-    for (const struct tcb *t = host->all; t; t = t->all_next)
-        if (t->state != TCP_CLOSED && !t->tw && t->local_port == port &&
-            !(reuseaddr && t->reuseaddr))
-            return true;
-    for (uint32_t i = 0; i < host->conns.capacity; i++) {
-        const struct conn_slot *s = &host->conns.slots[i];
-        if (!slot_is_tw(s))
-            continue;
-        const struct tcp_tw *tw = slot_obj(s);
-        if (tw->local_port == port && !(reuseaddr && tw->reuseaddr))
-            return true;
-    }
-    return false;
-}
-
-static void trace_segment(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
-                          uint32_t conn, const char *why)
+void host_trace_seg(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
+                    uint32_t conn, const char *why)
 {
     const struct tracer *tracer = &host->net->tracer;
     if (!tracer_active(tracer))
@@ -325,45 +278,31 @@ void host_output(struct host *host, struct tcp_segment *seg, uint32_t conn)
 {
     seg->src_conn = conn;
     if (host->crashed) {
-        trace_segment(host, TRACE_DROP, seg, conn, "crashed");
+        host_trace_seg(host, TRACE_DROP, seg, conn, "crashed");
         return;
     }
-    trace_segment(host, TRACE_TX, seg, conn, NULL);
+    host_trace_seg(host, TRACE_TX, seg, conn, NULL);
     link_send(&host->net->links[host->index], seg);
 }
 
 void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
                      const char *why)
 {
-    trace_segment(host, TRACE_DROP, seg, conn, why);
+    host_trace_seg(host, TRACE_DROP, seg, conn, why);
 }
 
 void host_input(struct host *host, const struct tcp_segment *seg)
 {
     if (host->crashed) {
-        trace_segment(host, TRACE_DROP, seg, 0, "crashed");
+        host_trace_seg(host, TRACE_DROP, seg, 0, "crashed");
         return;
     }
     if (seg->dst_addr != host->addr) {
         /* Not for us (a reply to a forged source address): IP discards it. */
-        trace_segment(host, TRACE_DROP, seg, 0, "no such host");
+        host_trace_seg(host, TRACE_DROP, seg, 0, "no such host");
         return;
     }
-    const struct conn_slot *s =
-        table_find(&host->conns, tuple_key(seg->dst_port, seg->src_addr, seg->src_port));
-    if (s && slot_is_tw(s)) {
-        struct tcp_tw *tw = slot_obj(s);
-        trace_segment(host, TRACE_RX, seg, tw->id, NULL);
-        tcp_tw_input(tw, seg);
-        return;
-    }
-    struct tcb *tcb = s ? slot_obj(s) : host_find_listener(host, seg->dst_port);
-    trace_segment(host, TRACE_RX, seg, tcb ? tcb->id : 0, NULL);
-    if (!tcb) {
-        tcp_reply_rst(host, seg); /* RFC 9293 3.10.7.1: no TCB */
-        return;
-    }
-    tcp_input(tcb, seg);
+    host->net->proto->input(host, seg);
 }
 
 void host_crash(struct host *host)
@@ -377,27 +316,9 @@ void host_crash(struct host *host)
     }
 }
 
-/* Forget every socket without a word on the wire (the memory of a crashed
- * machine is gone); the application's handles become CLOSED sockets. */
-static void forget(struct tcb *tcb)
-{
-    tcb->orphan = true;
-    tcb->parent = NULL;
-    tcp_close_tcb(tcb);
-}
-
 void host_reboot(struct host *host)
 {
-    struct tcb_table *table = &host->conns;
-    for (uint32_t i = 0; i < table->capacity; i++) {
-        struct conn_slot *s = &table->slots[i];
-        if (slot_is_tw(s))
-            tcp_tw_close(slot_obj(s));
-        else if (slot_live(s))
-            forget(slot_obj(s));
-    }
-    while (host->listener_count)
-        forget(host->listeners[0]);
+    host->net->proto->forget_all(host);
     host->crashed = false;
     if (tracer_active(&host->net->tracer)) {
         struct trace_event ev = {
@@ -414,12 +335,7 @@ uint32_t host_count_in_state(const struct host *host, enum tcp_state state)
 
 void host_destroy_all(struct host *host)
 {
-    for (uint32_t i = 0; i < host->conns.capacity; i++)
-        if (slot_is_tw(&host->conns.slots[i]))
-            tcp_tw_free(slot_obj(&host->conns.slots[i]));
-    engine_cancel(&host->net->engine, &host->tw_timer);
-    while (host->all)
-        tcb_free(host->all);
+    host->net->proto->destroy_all(host);
     free(host->conns.slots);
     free(host->listeners);
     free(host->dests);

@@ -76,6 +76,7 @@ void link_free(struct link *link)
         struct link_flight *nodes = link->blocks[b];
         for (uint32_t i = 0; i < LINK_BLOCK_NODES; i++)
             engine_cancel(link->engine, &nodes[i].timer);
+        engine_release(link->engine, LINK_BLOCK_NODES);
         free(nodes);
     }
     free(link->blocks);
@@ -137,6 +138,11 @@ static int link_grow_pool(struct link *link)
     struct link_flight *nodes = calloc(LINK_BLOCK_NODES, sizeof(*nodes));
     if (nodes == NULL)
         return TS_ENOMEM;
+    /* Each node's timer gets its heap slot with the node. */
+    if (engine_reserve(link->engine, LINK_BLOCK_NODES) != TS_OK) {
+        free(nodes);
+        return TS_ENOMEM;
+    }
     blocks[link->block_count++] = nodes;
     for (uint32_t i = LINK_BLOCK_NODES; i-- > 0;) {
         sim_timer_init(&nodes[i].timer, link_flight_fire);
@@ -236,37 +242,30 @@ static void link_flight_fire(struct engine *engine, struct sim_timer *timer)
             f->counted = false;
             link->queued--;
         }
-        /* This timer has just left the heap, so re-arming it cannot need to
-         * grow the heap; should it fail anyway, deliver rather than leak. */
-        if (f->deliver_at > engine->now && engine_arm(engine, timer, f->deliver_at) == TS_OK)
+        if (f->deliver_at > engine->now) {
+            engine_arm(engine, timer, f->deliver_at);
             return;
+        }
     }
     link_deliver_now(link, f);
 }
 
 /* Arms a node: at its departure if it has to wait for the wire, else
  * directly at its delivery time. */
-static int link_launch(struct link *link, struct link_flight *f, const struct tcp_segment *seg,
-                       sim_time_t depart, sim_time_t deliver_at, bool counted)
+static void link_launch(struct link *link, struct link_flight *f, const struct tcp_segment *seg,
+                        sim_time_t depart, sim_time_t deliver_at, bool counted)
 {
     sim_time_t now = engine_now(link->engine);
 
     f->seg = *seg;
     f->deliver_at = deliver_at;
     f->in_queue = depart > now;
-    int err = engine_arm(link->engine, &f->timer, f->in_queue ? depart : deliver_at);
-    if (err != TS_OK) {
-        f->in_queue = false;
-        f->counted = false;
-        link_give_back(link, f);
-        return err;
-    }
+    engine_arm(link->engine, &f->timer, f->in_queue ? depart : deliver_at);
     f->counted = f->in_queue && counted;
     if (f->counted)
         link->queued++;
     /* An uncounted node (a duplicate) still fires at departure, so that it
      * is re-armed right after its original and delivered just after it. */
-    return TS_OK;
 }
 
 int link_send(struct link *link, const struct tcp_segment *seg)
@@ -307,9 +306,7 @@ int link_send(struct link *link, const struct tcp_segment *seg)
     if (p->jitter > 0)
         deliver_at += (sim_time_t)rng_below(&link->jitter_rng, (uint64_t)p->jitter + 1);
 
-    int err = link_launch(link, f, seg, depart, deliver_at, true);
-    if (err != TS_OK)
-        return err;
+    link_launch(link, f, seg, depart, deliver_at, true);
     if (depart > link->busy_until)
         link->busy_until = depart;
     link->sent++;
@@ -318,7 +315,7 @@ int link_send(struct link *link, const struct tcp_segment *seg)
         struct link_flight *d = link_take(link);
         if (d == NULL)
             return TS_ENOMEM; /* the original is on its way; the copy is lost */
-        return link_launch(link, d, seg, depart, deliver_at, false);
+        link_launch(link, d, seg, depart, deliver_at, false);
     }
     return TS_OK;
 }

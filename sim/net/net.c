@@ -1,15 +1,17 @@
 /* The world of one run: engine, tracer, two hosts, two link directions.
- * Links deliver into host_input; link drops become timeline events. */
+ * Links deliver into host_input; link drops become timeline events. The
+ * transport (TCP) comes in as net->proto: nothing here names it. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/host.h"
 
-int net_init(struct net *net, uint64_t seed)
+int net_init(struct net *net, uint64_t seed, const struct net_proto_ops *proto)
 {
     memset(net, 0, sizeof *net);
     net->seed = seed;
+    net->proto = proto;
     tracer_init(&net->tracer);
     payload_store_init(&net->payload);
     return engine_init(&net->engine);
@@ -37,7 +39,11 @@ int net_add_host(struct net *net, int index, const char *name, uint32_t addr,
                         ? params->port_range_hi - params->port_range_lo + 1
                         : 1;
     host->next_port = (uint32_t)rng_below(&port_rng, span);
-    tcp_tw_queue_init(host);
+    if (net->proto->host_init(host) != TS_OK) {
+        free(host->name);
+        free(host);
+        return TS_ENOMEM;
+    }
     net->hosts[index] = host;
     return TS_OK;
 }

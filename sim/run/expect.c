@@ -121,9 +121,10 @@ int expect_setup(struct runner *r)
         const struct expectation *e = &sc->expects[i];
         if (e->kind == EXPECT_SOCKETS_IN) {
             struct count_probe *p = &r->probes[i];
-            p->runner = r;
             p->expect_index = i;
-            sim_timer_init(&p->timer, probe_fire);
+            if (engine_timer_add(&r->net.engine, &p->timer, probe_fire) != TS_OK)
+                return TS_ENOMEM;
+            p->runner = r; /* owns a reserved slot from here (expect_teardown) */
             engine_arm(&r->net.engine, &p->timer, e->at);
         } else if (e->kind != EXPECT_SEG_COUNT && e->kind != EXPECT_CALL_COUNT) {
             r->record = true;
@@ -138,7 +139,7 @@ void expect_teardown(struct runner *r)
     if (r->probes)
         for (size_t i = 0; i < r->scenario->expect_count; i++)
             if (r->probes[i].runner)
-                engine_cancel(&r->net.engine, &r->probes[i].timer);
+                engine_timer_del(&r->net.engine, &r->probes[i].timer);
     free(r->probes);
     free(r->seg_counts);
     free(r->events);

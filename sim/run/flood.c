@@ -7,6 +7,7 @@
 
 #include "flood.h"
 #include "tcp/tcp_internal.h"
+#include "tcpsim/errors.h"
 
 #define FLOOD_NET 0xc6120000u /* 198.18.0.0 */
 #define FLOOD_SPAN (1u << 17) /* /15 */
@@ -53,8 +54,11 @@ struct flood *flood_start(struct host *from, uint32_t dst_addr, uint16_t dst_por
     f->interval = interval;
     f->spoof_addr = spoof_addr;
     rng_seed(&f->rng, from->net->seed, stream);
-    sim_timer_init(&f->timer, flood_fire);
     struct engine *engine = &from->net->engine;
+    if (engine_timer_add(engine, &f->timer, flood_fire) != TS_OK) {
+        free(f);
+        return NULL;
+    }
     if (count > 0)
         engine_arm(engine, &f->timer, engine->now);
     return f;
@@ -64,7 +68,7 @@ void flood_free_all(struct flood *head)
 {
     while (head) {
         struct flood *next = head->next;
-        engine_cancel(&head->from->net->engine, &head->timer);
+        engine_timer_del(&head->from->net->engine, &head->timer);
         free(head);
         head = next;
     }

@@ -9,6 +9,7 @@
 #include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
+#include "tcpsim/tcp_host.h"
 #include "workload.h"
 
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
@@ -91,7 +92,10 @@ static struct app_sock *app_sock_get(struct runner *r, struct tcb *tcb)
         return NULL;
     const struct scenario_host *h = &r->scenario->hosts[sock_host(tcb)->index];
     a->tag.kind = APP_SCRIPTED;
-    sim_timer_init(&a->timer, app_sock_fire);
+    if (engine_timer_add(&r->net.engine, &a->timer, app_sock_fire) != TS_OK) {
+        free(a);
+        return NULL;
+    }
     a->runner = r;
     a->tcb = tcb;
     a->autoread = h->autoread;
@@ -399,7 +403,7 @@ int runner_create(const struct scenario *sc, struct runner **out)
     if (!r)
         return TS_ENOMEM;
     r->scenario = sc;
-    int err = net_init(&r->net, sc->seed);
+    int err = net_init(&r->net, sc->seed, &tcp_proto_ops);
     for (size_t i = 0; !err && i < sc->host_count && i < 2; i++)
         err =
             net_add_host(&r->net, (int)i, sc->hosts[i].name, sc->hosts[i].addr, &sc->hosts[i].tcp);
@@ -413,10 +417,18 @@ int runner_create(const struct scenario *sc, struct runner **out)
     for (int i = 0; i < 2; i++)
         r->net.hosts[i]->app = ops;
     err = add_faults(r);
-    r->steps = calloc(sc->step_count ? sc->step_count : 1, sizeof *r->steps);
-    if (err || !r->steps) {
+    if (!err) {
+        /* runner_free releases the steps' heap slots only with r->steps. */
+        r->steps = calloc(sc->step_count ? sc->step_count : 1, sizeof *r->steps);
+        err = r->steps ? engine_reserve(&r->net.engine, (uint32_t)sc->step_count) : TS_ENOMEM;
+        if (err) {
+            free(r->steps);
+            r->steps = NULL;
+        }
+    }
+    if (err) {
         runner_free(r);
-        return err ? err : TS_ENOMEM;
+        return err;
     }
     for (size_t i = 0; i < sc->step_count; i++) {
         r->steps[i].runner = r;
@@ -479,13 +491,15 @@ void runner_free(struct runner *r)
 {
     if (!r)
         return;
-    if (r->steps)
+    if (r->steps) {
         for (size_t i = 0; i < r->scenario->step_count; i++)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
+        engine_release(&r->net.engine, (uint32_t)r->scenario->step_count);
+    }
     expect_teardown(r);
     flood_free_all(r->floods);
     for (struct app_sock *a = r->app_socks; a; a = a->next)
-        engine_cancel(&r->net.engine, &a->timer);
+        engine_timer_del(&r->net.engine, &a->timer);
     workloads_free(r->workloads);
     net_free(&r->net);
     for (struct app_sock *a = r->app_socks, *next; a; a = next) {

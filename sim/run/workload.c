@@ -50,6 +50,7 @@ struct wl_app {
     struct host *client, *server;
     struct tcb *listener;
     struct sim_timer listen_timer, open_timer, client_exit_timer, server_exit_timer;
+#define WL_APP_TIMERS 4                /* the four above, reserved per application */
     uint32_t attempts;                 /* connects tried so far */
     struct wl_conn *clients, *servers; /* live connections of each side */
     struct workload_stats stats;
@@ -88,6 +89,11 @@ static struct wl_conn *conn_new(struct wl_app *app, enum app_tag_kind kind, stru
         struct wl_slab *slab = malloc(sizeof *slab);
         if (!slab)
             return NULL;
+        /* Heap slots for the records' timers come with the slab. */
+        if (engine_reserve(engine_of(app), WL_SLAB) != TS_OK) {
+            free(slab);
+            return NULL;
+        }
         slab->next = all->slabs;
         all->slabs = slab;
         for (size_t i = WL_SLAB; i-- > 0;) {
@@ -438,6 +444,11 @@ int workloads_create(struct net *net, const struct scenario *sc, struct workload
         sim_timer_init(&app->open_timer, open_fire);
         sim_timer_init(&app->client_exit_timer, client_exit_fire);
         sim_timer_init(&app->server_exit_timer, server_exit_fire);
+        if (engine_reserve(&net->engine, WL_APP_TIMERS) != TS_OK) {
+            w->count = i;
+            workloads_free(w);
+            return TS_ENOMEM;
+        }
         /* Armed in this order, so at equal times: listen, connect, exits. */
         engine_arm(&net->engine, &app->listen_timer, cfg->start);
         engine_arm(&net->engine, &app->open_timer, cfg->start);
@@ -461,6 +472,7 @@ void workloads_free(struct workloads *w)
         engine_cancel(e, &app->open_timer);
         engine_cancel(e, &app->client_exit_timer);
         engine_cancel(e, &app->server_exit_timer);
+        engine_release(e, WL_APP_TIMERS);
         for (int side = 0; side < 2; side++)
             for (struct wl_conn *c = side ? app->servers : app->clients; c; c = c->next) {
                 engine_cancel(e, &c->timer);
@@ -469,6 +481,7 @@ void workloads_free(struct workloads *w)
     }
     while (w->slabs) {
         struct wl_slab *next = w->slabs->next;
+        engine_release(&w->net->engine, WL_SLAB);
         free(w->slabs);
         w->slabs = next;
     }

@@ -5,9 +5,9 @@
 #include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 
-static bool is_linux(const struct tcb *tcb)
+static bool linux_rcv_window(const struct tcb *tcb)
 {
-    return tcb_params(tcb)->profile == TCP_PROFILE_LINUX;
+    return tcb_params(tcb)->rcv_window == TCP_RCV_WINDOW_LINUX;
 }
 
 static int traced(struct tcb *tcb, const char *call, int ret, int64_t value)
@@ -33,7 +33,7 @@ int sock_listen_reuse(struct host *host, uint16_t port, uint32_t backlog, bool r
     tcb->local_port = port;
     tcb->reuseaddr = reuseaddr;
     tcb->backlog = backlog;
-    if (host_add_listener(host, tcb) != TS_OK) {
+    if (host_add_listener(host, tcb->local_port, tcb) != TS_OK) {
         tcb_free(tcb);
         return TS_ENOMEM;
     }
@@ -65,7 +65,7 @@ int sock_connect(struct host *host, uint32_t raddr, uint16_t rport, uint16_t lpo
         tcb_free(tcb);
         return TS_ENOMEM;
     }
-    host_count_port(host, tcb);
+    tcp_count_port(host, tcb);
     /* R-CLOSED-02: pick ISS, send <SEQ=ISS><CTL=SYN>, SND.UNA=ISS, SND.NXT=ISS+1. */
     tcb->iss = pick.iss_set ? pick.iss : tcp_new_isn(host);
     tcb->snd_una = tcb->iss;
@@ -145,9 +145,9 @@ int sock_send_text(struct tcb *tcb, const uint8_t *bytes, uint32_t len)
  * right edge moves by a useful amount (window update, RFC 9293 3.8.6.2.2). */
 static void maybe_window_update(struct tcb *tcb, uint64_t was_queued)
 {
-    if (!tcp_state_synchronized((enum tcp_state)tcb->state) || tcb->fin_rcvd)
+    if (!tcp_state_synchronized(tcb->state) || tcb->fin_rcvd)
         return;
-    if (is_linux(tcb)) {
+    if (linux_rcv_window(tcb)) {
         if (was_queued > 0 && tcp_rcvwnd_update_due(tcb)) /* tcp_cleanup_rbuf */
             tcp_send_ack(tcb);
         return;
@@ -170,15 +170,15 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
         uint64_t was = tcb->rcv_queued;
         tcb->rcv_queued -= n;
         *got = n;
-        if (is_linux(tcb)) { /* tcp_recvmsg: autotuning, then tcp_cleanup_rbuf */
+        if (linux_rcv_window(tcb)) { /* tcp_recvmsg: autotuning, then tcp_cleanup_rbuf */
             tcb->rcv_read += n;
             tcp_rcvwnd_space_adjust(tcb);
         }
         maybe_window_update(tcb, was);
         return TS_OK;
     }
-    if (tcb->fin_rcvd) {
-        *eof = true; /* R-CW-03: read() = 0 */
+    if (tcb->fin_rcvd || (tcb->rd_shut && tcb_params(tcb)->shut_rd_keeps_data)) {
+        *eof = true; /* R-CW-03: read() = 0; Linux: also after SHUT_RD */
         return TS_OK;
     }
     if (tcb->state == TCP_CLOSED)
@@ -189,7 +189,8 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
 /* CLOSE of the sending half (RFC 9293 3.10.4): queue a FIN behind the data. */
 static void close_write_half(struct tcb *tcb)
 {
-    if (tcb->state == TCP_SYN_RECV && !is_linux(tcb) && tcb->snd_written > tcb->snd_una_off) {
+    if (tcb->state == TCP_SYN_RECV && !tcb_params(tcb)->syn_recv_close_fin_wait1 &&
+        tcb->snd_written > tcb->snd_una_off) {
         /* R-SYNRCVD-05, RFC 9293 3.10.4: SENDs are pending, so the CLOSE
          * is queued until ESTABLISHED (tcp_input then enters FIN-WAIT-1).
          * Linux's tcp_close_state() moves to FIN-WAIT-1 at once and
@@ -223,7 +224,8 @@ int sock_shutdown(struct tcb *tcb, int how)
         return traced(tcb, "shutdown", TS_ENOTCONN, 0);
     if (how & 1) {
         tcb->rd_shut = true;
-        tcb->rcv_queued = 0;
+        if (!tcb_params(tcb)->shut_rd_keeps_data)
+            tcb->rcv_queued = 0; /* BSD sorflush */
     }
     if (how & 2) {
         if (tcb->state == TCP_SYN_SENT) {
@@ -246,7 +248,7 @@ static void abort_connection(struct tcb *tcb)
 {
     if (tcb->tw)
         tcp_tw_discard(tcb->tw); /* ABORT in TIME-WAIT: the record goes too */
-    if (abort_sends_rst((enum tcp_state)tcb->state))
+    if (abort_sends_rst(tcb->state))
         tcp_send_rst(tcb); /* <SEQ=SND.NXT><CTL=RST> */
     tcb->so_error = 0;
     tcb->connect_pending = false;
@@ -264,7 +266,7 @@ static void close_listener(struct tcb *listener)
     for (struct tcb *t = host->all, *next; t; t = next) {
         next = t->all_next;
         if (t->parent == listener && t->state != TCP_CLOSED) {
-            if (is_linux(listener) && t->state != TCP_SYN_RECV)
+            if (tcb_params(listener)->listen_close_resets_children && t->state != TCP_SYN_RECV)
                 tcp_send_rst(t);
             /* Still parented: its deferred accept never reached the
              * application, so nobody holds it and it is freed now. */
@@ -283,7 +285,7 @@ int sock_close(struct tcb *tcb)
     int ret = TS_OK;
     tcb->connect_pending = false;
     tcb->orphan = true; /* from now on nobody reads: the socket finishes alone */
-    enum tcp_state s = (enum tcp_state)tcb->state;
+    enum tcp_state s = tcb->state;
     if (s == TCP_CLOSED) {
         tcp_trace_app(tcb, "close", TS_OK, 0);
         tcp_close_tcb(tcb); /* frees it */
@@ -315,8 +317,8 @@ int sock_close(struct tcb *tcb)
     close_write_half(tcb);
     if (tcb->state == TCP_FIN_WAIT2 && tcb_params(tcb)->fin_timeout)
         tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
-    if (tcb->linger_on && tcp_state_fin_sent((enum tcp_state)tcb->state) &&
-        tcb->state != TCP_TIME_WAIT && tcb->state != TCP_FIN_WAIT2) {
+    if (tcb->linger_on && tcp_state_fin_sent(tcb->state) && tcb->state != TCP_TIME_WAIT &&
+        tcb->state != TCP_FIN_WAIT2) {
         tcb->close_pending = true;
         engine_arm_after(&tcb->host->net->engine, &tcb->linger_timer, tcb->linger_time);
         tcp_trace_timer(tcb, TRACE_TIMER_LINGER, TRACE_TIMER_SET, tcb->linger_timer.when);
@@ -384,7 +386,7 @@ void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout) { tcb->user_time
 
 void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf)
 {
-    if (rcvbuf && is_linux(tcb))
+    if (rcvbuf && linux_rcv_window(tcb))
         tcp_rcvwnd_set_rcvbuf(tcb, rcvbuf);
     else if (rcvbuf)
         tcb->rcvbuf = rcvbuf;
@@ -392,7 +394,7 @@ void sock_set_bufs(struct tcb *tcb, uint32_t rcvbuf, uint32_t sndbuf)
         tcb->sndbuf = sndbuf;
 }
 
-enum tcp_state sock_state(const struct tcb *tcb) { return (enum tcp_state)tcb->state; }
+enum tcp_state sock_state(const struct tcb *tcb) { return tcb->state; }
 uint32_t sock_id(const struct tcb *tcb) { return tcb->id; }
 struct host *sock_host(const struct tcb *tcb) { return tcb->host; }
 uint64_t sock_recv_queue(const struct tcb *tcb) { return tcb->rcv_queued; }

@@ -12,7 +12,7 @@
 static uint64_t info_send_q(const struct tcb *tcb)
 {
     uint64_t q = tcb->snd_written - tcb->snd_una_off;
-    enum tcp_state s = (enum tcp_state)tcb->state;
+    enum tcp_state s = tcb->state;
     if (s == TCP_SYN_SENT)
         q++;
     if (tcb->fin_sent && (s == TCP_FIN_WAIT1 || s == TCP_CLOSING || s == TCP_LAST_ACK))
@@ -48,7 +48,7 @@ static void info_timer(const struct tcb *tcb, struct sock_info *out)
 
 void sock_get_info(const struct tcb *tcb, struct sock_info *out)
 {
-    *out = (struct sock_info){.state = (enum tcp_state)tcb->state,
+    *out = (struct sock_info){.state = tcb->state,
                               .id = tcb->id,
                               .local_addr = tcb->host->addr,
                               .local_port = tcb->local_port,

@@ -13,11 +13,6 @@
  *               (tcp_delack_timer_handler). */
 #include "tcp_internal.h"
 
-static bool delack_is_linux(const struct tcb *tcb)
-{
-    return tcb_params(tcb)->profile == TCP_PROFILE_LINUX;
-}
-
 /* RFC 9293 3.8.6.3 (SHLD-19): an ACK for at least every second full-sized
  * segment; full-sized is the MSS we announced, the largest the peer sends.
  * Linux: as soon as more than one full segment is unacknowledged
@@ -25,7 +20,7 @@ static bool delack_is_linux(const struct tcb *tcb)
 bool tcp_delack_enough_unacked(const struct tcb *tcb)
 {
     uint32_t rcv_mss = tcb_params(tcb)->mss;
-    if (delack_is_linux(tcb))
+    if (tcb_params(tcb)->delack_one_mss)
         return tcb->rcv_unacked > rcv_mss;
     return tcb->rcv_unacked >= 2 * rcv_mss;
 }
@@ -43,7 +38,7 @@ void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate)
             quick = 2;
         tcb->quickacks = (uint8_t)(quick < p->quickacks ? quick : p->quickacks);
     }
-    if (delack_is_linux(tcb))
+    if (p->rcv_window == TCP_RCV_WINDOW_LINUX)
         tcp_rcvwnd_grow(tcb, len); /* tcp_event_data_recv: may ask for a quick ACK */
     bool quick = tcb->quickacks > 0 && !tcb->pingpong;
     if (immediate || !p->delayed_ack || quick || tcp_delack_enough_unacked(tcb))
@@ -64,7 +59,7 @@ void tcp_delack_on_data_sent(struct tcb *tcb)
 {
     /* Linux tcp_event_data_sent: a reply within the ACK delay of the data
      * it answers makes the connection interactive. */
-    if (delack_is_linux(tcb) && tcb->delack_started &&
+    if (tcb_params(tcb)->delack_pingpong && tcb->delack_started &&
         tcp_now(tcb) - tcb->last_data_rcvd < tcb_params(tcb)->delack_time)
         tcb->pingpong = true;
 }

@@ -8,9 +8,9 @@
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 
-static bool is_linux(const struct tcb *tcb)
+static bool linux_rcv_window(const struct tcb *tcb)
 {
-    return tcb_params(tcb)->profile == TCP_PROFILE_LINUX;
+    return tcb_params(tcb)->rcv_window == TCP_RCV_WINDOW_LINUX;
 }
 
 /* RFC 7323 2.3 window scale: our shift is the smallest that lets the
@@ -18,7 +18,7 @@ static bool is_linux(const struct tcb *tcb)
  * tcp_rmem[2], 7 by default; tcp_rcvwnd.c). */
 uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf)
 {
-    if (p->profile == TCP_PROFILE_LINUX)
+    if (p->rcv_window == TCP_RCV_WINDOW_LINUX)
         return tcp_rcvwnd_wscale(p, rcvbuf);
     uint8_t shift = 0;
     while (shift < 14 && ((uint64_t)rcvbuf >> shift) > 65535)
@@ -82,10 +82,9 @@ static struct tcb *spawn_child(struct tcb *listener, const struct tcp_segment *s
     child->ka_time = listener->ka_time;
     child->ka_intvl = listener->ka_intvl;
     child->ka_probes_max = listener->ka_probes_max;
-    child->state = TCP_LISTEN;
-    host->state_count[TCP_LISTEN]++;
+    tcp_set_state_untraced(child, TCP_LISTEN, TCP_STATE_COUNTED);
     if (host_insert_conn(host, child) != 0) {
-        host->state_count[TCP_LISTEN]--;
+        tcp_set_state_untraced(child, TCP_CLOSED, TCP_STATE_COUNTED);
         tcb_free(child);
         return NULL;
     }
@@ -126,7 +125,7 @@ static void send_cookie_synack(struct tcb *listener, const struct tcp_segment *s
     sa.opts = TCP_OPT_MSS;
     sa.mss = (uint16_t)p->mss;
     sa.win = (uint16_t)(p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
-    if (p->profile == TCP_PROFILE_LINUX) /* tcp_openreq_init_rwin */
+    if (p->rcv_window == TCP_RCV_WINDOW_LINUX) /* tcp_openreq_init_rwin */
         sa.win = (uint16_t)tcp_rcvwnd_initial(p->rcvbuf, p->mss);
     listener->cookie_sent = true; /* Linux tcp_synq_overflow */
     listener->last_cookie_at = tcp_now(listener);
@@ -182,7 +181,7 @@ static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *se
     child->snd_nxt = child->iss + 1; /* the cookie SYN,ACK was sent */
     child->snd_max = child->iss + 1;
     child->rcv_adv = child->rcv_nxt + (p->rcvbuf > 65535 ? 65535 : p->rcvbuf);
-    if (p->profile == TCP_PROFILE_LINUX) /* the window the cookie SYN,ACK offered */
+    if (p->rcv_window == TCP_RCV_WINDOW_LINUX) /* the window the cookie SYN,ACK offered */
         child->rcv_adv = child->rcv_nxt + tcp_rcvwnd_syn(child, true);
     tcp_trace_note(child, "valid SYN cookie: connection made from the ACK alone");
     tcp_set_state(child, TCP_SYN_RECV);
@@ -204,7 +203,7 @@ void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg)
     if (!(seg->flags & TCP_SYN))
         return; /* fourth: anything else is dropped */
     /* Linux drops SYN+FIN silently; the RFC would queue the FIN. */
-    if ((seg->flags & TCP_FIN) && is_linux(listener))
+    if ((seg->flags & TCP_FIN) && tcb_params(listener)->synfin_to_listener_dropped)
         return;
     tcp_listen_accept_syn(listener, seg, tcp_new_isn(listener->host), false);
 }
@@ -220,7 +219,7 @@ static void complete_active_open(struct tcb *tcb, const struct tcp_segment *seg)
     if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
         tcb->rto = SIM_S(3);
     tcp_cc_init(tcb);
-    if (is_linux(tcb))
+    if (linux_rcv_window(tcb))
         tcp_rcvwnd_established(tcb);
     (void)seg;
     tcp_arm_keepalive(tcb);
@@ -245,8 +244,8 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
             if (!(seg->flags & TCP_RST)) {
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
-                if (is_linux(tcb)) {
-                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
+                if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn) {
+                    tcp_timer_arm_after(tcb, &tcb->rtx_timer, SIM_MS(2));
                 }
             }
             return;
@@ -266,7 +265,7 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
     tcb->irs = seg->seq;
     tcb->rcv_nxt = seg->seq + 1;
     tcb->rcv_adv = tcb->rcv_nxt;
-    if (is_linux(tcb)) /* Linux: rcv_wnd from tcp_connect_init, now at RCV.NXT */
+    if (linux_rcv_window(tcb)) /* Linux: rcv_wnd from tcp_connect_init, now at RCV.NXT */
         tcb->rcv_adv += tcb->rcv_ssthresh;
     take_syn_options(tcb, seg);
     tcb->last_rcv_time = tcp_now(tcb);
@@ -313,19 +312,24 @@ static void send_challenge_ack(struct tcb *tcb)
     tcp_send_ack(tcb);
 }
 
-/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability. */
+/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability.
+ * A zero-length segment may also sit at the window's right edge: a peer
+ * that sent the whole window, all of it lost, sends its ACKs with SEQ =
+ * the highest sequence sent, RCV.NXT + RCV.WND, and they must be read
+ * ("special allowance should be made to accept valid ACKs"; BSD's todrop
+ * and Linux's tcp_sequence both take seq <= RCV.NXT + RCV.WND). */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
-                        bool linux_profile)
+                        bool fin_at_zero_window)
 {
     uint32_t len = segment_seq_len(seg);
     if (len == 0) {
         if (wnd == 0)
             return seg->seq == nxt;
-        return seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd);
+        return seq_le(nxt, seg->seq) && seq_le(seg->seq, nxt + wnd);
     }
     if (wnd == 0) {
         /* Linux accepts an in-order FIN at zero window (R-SEQ-03). */
-        return linux_profile && seg->len == 0 && (seg->flags & TCP_FIN) && seg->seq == nxt;
+        return fin_at_zero_window && seg->len == 0 && (seg->flags & TCP_FIN) && seg->seq == nxt;
     }
     tcp_seq last = seg->seq + len - 1;
     return (seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd)) ||
@@ -334,15 +338,16 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
 
 static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, is_linux(tcb)))
+    const struct tcp_params *p = tcb_params(tcb);
+    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window))
         return GO_ON;
-    if (tcb->state == TCP_SYN_RECV && tcb->passive && is_linux(tcb) && (seg->flags & TCP_SYN) &&
-        !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
+    if (tcb->state == TCP_SYN_RECV && tcb->passive && p->syn_recv_dup_syn_resends_synack &&
+        (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
         /* Linux: a duplicate of the original SYN re-sends the SYN,ACK. */
         tcp_send_syn(tcb, SEG_REXMIT_RTO);
         return DONE;
     }
-    if (tcb->state == TCP_SYN_RECV && !tcb->passive && is_linux(tcb) &&
+    if (tcb->state == TCP_SYN_RECV && !tcb->passive && p->syn_recv_simopen_synack_completes &&
         (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK) &&
         seg->seq == tcb->irs && seg->ack == tcb->snd_max && seg->len == 0) {
         /* R-SYNRCVD-15 (Linux): the peer's SYN,ACK in a simultaneous open
@@ -357,9 +362,10 @@ static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *se
 
 static int reset_error(const struct tcb *tcb)
 {
-    if (tcb->state == TCP_SYN_RECV)
-        return is_linux(tcb) ? TS_ECONNRESET : TS_ECONNREFUSED; /* R-SYNRCVD-12 */
-    if (tcb->state == TCP_CLOSE_WAIT && is_linux(tcb))
+    const struct tcp_params *p = tcb_params(tcb);
+    if (tcb->state == TCP_SYN_RECV) /* R-SYNRCVD-12 */
+        return p->syn_recv_rst_econnreset ? TS_ECONNRESET : TS_ECONNREFUSED;
+    if (tcb->state == TCP_CLOSE_WAIT && p->close_wait_rst_epipe)
         return TS_EPIPE; /* R-CW-07 */
     return TS_ECONNRESET;
 }
@@ -396,7 +402,7 @@ static enum verdict step4_syn(struct tcb *tcb, const struct tcp_segment *seg)
         return GO_ON;
     if (tcb->state == TCP_SYN_RECV && tcb->passive) {
         /* Passive: return to LISTEN. Linux also sends an RFC 793 reset. */
-        if (is_linux(tcb)) {
+        if (tcb_params(tcb)->syn_recv_syn_sends_rst) {
             struct tcp_segment rst;
             memset(&rst, 0, sizeof rst);
             rst.src_addr = seg->src_addr;
@@ -519,7 +525,7 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
             tcb->rto = SIM_S(3); /* RFC 6298 (5.7) */
         tcp_cc_init(tcb);
-        if (is_linux(tcb))
+        if (linux_rcv_window(tcb))
             tcp_rcvwnd_established(tcb);
         if (tcb->wr_shut)
             tcp_set_state(tcb, TCP_FIN_WAIT1); /* R-SYNRCVD-05: the queued CLOSE */
@@ -568,8 +574,15 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         }
         return GO_ON;
     case TCP_CLOSING:
+        /* "otherwise ignore the segment" (3.10.7.4, fifth), after the
+         * ESTABLISHED processing above. A CLOSE with data still queued
+         * entered FIN-WAIT-1 with the FIN behind that data (3.10.4), so
+         * CLOSING may still hold unsent data and an unsent FIN: what this
+         * ACK freed must go out, or nothing ever will. */
         if (our_fin_acked(tcb))
             tcp_enter_time_wait(tcb);
+        else
+            tcp_output(tcb);
         return DONE;
     case TCP_LAST_ACK:
         if (our_fin_acked(tcb)) {
@@ -629,8 +642,8 @@ static void accept_in_order(struct tcb *tcb, tcp_seq start, uint32_t len, uint64
     tcb->rcv_nxt += n;
     tcb->rcv_off += n;
     tcb->rcv_total += n;
-    if (!tcb->rd_shut)
-        tcb->rcv_queued += n;
+    if (!tcb->rd_shut || tcb_params(tcb)->shut_rd_keeps_data)
+        tcb->rcv_queued += n; /* BSD discards after SHUT_RD; Linux queues */
 }
 
 /* Pulls held segments that became in-order; returns whether a FIN was reached. */
@@ -663,14 +676,28 @@ static bool drain_out_of_order(struct tcb *tcb)
 /* Seventh: segment text; eighth: FIN. Returns DONE if the TCB is gone. */
 static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    enum tcp_state s = (enum tcp_state)tcb->state;
+    enum tcp_state s = tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
-    if (seg->len > 0 && takes_text) {
-        if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread) {
-            /* Data for a socket nobody will read: half-duplex close,
-             * RFC 9293 3.6.1 MAY-1 / SHLD-3; Linux resets. */
-            tcp_send_rst(tcb);
+    /* All of the text already received: an acceptable segment of that
+     * kind carries a FIN at RCV.NXT (a data+FIN resent after its data
+     * arrived); the first check trims the text and leaves the FIN. */
+    bool old_text = seg->len > 0 && seq_le(seg->seq + seg->len, tcb->rcv_nxt);
+    if (seg->len > 0 && takes_text && !old_text) {
+        /* Linux: the receive half is shut (close(), or SHUT_RD in
+         * FIN_WAIT1/2: RCV_SHUTDOWN in tcp_rcv_state_process). */
+        bool rcv_shut = tcb->orphan || (tcb->rd_shut && s != TCP_ESTABLISHED &&
+                                        tcb_params(tcb)->shut_rd_keeps_data);
+        if (rcv_shut && tcb_params(tcb)->rst_on_close_unread &&
+            seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
+            /* New data for a socket nobody will read: half-duplex close,
+             * RFC 1122 4.2.2.13, RFC 9293 3.6.1 MAY-1 / SHLD-3 (an old
+             * duplicate is only ACKed). Linux (orphan_rst_reply) answers
+             * as to a segment without a connection: R with SEQ=SEG.ACK. */
+            if (tcb_params(tcb)->orphan_rst_reply)
+                tcp_reply_rst(tcb->host, seg);
+            else
+                tcp_send_rst(tcb);
             tcp_drop(tcb, TS_ECONNRESET);
             return DONE;
         }
@@ -694,7 +721,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return GO_ON;
         }
     } else if (seg->flags & TCP_FIN) {
-        if (seg->seq == tcb->rcv_nxt)
+        if (seg->seq + seg->len == tcb->rcv_nxt) /* 3.10.7.4 eighth, after trimming */
             fin_here = true;
         else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
             hold_out_of_order(tcb, seg);

@@ -90,10 +90,10 @@ struct tcb {
     struct tcb *all_next;
     void *user; /* the application's pointer */
     uint32_t id;
+    enum tcp_state state; /* written only by tcp_set_state (tcp_tcb.c) */
     uint32_t remote_addr;
     uint16_t local_port;
     uint16_t remote_port;
-    uint8_t state; /* enum tcp_state; written only by tcp_set_state */
 
     /* flags */
     bool passive;         /* opened from LISTEN (RFC 9293 3.10.7.4, MUST-11) */
@@ -154,7 +154,7 @@ struct tcb {
     sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
-    /* Linux receive window (tcp_rcvwnd.c, linux profile only) */
+    /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */
     uint32_t rcv_ssthresh; /* the window may not grow past this (tcp_grow_window) */
     uint32_t window_clamp; /* nor past this (tcp_init_buffer_space); 0 = no SYN yet */
     uint32_t rcvq_space;   /* octets read in the last RTT (tcp_rcv_space_adjust) */
@@ -167,9 +167,15 @@ struct tcb {
     uint32_t mss;
 
     /* Retransmission timer, RFC 6298 */
-    sim_time_t srtt; /* 0 = no sample yet */
-    sim_time_t rttvar;
+    sim_time_t srtt;   /* 0 = no sample yet */
+    sim_time_t rttvar; /* RFC 6298 RTTVAR (Linux: mdev_us / 4) */
     sim_time_t rto;
+    /* Linux tcp_rtt_estimator (rto_min_floors_rttvar): rttvar_us, the
+     * variance term of the RTO, never below rto_min; mdev_max_us, this
+     * round trip's largest mdev; var_seq, SND.NXT when that round began. */
+    uint32_t lx_rttvar_us;
+    uint32_t lx_mdev_max_us;
+    tcp_seq lx_var_seq;
     sim_time_t rtt_start;
     tcp_seq rtt_seq;
     uint32_t retransmits;       /* consecutive timeouts of the current segment */
@@ -206,6 +212,7 @@ struct tcb {
     struct sim_timer aux_timer;    /* keepalive / fin-wait-2 / time-wait */
     struct sim_timer linger_timer; /* SO_LINGER close deadline */
     struct sim_timer notify_timer; /* defers application callbacks */
+#define TCB_TIMER_COUNT 5          /* the timers above: heap slots reserved by tcb_new */
     bool rtx_is_persist;
     bool rtx_is_tlp;        /* rtx_timer is the probe timeout (tcp_tlp.c) */
     bool r1_noted;          /* R1 (RFC 9293 3.8.3) reported for the current segment */
@@ -279,6 +286,12 @@ void tcb_free(struct tcb *tcb);
  * Figure 5 (debug builds abort on an impossible one), updates the host's
  * per-state counts and emits the trace event. */
 void tcp_set_state(struct tcb *tcb, enum tcp_state to);
+/* The untraced changes, each where the connection goes on elsewhere: a
+ * child born from its listener (LISTEN, counted), an embryonic child
+ * vanishing (CLOSED, counted), a TCB whose TIME_WAIT record took over
+ * (CLOSED, HANDOVER: the count passes to the record). */
+enum tcp_state_how { TCP_STATE_TRACED, TCP_STATE_COUNTED, TCP_STATE_HANDOVER };
+void tcp_set_state_untraced(struct tcb *tcb, enum tcp_state to, enum tcp_state_how how);
 bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to);
 /* Enters CLOSED and releases the TCB (after telling the application). */
 void tcp_close_tcb(struct tcb *tcb);
@@ -304,6 +317,7 @@ tcp_seq tcp_new_isn(struct host *host);
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);                    /* send what windows allow */
+tcp_seq tcp_ctl_seq(const struct tcb *tcb);          /* SEQ of a segment without data */
 void tcp_send_ack(struct tcb *tcb);                  /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 void tcp_send_syn(struct tcb *tcb, uint32_t rexmit); /* SYN or SYN,ACK by state */
 void tcp_send_rst(struct tcb *tcb);                  /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */
@@ -340,7 +354,7 @@ void tcp_listen_accept_syn(struct tcb *listener, const struct tcp_segment *seg, 
 uint8_t tcp_choose_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 /* RFC 9293 3.10.7.4 Table 6 for a receive window `wnd` at RCV.NXT `nxt`. */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
-                        bool linux_profile);
+                        bool fin_at_zero_window);
 
 /* tcp_listen.c: the SYN queue and the accept queue (Linux tcp_conn_request,
  * tcp_check_req, inet_csk_listen_stop) */
@@ -388,8 +402,8 @@ void tcp_arm_keepalive(struct tcb *tcb); /* idle timer if SO_KEEPALIVE */
 void tcp_enter_time_wait(struct tcb *tcb);
 
 /* tcp_timewait.c */
-void tcp_tw_queue_init(struct host *host);
-void tcp_tw_enter(struct tcb *tcb); /* the TCB, already in TIME_WAIT, moves out */
+int tcp_tw_queue_init(struct host *host); /* 0 or TS_ENOMEM */
+void tcp_tw_enter(struct tcb *tcb);       /* the TCB, already in TIME_WAIT, moves out */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg);
 void tcp_tw_close(struct tcp_tw *tw);       /* TIME_WAIT -> CLOSED, record freed */
 void tcp_tw_free(struct tcp_tw *tw);        /* host teardown only: frees, silent */
@@ -415,7 +429,7 @@ void tcp_persist_timeout(struct tcb *tcb);
 /* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */
 void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
 
-/* tcp_rcvwnd.c: the receive window as Linux chooses it (linux profile) */
+/* tcp_rcvwnd.c: the receive window as Linux chooses it (rcv_window: linux) */
 uint32_t tcp_rcvwnd_initial(uint32_t rcvbuf, uint32_t mss); /* tcp_select_initial_window */
 uint8_t tcp_rcvwnd_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 uint32_t tcp_rcvwnd_syn(struct tcb *tcb, bool synack); /* our SYN's window; sets rcv_ssthresh */
@@ -433,10 +447,18 @@ void tcp_delack_on_ack_sent(struct tcb *tcb);
 void tcp_delack_on_data_sent(struct tcb *tcb);
 void tcp_delack_timeout(struct tcb *tcb);
 
+/* tcp_jiffies.c: timer granularity (exact, jiffies or Linux's timer wheel) */
+sim_time_t tcp_jiffies_round_up(const struct tcp_params *p, sim_time_t t);
+sim_time_t tcp_jiffy(const struct tcp_params *p); /* one tick (1 ms when exact) */
+/* When a timer armed at `now` for `delay` fires under the profile's granularity. */
+sim_time_t tcp_timer_expiry(const struct tcp_params *p, sim_time_t now, sim_time_t delay);
+/* tcp_timer.c: arm one of the TCB's timers `delay` from now, rounded as above. */
+void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay);
+
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);
 sim_time_t tcp_rto_backoff(sim_time_t rto, uint32_t shifts, sim_time_t max);
-/* The delay before SYN retransmission number `n` (1-based) under the profile. */
+/* The delay before SYN retransmission number `n` (1-based) (syn_linear_timeouts). */
 sim_time_t tcp_syn_rto(const struct tcp_params *params, sim_time_t rto, uint32_t n);
 
 /* tcp_sack.c: RFC 2018 blocks from the receiver's out-of-order queue and
@@ -485,32 +507,14 @@ void tcp_notify_failed(struct tcb *tcb, int err);
 void tcp_notify_accepted(struct tcb *child);
 void tcp_notify_close_done(struct tcb *tcb, int err);
 
-/* host.c, for the TCP code */
+/* tcp_host.c: a socket enters and leaves its host's demultiplexing table
+ * (sim/net/host.c) under its 4-tuple. */
 int host_insert_conn(struct host *host, struct tcb *tcb);
 int host_insert_tw(struct host *host, struct tcp_tw *tw);
-/* The TIME_WAIT record a table slot holds, or NULL. */
-const struct tcp_tw *host_slot_tw(const struct conn_slot *slot);
 void host_remove_tw(struct host *host, struct tcp_tw *tw);
 void host_remove_conn(struct host *host, struct tcb *tcb);
-void host_remove_listener(struct host *host, struct tcb *tcb);
-int host_add_listener(struct host *host, struct tcb *tcb);
-void host_destroy_all(struct host *host);
-/* An ephemeral port for connect(); iss_set when it took over a TIME_WAIT
- * 4-tuple (tcp_tw_reuse) and the new ISS must be `iss`. */
-struct host_port_pick {
-    uint16_t port;
-    bool iss_set;
-    tcp_seq iss;
-};
-int host_pick_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                   struct host_port_pick *pick);
-/* A segment the host received and discarded, traced as a drop (`why`). */
-void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
-                     const char *why);
-/* An active connection's port joins / leaves its destination's count. */
-void host_count_port(struct host *host, struct tcb *tcb);
-void host_uncount_port(struct host *host, uint32_t remote_addr, uint16_t remote_port,
-                       uint16_t local_port);
+/* An active connection's port joins its destination's count. */
+void tcp_count_port(struct host *host, struct tcb *tcb);
 /* bind() conflict for a listener on `port` (Linux inet_csk_bind_conflict). */
 bool host_port_in_use(struct host *host, uint16_t port, bool reuseaddr);
 

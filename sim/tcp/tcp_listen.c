@@ -158,7 +158,7 @@ void tcp_listen_set_accepting(struct tcb *listener, bool on)
     for (struct tcb *prev; t; t = prev) {
         prev = t->all_prev;
         if (t->parent == listener && !t->accepted && t->state != TCP_SYN_RECV) {
-            tcp_listen_unlink_child(t, (enum tcp_state)t->state);
+            tcp_listen_unlink_child(t, t->state);
             t->accepted = true;
             tcp_notify_accepted(t);
         }

@@ -17,10 +17,15 @@ struct tcb *tcb_new(struct host *host)
     struct tcb *tcb = calloc(1, sizeof *tcb);
     if (!tcb)
         return NULL;
+    /* The TCB's timers get their heap slots now, so arming them never fails. */
+    if (engine_reserve(&host->net->engine, TCB_TIMER_COUNT) != TS_OK) {
+        free(tcb);
+        return NULL;
+    }
     const struct tcp_params *p = &host->params;
     tcb->host = host;
     tcb->id = ++host->next_conn_id;
-    tcb->state = TCP_CLOSED;
+    /* state: TCP_CLOSED (0) from calloc; tcp_set_state writes it from now on */
     tcb->rto = p->rto_initial;
     tcb->mss = 536; /* RFC 9293 3.7.1: default send MSS without the option */
     tcb->rcvbuf = p->rcvbuf;
@@ -49,6 +54,7 @@ void tcb_free(struct tcb *tcb)
 {
     tcp_timers_cancel_all(tcb);
     engine_cancel(&tcb->host->net->engine, &tcb->notify_timer);
+    engine_release(&tcb->host->net->engine, TCB_TIMER_COUNT);
     if (tcb->all_prev)
         tcb->all_prev->all_next = tcb->all_next;
     else
@@ -83,19 +89,37 @@ bool tcp_transition_allowed(enum tcp_state from, enum tcp_state to)
     }
 }
 
-void tcp_set_state(struct tcb *tcb, enum tcp_state to)
+/* The one store to tcb->state. `how` says whether the host's per-state
+ * counts follow (they do unless a TIME_WAIT record takes the count over) and
+ * whether the change is traced. */
+static void state_write(struct tcb *tcb, enum tcp_state to, enum tcp_state_how how)
 {
     enum tcp_state from = tcb->state;
     if (from == to)
         return;
-    assert(tcp_transition_allowed(from, to) && "transition not in RFC 9293 Figure 5");
     struct host *host = tcb->host;
-    if (from != TCP_CLOSED)
-        host->state_count[from]--;
-    if (to != TCP_CLOSED)
-        host->state_count[to]++;
-    tcb->state = (uint8_t)to;
-    tcp_trace_conn_state(host, tcb->id, from, to);
+    if (how != TCP_STATE_HANDOVER) {
+        if (from != TCP_CLOSED)
+            host->state_count[from]--;
+        if (to != TCP_CLOSED)
+            host->state_count[to]++;
+    }
+    tcb->state = to;
+    if (how == TCP_STATE_TRACED)
+        tcp_trace_conn_state(host, tcb->id, from, to);
+}
+
+void tcp_set_state(struct tcb *tcb, enum tcp_state to)
+{
+    assert((tcb->state == to || tcp_transition_allowed(tcb->state, to)) &&
+           "transition not in RFC 9293 Figure 5");
+    state_write(tcb, to, TCP_STATE_TRACED);
+}
+
+void tcp_set_state_untraced(struct tcb *tcb, enum tcp_state to, enum tcp_state_how how)
+{
+    assert(how != TCP_STATE_TRACED);
+    state_write(tcb, to, how);
 }
 
 /* Leaves the tables and stops every timer; the memory goes when the
@@ -103,7 +127,7 @@ void tcp_set_state(struct tcb *tcb, enum tcp_state to)
 void tcp_close_tcb(struct tcb *tcb)
 {
     struct host *host = tcb->host;
-    enum tcp_state was = (enum tcp_state)tcb->state;
+    enum tcp_state was = tcb->state;
     if (tcb->state == TCP_LISTEN)
         host_remove_listener(host, tcb);
     else
@@ -127,8 +151,8 @@ void tcp_return_to_listen(struct tcb *tcb)
     struct host *host = tcb->host;
     tcp_set_state(tcb, TCP_LISTEN);
     host_remove_conn(host, tcb);
-    host->state_count[TCP_LISTEN]--;
-    tcb->state = TCP_CLOSED; /* not traced: it never existed for the user */
+    /* not traced: it never existed for the user */
+    tcp_set_state_untraced(tcb, TCP_CLOSED, TCP_STATE_COUNTED);
     tcp_listen_unlink_child(tcb, TCP_SYN_RECV);
     if (host->app.released)
         host->app.released(host->app.ctx, tcb);

@@ -24,7 +24,10 @@
 static void tw_queue_fire(struct engine *engine, struct sim_timer *timer);
 static void tw_end(struct tcp_tw *tw, int err);
 
-void tcp_tw_queue_init(struct host *host) { sim_timer_init(&host->tw_timer, tw_queue_fire); }
+int tcp_tw_queue_init(struct host *host)
+{
+    return engine_timer_add(&host->net->engine, &host->tw_timer, tw_queue_fire);
+}
 
 /* The host's timer follows the head of its queue. */
 static void tw_queue_rearm(struct host *host)
@@ -89,17 +92,14 @@ static void tw_queue_fire(struct engine *engine, struct sim_timer *timer)
     tw_queue_rearm(host);
 }
 
-static bool tw_linux(const struct tcp_tw *tw)
-{
-    return tw->host->params.profile == TCP_PROFILE_LINUX;
-}
-
 static sim_time_t tw_now(const struct tcp_tw *tw) { return tw->host->net->engine.now; }
 
 static void tw_arm(struct tcp_tw *tw)
 {
     tw_queue_unlink(tw);
-    tw->expires = tw_now(tw) + tcp_params_time_wait(&tw->host->params);
+    /* Linux inet_twsk_schedule: a timer-wheel timer (tcp_jiffies.c) */
+    tw->expires =
+        tcp_timer_expiry(&tw->host->params, tw_now(tw), tcp_params_time_wait(&tw->host->params));
     tw_queue_insert(tw);
     tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_SET, tw->expires);
 }
@@ -117,7 +117,7 @@ void tcp_tw_enter(struct tcb *tcb)
     tw->remote_addr = tcb->remote_addr;
     tw->local_port = tcb->local_port;
     tw->remote_port = tcb->remote_port;
-    tw->snd_nxt = tcb->snd_nxt;
+    tw->snd_nxt = tcb->snd_max; /* our FIN was acknowledged: all that was sent */
     tw->rcv_nxt = tcb->rcv_nxt;
     uint32_t advertised = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
     uint32_t free_now = tcp_rcv_window(tcb);
@@ -142,7 +142,8 @@ void tcp_tw_enter(struct tcb *tcb)
     }
     tw_arm(tw);
     if (tcb->orphan) {
-        tcb->state = TCP_CLOSED; /* silently: the record carries the connection on */
+        /* silently: the record carries the connection on */
+        tcp_set_state_untraced(tcb, TCP_CLOSED, TCP_STATE_HANDOVER);
         if (host->app.released)
             host->app.released(host->app.ctx, tcb);
         tcb_free(tcb);
@@ -199,7 +200,8 @@ void tcp_tw_release_husk(struct tcb *husk)
     struct tcp_tw *tw = husk->tw;
     tw->husk = NULL;
     husk->tw = NULL;
-    husk->state = TCP_CLOSED; /* the count passes to the record */
+    tcp_set_state_untraced(husk, TCP_CLOSED,
+                           TCP_STATE_HANDOVER); /* the count passes to the record */
     if (husk->host->app.released)
         husk->host->app.released(husk->host->app.ctx, husk);
     tcb_free(husk);
@@ -266,7 +268,7 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
         newer = seq_newer; /* A.3 / B.2 */
     struct host *host = tw->host;
     struct tcb *listener = host_find_listener(host, tw->local_port);
-    if (!newer && !tw_linux(tw))
+    if (!newer && !tw->host->params.time_wait_old_syn_acked)
         return; /* R-6191-05, RFC 6191 2 A.4/B.3: silently drop, stay */
     if (!newer || !listener) {
         tw_send(tw, TCP_ACK); /* Linux answers (TCP_TW_ACK); RFC 5961 challenge ACK */
@@ -278,6 +280,66 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
     tcp_listen_accept_syn(listener, seg, iss, true);
 }
 
+/* RFC 7323 5.3 PAWS as Linux applies it in TIME_WAIT (tcp_paws_reject):
+ * a TSval older than TS.Recent, unless a RST comes when TS.Recent is over
+ * 60 s old (TCP_PAWS_MSL). */
+static bool tw_paws_reject(const struct tcp_tw *tw, const struct tcp_segment *seg)
+{
+    if (!tw->ts_ok || !(seg->opts & TCP_OPT_TS) || (int32_t)(tw->ts_recent - seg->tsval) <= 0)
+        return false;
+    return !((seg->flags & TCP_RST) && tw_now(tw) - tw->ts_recent_stamp >= SIM_S(60));
+}
+
+/* Linux tcp_oow_rate_limited: a segment that carries data or a FIN is
+ * always answered; a pure ACK or a SYN at most once per
+ * tcp_invalid_ratelimit (shared with the challenge ACK's stamp). */
+static void tw_oow_ack(struct tcp_tw *tw, const struct tcp_segment *seg)
+{
+    if (segment_seq_len(seg) > 0 && !(seg->flags & TCP_SYN))
+        tw_send(tw, TCP_ACK);
+    else
+        tw_challenge_ack(tw);
+}
+
+/* Linux tcp_timewait_state_process, real TIME_WAIT substate (tw_ack_all):
+ * only a bare ACK (or an exact RST) at RCV.NXT is taken silently, and it
+ * restarts the timer (a RST ends TIME_WAIT unless rfc1337); everything else
+ * but a RST is ACKed (TCP_TW_ACK), restarting the timer if it carries ACK or
+ * failed PAWS. A new SYN was handled before (tw_syn). */
+static void tw_input_ack_all(struct tcp_tw *tw, const struct tcp_segment *seg)
+{
+    uint8_t f = seg->flags;
+    bool paws_reject = tw_paws_reject(tw, seg);
+    if (!paws_reject && seg->seq == tw->rcv_nxt && (segment_seq_len(seg) == 0 || (f & TCP_RST))) {
+        if (f & TCP_RST) {
+            if (!tw->host->params.rfc1337) {
+                tw_end(tw, TS_OK);
+                return;
+            }
+        } else {
+            tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_CANCEL, 0);
+            tw_arm(tw);
+        }
+        if (tw->ts_ok && (seg->opts & TCP_OPT_TS)) {
+            tw->ts_recent = seg->tsval;
+            tw->ts_recent_stamp = tw_now(tw);
+        }
+        return;
+    }
+    if (f & TCP_RST) {
+        /* Linux sends no challenge ACK here; the RFC 5961 rule may ask one. */
+        if (tw->host->params.time_wait_rst_challenge_ack && tw->host->params.challenge_ack &&
+            tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, false))
+            tw_challenge_ack(tw);
+        return;
+    }
+    if (paws_reject || (f & TCP_ACK)) {
+        tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_CANCEL, 0);
+        tw_arm(tw);
+    }
+    tw_oow_ack(tw, seg);
+}
+
 /* RFC 9293 3.10.7.4, every check as it applies in TIME-WAIT. */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
 {
@@ -287,8 +349,12 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
         tw_syn(tw, seg);
         return;
     }
+    if (p->tw_ack_all) {
+        tw_input_ack_all(tw, seg);
+        return;
+    }
     /* First: sequence number. */
-    if (!tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, tw_linux(tw))) {
+    if (!tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, p->fin_at_zero_window)) {
         if ((f & TCP_FIN) && !(f & TCP_RST) && seg->seq + segment_seq_len(seg) == tw->rcv_nxt)
             tw_reack_fin(tw);
         else if (!(f & TCP_RST))
@@ -298,7 +364,7 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
     /* Second: RST (RFC 5961 3.2; Linux sends no challenge ACK here). */
     if (f & TCP_RST) {
         if (seg->seq != tw->rcv_nxt && p->challenge_ack) {
-            if (!tw_linux(tw))
+            if (p->time_wait_rst_challenge_ack)
                 tw_challenge_ack(tw);
             return;
         }
@@ -313,7 +379,7 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
             tw_challenge_ack(tw);
             return;
         }
-        tw_send(tw, p->profile == TCP_PROFILE_LINUX ? TCP_RST | TCP_ACK : TCP_RST);
+        tw_send(tw, p->rst_ack_on_abort ? TCP_RST | TCP_ACK : TCP_RST);
         tw_end(tw, TS_ECONNRESET);
         return;
     }

@@ -78,11 +78,11 @@ static int bench_run(const char *label, uint32_t ntimers, uint64_t events, int r
     }
     b->ntimers = ntimers;
     b->rearm_others = rearm_others;
-    int err = TS_OK;
+    int err = engine_reserve(&b->engine, ntimers);
     for (uint32_t i = 0; i < ntimers && err == TS_OK; i++) {
         b->timers[i].bench = b;
         sim_timer_init(&b->timers[i].timer, bench_fire);
-        err = engine_arm(&b->engine, &b->timers[i].timer, bench_delay(b));
+        engine_arm(&b->engine, &b->timers[i].timer, bench_delay(b));
     }
     if (err == TS_OK) {
         b->target = events;

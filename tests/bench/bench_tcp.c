@@ -13,6 +13,7 @@
 #include "tcpsim/net.h"
 #include "tcpsim/socket.h"
 #include "tcpsim/tcp_params.h"
+#include "tcpsim/tcp_host.h"
 
 static double wall_seconds(void)
 {
@@ -47,7 +48,7 @@ static void count_seg(void *ctx, const struct trace_event *ev)
 static void make_world(struct net *net, const struct tcp_params *p, const struct link_params *lp,
                        struct counter *c)
 {
-    net_init(net, 1);
+    net_init(net, 1, &tcp_proto_ops);
     net_add_host(net, 0, "client", 0x0a000001, p);
     net_add_host(net, 1, "server", 0x0a000002, p);
     net_connect_hosts(net, lp, lp);
@@ -136,7 +137,7 @@ static void bench_short(uint64_t n)
     for (uint16_t port = 80; port < 84; port++)
         sock_listen(net.hosts[1], port, 0, &l);
     struct opener o = {.net = &net, .left = n, .every = SIM_MS(1)};
-    sim_timer_init(&o.timer, open_next);
+    engine_timer_add(&net.engine, &o.timer, open_next);
     engine_arm(&net.engine, &o.timer, 0);
     long rss0 = peak_rss_kb();
     double t0 = wall_seconds();
