@@ -56,8 +56,8 @@ static const uint32_t owing =
 #undef S
 
 struct conn {
-    uint64_t key; /* host << 32 | id; 0 = empty slot */
-    uint8_t state;
+    uint64_t key;       /* host << 32 | id; 0 = empty slot */
+    uint8_t seen_state; /* the last state the timeline showed (not a TCB's own) */
     bool state_known;
     bool closed_by_app; /* close() returned 0: a FIN is owed */
     bool app_error;     /* an application call on it returned an error */
@@ -200,14 +200,14 @@ static void on_state(struct inv_checker *c, const struct trace_event *ev, int ho
     if (!k)
         return;
     enum tcp_state from = ev->u.state.from, to = ev->u.state.to;
-    if (k->state_known && k->state != from)
+    if (k->state_known && k->seen_state != from)
         violation(c, INV_TRANSITION, ev->t, "%s#%u: %s -> %s but it was in %s", ev->host, ev->conn,
                   tcp_state_name(from), tcp_state_name(to),
-                  tcp_state_name((enum tcp_state)k->state));
+                  tcp_state_name((enum tcp_state)k->seen_state));
     if (!(allowed[from] & (1u << to)))
         violation(c, INV_TRANSITION, ev->t, "%s#%u: %s -> %s is not in RFC 9293's diagram",
                   ev->host, ev->conn, tcp_state_name(from), tcp_state_name(to));
-    k->state = (uint8_t)to;
+    k->seen_state = (uint8_t)to;
     k->state_known = true;
     k->last_from = (uint8_t)from;
     if (to == TCP_FIN_WAIT1)
@@ -232,7 +232,7 @@ static void on_seg(struct inv_checker *c, const struct trace_event *ev, int host
         k->tuple = tuple;
     if (ev->u.seg.dir == TRACE_TX && (s->flags & TCP_RST))
         c->reset_sent = true;
-    if (ev->u.seg.dir == TRACE_TX && k && k->state_known && k->state == TCP_CLOSED &&
+    if (ev->u.seg.dir == TRACE_TX && k && k->state_known && k->seen_state == TCP_CLOSED &&
         ev->t > k->closed_at)
         violation(c, INV_SEG_FROM_CLOSED, ev->t,
                   "%s#%u sent a segment (flags 0x%02x) %lld ns "
@@ -351,14 +351,15 @@ static void check_stuck(struct inv_checker *c, sim_time_t end)
             continue;
         int host = (int)(k->key >> 32) - 1;
         uint32_t id = (uint32_t)k->key;
-        if (owing & (1u << k->state))
+        if (owing & (1u << k->seen_state))
             violation(c, INV_STUCK, end, "%s#%u rests in %s with nothing pending", c->names[host],
-                      id, tcp_state_name((enum tcp_state)k->state));
-        else if (k->closed_by_app && (k->state == TCP_ESTABLISHED || k->state == TCP_CLOSE_WAIT))
+                      id, tcp_state_name((enum tcp_state)k->seen_state));
+        else if (k->closed_by_app &&
+                 (k->seen_state == TCP_ESTABLISHED || k->seen_state == TCP_CLOSE_WAIT))
             violation(c, INV_STUCK, end,
                       "%s#%u: the application closed it, yet it rests in %s with nothing "
                       "pending (its FIN was never sent)",
-                      c->names[host], id, tcp_state_name((enum tcp_state)k->state));
+                      c->names[host], id, tcp_state_name((enum tcp_state)k->seen_state));
     }
 }
 
@@ -395,9 +396,9 @@ static void check_clean(struct inv_checker *c, const struct runner *r, sim_time_
                       a->id, (unsigned long long)a->written, c->names[b->host], b->id,
                       (unsigned long long)b->received);
         const struct conn *k = conn_find(c, a->host, a->id);
-        if (!k || !k->state_known || k->state != TCP_CLOSED)
+        if (!k || !k->state_known || k->seen_state != TCP_CLOSED)
             violation(c, INV_NOT_CLOSED, end, "%s#%u ends in %s, not CLOSED", an, a->id,
-                      k && k->state_known ? tcp_state_name((enum tcp_state)k->state) : "?");
+                      k && k->state_known ? tcp_state_name((enum tcp_state)k->seen_state) : "?");
         else if (k->fin_wait1 && (!k->time_wait || k->last_from != TCP_TIME_WAIT))
             violation(c, INV_NO_TIME_WAIT, end,
                       "%s#%u closed first (FIN_WAIT1) but reached CLOSED from %s", an, a->id,
