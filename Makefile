@@ -121,7 +121,7 @@ soak: tcpsim
 	./tcpsim soak --count $(N) --from $(FROM) --out out/soak --quiet
 
 plots: tcpsim
-	@scripts/plots.sh
+	@scripts/plots.sh --readme
 
 # Style is .clang-format's; `make format` applies it, `make lint` checks it.
 format:
