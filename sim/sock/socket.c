@@ -229,7 +229,14 @@ int sock_shutdown(struct tcb *tcb, int how)
     }
     if (how & 2) {
         if (tcb->state == TCP_SYN_SENT) {
-            tcp_close_tcb(tcb); /* R-SYNSENT-04: delete, no segment */
+            /* R-SYNSENT-04 (RFC 9293 3.10.4): delete the TCB, send nothing,
+             * and answer the pending OPEN and queued SENDs "error: closing"
+             * (EPIPE, as SEND in a closing state); they must not vanish
+             * unreported. Linux inet_shutdown -> tcp_disconnect: sk_err =
+             * ECONNRESET, the write queue purged. */
+            tcp_notify_failed(tcb, tcb_params(tcb)->syn_sent_close_econnreset ? TS_ECONNRESET
+                                                                              : TS_EPIPE);
+            tcp_close_tcb(tcb);
             return traced(tcb, "shutdown", TS_OK, 0);
         }
         close_write_half(tcb);

@@ -164,7 +164,7 @@ static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *se
     if (mss == 0)
         return false;
     if (tcp_listen_acceptq_full(listener)) {
-        host_trace_drop(listener->host, seg, listener->id, "accept queue full");
+        host_trace_drop(listener->host, seg, listener->id, DROP_ACCEPT_QUEUE_FULL);
         return true;
     }
     struct tcp_segment syn = *seg; /* the SYN the cookie stands for */
@@ -766,7 +766,9 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return GO_ON;
         }
     } else if (seg->flags & TCP_FIN) {
-        if (seg->seq + seg->len == tcb->rcv_nxt) /* 3.10.7.4 eighth, after trimming */
+        /* 3.10.7.4 eighth: the FIN at RCV.NXT, after the first check
+         * trimmed any old text (or a state that takes no text ignored it) */
+        if (seg->seq + seg->len == tcb->rcv_nxt || seg->seq == tcb->rcv_nxt)
             fin_here = true;
         else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
             hold_out_of_order(tcb, seg);
