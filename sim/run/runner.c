@@ -194,9 +194,36 @@ static void app_close_done(void *ctx, struct tcb *tcb, int err)
     (void)err;
 }
 
+/* Keeps what the socket's two byte streams came to (runner_conns). */
+static void record_conn(struct runner *r, const struct tcb *tcb)
+{
+    struct sock_streams st;
+    if (!sock_get_streams(tcb, &st))
+        return; /* listeners and sockets that never carried anything */
+    if (r->conn_count == r->conn_cap) {
+        size_t cap = r->conn_cap ? 2 * r->conn_cap : 16;
+        struct runner_conn *grown = realloc(r->conns, cap * sizeof *grown);
+        if (!grown)
+            return;
+        r->conns = grown;
+        r->conn_cap = cap;
+    }
+    r->conns[r->conn_count++] = (struct runner_conn){.host = st.host,
+                                                     .id = st.id,
+                                                     .local_port = st.local_port,
+                                                     .remote_port = st.remote_port,
+                                                     .written = st.written,
+                                                     .received = st.received,
+                                                     .bad = st.bad};
+}
+
+static void record_conn_cb(void *ctx, const struct tcb *tcb) { record_conn(ctx, tcb); }
+
 static void app_released(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (!r->finished)
+        record_conn(r, tcb);
     if (workload_released(tcb))
         return;
     struct app_sock *a = app_of(tcb);
@@ -425,7 +452,8 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit = r->net.engine.fired + RUNNER_EVENT_LIMIT;
+    r->net.engine.fire_limit =
+        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
     engine_run(&r->net.engine, stop);
     r->end = r->net.engine.now;
     if (r->net.engine.fired >= r->net.engine.fire_limit)
@@ -437,6 +465,9 @@ int runner_run(struct runner *r)
         r->end = r->net.engine.now;
     for (int h = 0; h < 2; h++)
         r->stream_errors += host_stream_errors(r->net.hosts[h]);
+    for (int h = 0; h < 2; h++)
+        host_for_each_socket(r->net.hosts[h], record_conn_cb, r);
+    r->finished = true;
     tracer_finish(&r->net.tracer);
     return TS_OK;
 }
@@ -449,6 +480,14 @@ size_t runner_check(struct runner *r, struct expect_result *results)
 {
     return expect_results(&r->expect, r->end, results);
 }
+
+const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
+{
+    *count = r->conn_count;
+    return r->conns;
+}
+
+void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
 
 void runner_free(struct runner *r)
 {
@@ -471,5 +510,6 @@ void runner_free(struct runner *r)
     }
     sock_names_free(&r->names);
     free(r->steps);
+    free(r->conns);
     free(r);
 }

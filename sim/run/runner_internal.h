@@ -44,6 +44,10 @@ struct runner {
     struct flood *floods; /* `flood` steps started so far */
     sim_time_t end;
     uint64_t stream_errors;
+    uint64_t event_limit;      /* 0 = RUNNER_EVENT_LIMIT */
+    struct runner_conn *conns; /* runner_conns() */
+    size_t conn_count, conn_cap;
+    bool finished; /* runner_run returned: open sockets are recorded */
 };
 
 #endif
