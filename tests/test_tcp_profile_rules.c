@@ -437,6 +437,18 @@ static void probe_tlp_in_syn_recv(struct harness *h, bool linux_rule)
         h_expect(h, H_SA, h->iss, H_IRS + 1);
 }
 
+static void probe_delack_ato(struct harness *h, bool linux_rule)
+{
+    h->passive = true;
+    h_established(h);
+    sim_time_t t0 = h_now(h);
+    h_inject(h, H_FA, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    h_run_until_tx(h, t0 + SIM_S(1));
+    h_expect(h, H_A, h->iss + 1, H_IRS + 2);
+    const struct tcp_params *p = &h->local->params;
+    assert_int_equal(h_last_time(h) - t0, linux_rule ? p->clock_granularity : p->delack_time);
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 #define RULE(field, what, probe_fn)                                                                \
@@ -491,6 +503,8 @@ static struct rule rules[] = {
     RULE(shut_rd_keeps_data, "after SHUT_RD read() returns 0 and later data is readable",
          probe_shut_rd_keeps_data),
     RULE(tw_ack_all, "data in TIME_WAIT draws an ACK", probe_tw_ack_all),
+    RULE(delack_ato, "the ACK of a FIN without prior data leaves after one tick",
+         probe_delack_ato),
     RULE(tlp_in_syn_recv, "a FIN sent in SYN_RECV gets a tail loss probe", probe_tlp_in_syn_recv),
 };
 #define RULE_COUNT (sizeof rules / sizeof rules[0])

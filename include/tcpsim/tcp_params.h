@@ -121,6 +121,7 @@ struct tcp_params {
     bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
     bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
     bool tlp_in_syn_recv;    /* a FIN or data sent before our SYN is ACKed gets a TLP */
+    bool delack_ato;         /* delayed-ACK timeout adapts (icsk_ack.ato), not delack_time */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -145,13 +145,14 @@ struct tcb {
     /* Receive sequence space */
     tcp_seq irs;
     tcp_seq rcv_nxt;
-    tcp_seq rcv_adv;      /* right edge we advertised: never moves left */
-    uint64_t rcv_off;     /* stream offset expected at RCV.NXT */
-    uint64_t rcv_queued;  /* in-order octets not yet read */
-    uint64_t rcv_total;   /* in-order octets received */
-    uint64_t rcv_bad;     /* octets whose offset did not match (must stay 0) */
-    uint32_t rcv_unacked; /* in-order octets received since our last ACK */
-    sim_time_t last_data_rcvd;
+    tcp_seq rcv_adv;           /* right edge we advertised: never moves left */
+    uint64_t rcv_off;          /* stream offset expected at RCV.NXT */
+    uint64_t rcv_queued;       /* in-order octets not yet read */
+    uint64_t rcv_total;        /* in-order octets received */
+    uint64_t rcv_bad;          /* octets whose offset did not match (must stay 0) */
+    uint32_t rcv_unacked;      /* in-order octets received since our last ACK */
+    sim_time_t last_data_rcvd; /* Linux icsk_ack.lrcvtime */
+    sim_time_t ato;            /* Linux icsk_ack.ato: the delayed-ACK timeout (delack_ato) */
     uint32_t rcvbuf;
     uint32_t ts_recent;
     /* Linux receive window (tcp_rcvwnd.c, linux profile only) */
@@ -388,6 +389,7 @@ void tcp_arm_rexmit(struct tcb *tcb);
 void tcp_arm_rto(struct tcb *tcb); /* the RTO itself, never a probe */
 void tcp_stop_rexmit(struct tcb *tcb);
 void tcp_arm_delack(struct tcb *tcb);
+void tcp_arm_delack_at(struct tcb *tcb, sim_time_t when); /* (re)arm for an absolute time */
 void tcp_stop_delack(struct tcb *tcb);
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after);
 void tcp_stop_aux(struct tcb *tcb);
@@ -436,6 +438,12 @@ void tcp_rcvwnd_set_rcvbuf(struct tcb *tcb, uint32_t bytes); /* SO_RCVBUF */
 /* tcp_delack.c: when received data is acknowledged */
 bool tcp_delack_enough_unacked(const struct tcb *tcb);
 void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate);
+/* A FIN that moves us to CLOSE_WAIT, after `len` octets of new data in the
+ * same segment: its ACK may wait (Linux tcp_fin). */
+void tcp_delack_on_fin(struct tcb *tcb, uint32_t len);
+/* Duplicate or out-of-window data: ACK at once from now on (Linux
+ * tcp_enter_quickack_mode). */
+void tcp_delack_enter_quickack(struct tcb *tcb);
 void tcp_delack_on_ack_sent(struct tcb *tcb);
 void tcp_delack_on_data_sent(struct tcb *tcb);
 void tcp_delack_timeout(struct tcb *tcb);
