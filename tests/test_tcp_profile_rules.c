@@ -446,7 +446,8 @@ static void probe_delack_ato(struct harness *h, bool linux_rule)
     h_run_until_tx(h, t0 + SIM_S(1));
     h_expect(h, H_A, h->iss + 1, H_IRS + 2);
     const struct tcp_params *p = &h->local->params;
-    assert_int_equal(h_last_time(h) - t0, linux_rule ? p->clock_granularity : p->delack_time);
+    sim_time_t want = linux_rule ? tcp_jiffy(p) : p->delack_time;
+    assert_int_equal(h_last_time(h), tcp_timer_expiry(p, t0, want));
 }
 
 /* ---- the table -------------------------------------------------------------- */

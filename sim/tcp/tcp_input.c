@@ -245,7 +245,7 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
                 if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn) {
-                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
+                    tcp_timer_arm_after(tcb, &tcb->rtx_timer, SIM_MS(2));
                 }
             }
             return;
@@ -312,7 +312,12 @@ static void send_challenge_ack(struct tcb *tcb)
     tcp_send_ack(tcb);
 }
 
-/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability. */
+/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability.
+ * A zero-length segment may also sit at the window's right edge: a peer
+ * that sent the whole window, all of it lost, sends its ACKs with SEQ =
+ * the highest sequence sent, RCV.NXT + RCV.WND, and they must be read
+ * ("special allowance should be made to accept valid ACKs"; BSD's todrop
+ * and Linux's tcp_sequence both take seq <= RCV.NXT + RCV.WND). */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
                         bool fin_at_zero_window)
 {
@@ -320,7 +325,7 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
     if (len == 0) {
         if (wnd == 0)
             return seg->seq == nxt;
-        return seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd);
+        return seq_le(nxt, seg->seq) && seq_le(seg->seq, nxt + wnd);
     }
     if (wnd == 0) {
         /* Linux accepts an in-order FIN at zero window (R-SEQ-03). */
@@ -569,8 +574,15 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         }
         return GO_ON;
     case TCP_CLOSING:
+        /* "otherwise ignore the segment" (3.10.7.4, fifth), after the
+         * ESTABLISHED processing above. A CLOSE with data still queued
+         * entered FIN-WAIT-1 with the FIN behind that data (3.10.4), so
+         * CLOSING may still hold unsent data and an unsent FIN: what this
+         * ACK freed must go out, or nothing ever will. */
         if (our_fin_acked(tcb))
             tcp_enter_time_wait(tcb);
+        else
+            tcp_output(tcb);
         return DONE;
     case TCP_LAST_ACK:
         if (our_fin_acked(tcb)) {
@@ -668,7 +680,11 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
     uint32_t fin_data = 0; /* new octets that came with the FIN */
-    if (seg->len > 0 && takes_text) {
+    /* All of the text already received: an acceptable segment of that
+     * kind carries a FIN at RCV.NXT (a data+FIN resent after its data
+     * arrived); the first check trims the text and leaves the FIN. */
+    bool old_text = seg->len > 0 && seq_le(seg->seq + seg->len, tcb->rcv_nxt);
+    if (seg->len > 0 && takes_text && !old_text) {
         /* Linux: the receive half is shut (close(), or SHUT_RD in
          * FIN_WAIT1/2: RCV_SHUTDOWN in tcp_rcv_state_process). */
         bool rcv_shut = tcb->orphan || (tcb->rd_shut && s != TCP_ESTABLISHED &&
@@ -711,7 +727,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return GO_ON;
         }
     } else if (seg->flags & TCP_FIN) {
-        if (seg->seq == tcb->rcv_nxt)
+        if (seg->seq + seg->len == tcb->rcv_nxt) /* 3.10.7.4 eighth, after trimming */
             fin_here = true;
         else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
             hold_out_of_order(tcb, seg);

@@ -97,7 +97,9 @@ static sim_time_t tw_now(const struct tcp_tw *tw) { return tw->host->net->engine
 static void tw_arm(struct tcp_tw *tw)
 {
     tw_queue_unlink(tw);
-    tw->expires = tw_now(tw) + tcp_params_time_wait(&tw->host->params);
+    /* Linux inet_twsk_schedule: a timer-wheel timer (tcp_jiffies.c) */
+    tw->expires =
+        tcp_timer_expiry(&tw->host->params, tw_now(tw), tcp_params_time_wait(&tw->host->params));
     tw_queue_insert(tw);
     tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_SET, tw->expires);
 }
@@ -115,7 +117,7 @@ void tcp_tw_enter(struct tcb *tcb)
     tw->remote_addr = tcb->remote_addr;
     tw->local_port = tcb->local_port;
     tw->remote_port = tcb->remote_port;
-    tw->snd_nxt = tcb->snd_nxt;
+    tw->snd_nxt = tcb->snd_max; /* our FIN was acknowledged: all that was sent */
     tw->rcv_nxt = tcb->rcv_nxt;
     uint32_t advertised = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
     uint32_t free_now = tcp_rcv_window(tcb);
