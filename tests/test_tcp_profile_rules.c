@@ -371,6 +371,15 @@ static void probe_retries_time_based(struct harness *h, bool linux_rule)
     assert_int_equal(h_pending(h), linux_rule ? 2 : 4);
 }
 
+static void probe_syn_sent_close_econnreset(struct harness *h, bool linux_rule)
+{
+    h_syn_sent(h);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    h_run_for(h, 0);
+    assert_int_equal(h->connected_err, linux_rule ? TS_ECONNRESET : TS_EPIPE);
+}
+
 /* ---- issue 12: close, SHUT_RD and TIME_WAIT as Linux 6.18 answers ------------ */
 
 static void probe_orphan_rst_reply(struct harness *h, bool linux_rule)
@@ -507,6 +516,8 @@ static struct rule rules[] = {
     RULE(delack_ato, "the ACK of a FIN without prior data leaves after one tick",
          probe_delack_ato),
     RULE(tlp_in_syn_recv, "a FIN sent in SYN_RECV gets a tail loss probe", probe_tlp_in_syn_recv),
+    RULE(syn_sent_close_econnreset, "CLOSE in SYN_SENT fails the connect with ECONNRESET",
+         probe_syn_sent_close_econnreset),
 };
 #define RULE_COUNT (sizeof rules / sizeof rules[0])
 
