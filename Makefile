@@ -63,7 +63,7 @@ FUZZ_SECONDS ?= 120
 .SECONDARY: $(FUZZ_OBJ)
 
 .PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format \
-        install uninstall man completion deb FORCE soak fuzz
+        install uninstall man completion deb soak fuzz FORCE
 
 all: tcpsim man completion
 

@@ -40,8 +40,7 @@ static void rec_emit(void *ctx, const struct trace_event *ev)
             r->v[r->count++].f = (struct explore_fault){h, r->per_host[h], ev->t, s->flags, s->len};
             r->last_host = h;
         }
-    } else if (ev->u.seg.dir == TRACE_DROP && ev->u.seg.why &&
-               strcmp(ev->u.seg.why, "partition") == 0) {
+    } else if (ev->u.seg.dir == TRACE_DROP && ev->u.seg.why == DROP_PARTITION) {
         /* Dropped by a partition before any rule saw it: rules do not
          * count it, and dropping it again would change nothing. */
         r->per_host[h]--;

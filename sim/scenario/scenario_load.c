@@ -350,11 +350,3 @@ void scenario_free(struct scenario *sc)
     free(sc->expects);
     memset(sc, 0, sizeof *sc);
 }
-
-int scenario_host_index(const struct scenario *sc, const char *name)
-{
-    for (size_t i = 0; i < sc->host_count; i++)
-        if (sc->hosts[i].name && strcmp(sc->hosts[i].name, name) == 0)
-            return (int)i;
-    return -1;
-}
