@@ -64,6 +64,10 @@ build/test/test_tcp_%: tests/test_tcp_%.c tests/tcp_harness.c $(TEST_OBJ) $(HEAD
 	$(CC) $(TEST_CFLAGS) $(CMOCKA_CFLAGS) -Itests -o $@ $< tests/tcp_harness.c $(TEST_OBJ) \
 	    $(TEST_LDFLAGS) $(CMOCKA_LIBS) $(YAML_LIBS) -lm
 
+# A JUnit XML checker for tests/junit.sh that needs nothing but a C compiler.
+build/test/xmlwf: tests/xmlwf.c | build/test
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDFLAGS)
+
 build/bench/%: tests/bench/%.c $(REL_OBJ) $(HEADERS) | build/bench
 	$(CC) $(REL_CFLAGS) -o $@ $< $(REL_OBJ) $(YAML_LIBS) -lm
 
@@ -71,7 +75,7 @@ build/rel build/test build/bench:
 	@mkdir -p $@
 
 test: deps
-	@$(MAKE) --no-print-directory build/test/tcpsim $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/test/tcpsim build/test/xmlwf $(UNIT_BIN)
 	@scripts/run-tests.sh build/test $(UNIT_BIN)
 
 demo: deps
