@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmd_diff.h"
 #include "plot_cli.h"
 #include "tcpsim/check_report.h"
 #include "tcpsim/errors.h"
@@ -38,6 +39,12 @@ static const char usage[] =
     "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
     "                                  write gnuplot data and pictures\n"
+    "  tcpsim diff A.jsonl|A.yaml B.jsonl|B.yaml [--set KEY=VALUE]... [--seed N]\n"
+    "  tcpsim diff FILE.yaml [--set KEY=VALUE]... --vs KEY=VALUE...\n"
+    "             [--ignore-isn] [--ignore-window] [--time-tolerance DUR] [--ignore KEY]...\n"
+    "             [--events seg,state,...] [--context N] [--width N]\n"
+    "                                  first event where two timelines differ;\n"
+    "                                  exit 0 same, 1 different, 2 bad input\n"
     "  tcpsim --help | --version\n"
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
@@ -585,6 +592,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff_main(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
