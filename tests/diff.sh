@@ -43,7 +43,7 @@ head -30 "$tmp/golden.jsonl" > "$tmp/short.jsonl"
 check "a timeline that stops early: exit 1, says which ends" \
     '[ $? -eq 1 ] && grep -q "$tmp/short.jsonl ends after 30 events" "$tmp/short.out" && grep -q "(end of timeline)" "$tmp/short.out"'
 "$tcpsim" diff scenarios/syn-lost.yaml --set profile=rfc9293 --vs profile=linux \
-    --ignore-isn --ignore-window --ignore opts --events seg,state,app > "$tmp/prof.out"
+    --ignore-isn --ignore-window --ignore opts --events seg,state,app --time-tolerance 20ms > "$tmp/prof.out"
 check "the profile form finds where Linux departs (RST vs RST-ACK on abort)" \
     '[ $? -eq 1 ] && grep -q "^first difference at event 18: flags: R vs RA" "$tmp/prof.out" && grep -q "^+++ scenarios/syn-lost.yaml --set profile=rfc9293 --vs profile=linux$" "$tmp/prof.out"'
 "$tcpsim" diff $hc --vs tcp.rto_min=1s --events seg,state > /dev/null

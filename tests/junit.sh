@@ -73,6 +73,15 @@ check "--junit /dev/full exits 2" '[ $? -eq 2 ] && grep -q "error writing /dev/f
 "$tcpsim" check scenarios/half-close.yaml --junit > /dev/null 2>&1
 check "--junit without a file exits 2" '[ $? -eq 2 ]'
 
+if [ -f scenarios/pkt/handshake-active.pkt ]; then
+    mkdir "$tmp/pkt"
+    cp scenarios/pkt/handshake-active.pkt "$tmp/pkt/"
+    sed 's/wscale 8>/wscale 9>/' scenarios/pkt/handshake-active.pkt > "$tmp/pkt/wrong.pkt"
+    "$tcpsim" check "$tmp/pkt" --junit "$tmp/pkt.xml" --tap > "$tmp/pkt.tap" 2> /dev/null
+    check "packetdrill scripts: one testcase each, a mismatch a failure naming the script line" \
+        '[ $? -eq 1 ] && valid "$tmp/pkt.xml" && grep -q "tests=\"2\" failures=\"1\"" "$tmp/pkt.xml" && grep -q "$tmp/pkt/wrong.pkt:9: expectation failed" "$tmp/pkt.xml" && grep -q "at: \"$tmp/pkt/wrong.pkt:9\"" "$tmp/pkt.tap"'
+fi
+
 # The checker itself catches what it should (so a pass above means something).
 printf '<testsuites><testsuite name="x" tests="2"><testcase name="a" classname="c"/></testsuite></testsuites>' > "$tmp/p1.xml"
 printf '<testsuites><testsuite name="x" tests="1"><testcase name="a&b" classname="c"/></testsuite></testsuites>' > "$tmp/p2.xml"

@@ -167,7 +167,11 @@ static void junit_failure(FILE *out, const struct check_case *c, const struct ch
     xml_put_escaped(out, f->detail, 1);
     fputs("\">", out);
     xml_put_escaped(out, c->file, 0);
-    fprintf(out, ":%d:%d: expectation failed: ", f->line, f->col);
+    if (f->line > 0)
+        fprintf(out, ":%d", f->line);
+    if (f->line > 0 && f->col > 0)
+        fprintf(out, ":%d", f->col);
+    fputs(": expectation failed: ", out);
     xml_put_escaped(out, f->text, 0);
     fputs("\n", out);
     xml_put_escaped(out, f->detail, 0);
@@ -282,8 +286,11 @@ static void tap_case(FILE *out, size_t n, const struct check_case *c)
         for (size_t i = 0; i < c->failure_count; i++) {
             const struct check_failure *f = &c->failures[i];
             fputs("    - at: ", out);
-            char pos[32];
-            snprintf(pos, sizeof pos, ":%d:%d", f->line, f->col);
+            char pos[32] = "";
+            if (f->line > 0 && f->col > 0)
+                snprintf(pos, sizeof pos, ":%d:%d", f->line, f->col);
+            else if (f->line > 0)
+                snprintf(pos, sizeof pos, ":%d", f->line);
             size_t n_file = strlen(c->file);
             char *at = malloc(n_file + sizeof pos);
             if (at) {
