@@ -12,6 +12,7 @@
 #include "cmd_diff.h"
 #include "out_file.h"
 #include "plot_cli.h"
+#include "soak_cli.h"
 #include "tcpsim/check_report.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/pkt.h"
@@ -50,6 +51,10 @@ static const char usage[] =
     "             [--events seg,state,...] [--context N] [--width N]\n"
     "                                  first event where two timelines differ;\n"
     "                                  exit 0 same, 1 different, 2 bad input\n"
+    "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
+    "                                  random scenarios under the invariant checker\n"
+    "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
+    "                                  every way to drop up to K of the first N segments\n"
     "  tcpsim --help | --version\n"
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
@@ -783,6 +788,10 @@ static int dispatch(int argc, char **argv)
         return cmd_diff_main(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
+    if (strcmp(cmd, "soak") == 0)
+        return soak_cli_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "explore") == 0)
+        return explore_cli_main(argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }
 
