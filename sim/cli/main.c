@@ -8,8 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build_info.h"
 #include "out_file.h"
 #include "plot_cli.h"
+#include "soak_cli.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/pkt.h"
 #include "tcpsim/runner.h"
@@ -17,7 +19,6 @@
 #include "tcpsim/trace_sinks.h"
 #include "views_cli.h"
 
-#define TCPSIM_VERSION "0.1.0"
 #define EXIT_FAILED 1
 #define EXIT_BAD_INPUT 2
 #define MAX_SETS 64
@@ -40,6 +41,10 @@ static const char usage[] =
     "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
     "                                  write gnuplot data and pictures\n"
+    "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
+    "                                  random scenarios under the invariant checker\n"
+    "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
+    "                                  every way to drop up to K of the first N segments\n"
     "  tcpsim --help | --version\n"
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
@@ -676,11 +681,11 @@ static int dispatch(int argc, char **argv)
         return bad_usage("missing command%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", TCPSIM_VERSION, usage);
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", build_version(), usage);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("tcpsim %s\n", TCPSIM_VERSION);
+        printf("tcpsim %s (git %s)\n", build_version(), build_revision());
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
@@ -691,6 +696,10 @@ static int dispatch(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
+    if (strcmp(cmd, "soak") == 0)
+        return soak_cli_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "explore") == 0)
+        return explore_cli_main(argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }
 

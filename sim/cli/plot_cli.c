@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "build_info.h"
 #include "out_file.h"
 #include "plot_cli.h"
 #include "tcpsim/errors.h"
@@ -122,7 +123,8 @@ static bool plot_is_file(const char *path)
 }
 
 /* Where the gnuplot scripts are: --scripts, $TCPSIM_PLOTS_DIR, plots/ beside
- * the binary, or plots/ in the current directory. */
+ * the binary (a build tree), the installed share/tcpsim/plots, or plots/ in
+ * the current directory. */
 static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char *out, size_t size)
 {
     const char *env = getenv("TCPSIM_PLOTS_DIR");
@@ -142,6 +144,8 @@ static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char 
         if (n > 0 && (size_t)n < sizeof probe && plot_is_file(probe))
             return;
     }
+    if (build_plots_dir(out, size) == 0) /* installed: ../share/tcpsim/plots */
+        return;
     snprintf(out, size, "plots");
 }
 
@@ -157,6 +161,10 @@ static int plot_spawn(char *const argv[], bool quiet)
     if (pid == 0) {
         if (quiet && !freopen("/dev/null", "w", stdout))
             _exit(127);
+        /* The scripts are UTF-8 (set encoding utf8); under the C locale
+         * gnuplot warns "iconv failed to convert degree sign" on every
+         * picture. C.UTF-8 is in every glibc since 2.35 (Debian 12). */
+        setenv("LC_ALL", "C.UTF-8", 1);
         execvp(argv[0], argv);
         _exit(127);
     }

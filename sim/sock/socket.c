@@ -327,8 +327,7 @@ int sock_close(struct tcb *tcb)
     if (tcb->linger_on && tcp_state_fin_sent(tcb->state) && tcb->state != TCP_TIME_WAIT &&
         tcb->state != TCP_FIN_WAIT2) {
         tcb->close_pending = true;
-        engine_arm_after(&tcb->host->net->engine, &tcb->linger_timer, tcb->linger_time);
-        tcp_trace_timer(tcb, TRACE_TIMER_LINGER, TRACE_TIMER_SET, tcb->linger_timer.when);
+        tcp_arm_linger(tcb);
         ret = TS_EINPROGRESS;
     }
     return ret;
