@@ -800,10 +800,14 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
         return GO_ON;
     case TCP_FIN_WAIT1:
         tcp_send_ack(tcb);
-        if (ack_flags & ACK_FIN_ACKED)
+        if (ack_flags & ACK_FIN_ACKED) {
             tcp_enter_time_wait(tcb); /* Figure 5 note 2 */
-        else
+        } else {
             tcp_set_state(tcb, TCP_CLOSING);
+            /* Data or our FIN may still wait behind a CLOSE (3.10.4); the
+             * ACK riding on this FIN may be the last to open the window. */
+            tcp_output(tcb);
+        }
         break;
     case TCP_FIN_WAIT2:
         tcp_send_ack(tcb);
