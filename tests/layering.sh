@@ -12,7 +12,7 @@ export LC_ALL=C
 
 # ---------------------------------------------------------------- the rules
 # The layer order, lowest first, written once. A new folder is one word here.
-LAYERS="core net tcp sock trace scenario pkt run check cli"
+LAYERS="core net tcp sock trace scenario pkt run check tools cli"
 
 # Public headers with no sim/<folder>/<name>.c of the same name: their layer.
 # (A header with one takes its implementation's folder.)
