@@ -179,10 +179,32 @@ static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
     app_read(r, child);
 }
 
+/* A blocking recv step returns once there is data, EOF or an error. */
+static bool try_recv(struct runner *r, struct tcb *tcb, uint64_t max)
+{
+    uint64_t got;
+    bool eof;
+    int err = sock_recv(tcb, max, &got, &eof);
+    if (err == TS_EAGAIN)
+        return false;
+    trace_app_call(r, sock_host(tcb)->index, sock_id(tcb), "recv", err, (int64_t)got);
+    return true;
+}
+
+static bool finish_blocked_recv(struct runner *r, struct tcb *tcb)
+{
+    struct app_sock *a = app_of(tcb);
+    if (!a || !a->recv_waiting || !try_recv(r, tcb, a->recv_max))
+        return false;
+    a->recv_waiting = false;
+    return true;
+}
+
 static void app_readable(void *ctx, struct tcb *tcb)
 {
     if (workload_readable(tcb))
         return;
+    finish_blocked_recv(ctx, tcb);
     app_read(ctx, tcb);
 }
 
@@ -190,7 +212,8 @@ static void app_failed(void *ctx, struct tcb *tcb, int err)
 {
     if (workload_failed(tcb, err))
         return;
-    app_read(ctx, tcb);
+    if (!finish_blocked_recv(ctx, tcb)) /* the error is reported once */
+        app_read(ctx, tcb);
 }
 
 static void app_close_done(void *ctx, struct tcb *tcb, int err)
@@ -247,6 +270,8 @@ static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct socko
     }
     if (o->set_mask & SOCKOPT_REUSEADDR)
         sock_set_reuseaddr(tcb, o->reuseaddr);
+    if (o->set_mask & SOCKOPT_SYNCNT)
+        sock_set_syncnt(tcb, o->syncnt);
 }
 
 /* A forged segment on the socket's 4-tuple, as a blind attacker that knows
@@ -330,12 +355,32 @@ static void run_step(struct runner *r, const struct scenario_step *st)
             sock_send(tcb, st->bytes);
         break;
     case STEP_RECV: {
-        uint64_t got;
-        bool eof;
-        err = sock_recv(tcb, st->bytes, &got, &eof);
-        trace_app_call(r, st->host, sock_id(tcb), "recv", err, (int64_t)got);
+        struct app_sock *a;
+        if (!st->wait) { /* non-blocking: EAGAIN when nothing is there */
+            uint64_t got;
+            bool eof;
+            err = sock_recv(tcb, st->bytes, &got, &eof);
+            trace_app_call(r, st->host, sock_id(tcb), "recv", err, (int64_t)got);
+            break;
+        }
+        if (try_recv(r, tcb, st->bytes))
+            break;
+        if (!(a = app_sock_get(r, tcb))) {
+            trace_app_call(r, st->host, sock_id(tcb), "recv", TS_ENOMEM, 0);
+            break;
+        }
+        a->recv_waiting = true; /* blocks: app_readable / app_failed finish it */
+        a->recv_max = st->bytes;
         break;
     }
+    case STEP_GETSOCKOPT:
+        trace_app_call(r, st->host, sock_id(tcb), "getsockopt", sock_so_error(tcb), 0);
+        break;
+    case STEP_DESTROY:
+        err = sock_destroy(tcb);
+        if (err)
+            trace_app_call(r, st->host, sock_id(tcb), "destroy", err, 0);
+        break;
     case STEP_SHUTDOWN: sock_shutdown(tcb, (int)st->how); break;
     case STEP_CLOSE: sock_close(tcb); break;
     case STEP_ABORT: sock_abort(tcb); break;

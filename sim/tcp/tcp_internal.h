@@ -127,6 +127,7 @@ struct tcb {
     bool pingpong;       /* Linux interactive mode: ACKs wait for a reply */
     bool delack_started; /* data has been received (quick-ack initialised) */
     bool persisting;     /* the persist timer has fired since the window closed */
+    uint8_t syncnt;      /* TCP_SYNCNT; 0 = tcp_syn_retries */
     int so_error;        /* pending error for the application (enum ts_err) */
 
     /* Send sequence space, RFC 9293 3.3.1 */
