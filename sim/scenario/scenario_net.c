@@ -105,6 +105,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(syn_recv_simopen_synack_completes),
     SCN_BOOL(synfin_to_listener_dropped),
     SCN_BOOL(fin_at_zero_window),
+    SCN_BOOL(window_edge_drop),
     SCN_BOOL(persist_probe_zero_length),
     SCN_BOOL(persist_rearm_on_ack),
     SCN_BOOL(persist_timeout_from_first_probe),

@@ -331,10 +331,25 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
            (seq_le(nxt, last) && seq_lt(last, nxt + wnd));
 }
 
+/* Linux tcp_sequence (6.x): an acceptable segment that ends past the right
+ * edge of the receive window is taken only while the receive queue is
+ * empty (then whole: step 7 does not trim it); otherwise it is dropped
+ * whole and answered with an ACK (`. 1:1(0) ack 4001 win 5000`), where
+ * RFC 9293 3.10.7.4 trims it to the window (R-SEQ-06). */
+static bool past_right_edge_dropped(const struct tcb *tcb, const struct tcp_segment *seg)
+{
+    uint32_t wnd = rcv_wnd(tcb);
+    if (!tcb_params(tcb)->window_edge_drop || wnd == 0)
+        return false;
+    tcp_seq end = seg->seq + segment_seq_len(seg);
+    return seq_gt(end, tcb->rcv_nxt + wnd) && tcb->rcv_queued > 0;
+}
+
 static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *seg)
 {
     const struct tcp_params *p = tcb_params(tcb);
-    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window))
+    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window) &&
+        !past_right_edge_dropped(tcb, seg))
         return GO_ON;
     if (tcb->state == TCP_SYN_RECV && tcb->passive && p->syn_recv_dup_syn_resends_synack &&
         (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
@@ -680,8 +695,9 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
                 uint32_t room = rcv_wnd(tcb);
                 uint32_t len = seg->len;
                 uint32_t over = (seg->seq + len) - (tcb->rcv_nxt + room);
-                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room))
-                    len -= over; /* trim to the window */
+                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room) &&
+                    !tcb_params(tcb)->window_edge_drop)
+                    len -= over; /* trim to the window (Linux: taken whole, step 1) */
                 accept_in_order(tcb, seg->seq, len, seg->data_off);
                 fin_here = (seg->flags & TCP_FIN) && len == seg->len;
                 fin_here |= drain_out_of_order(tcb);
