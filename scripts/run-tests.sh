@@ -4,6 +4,7 @@
 #   2. `tcpsim check scenarios/` (every shipped scenario's expectations)
 #   3. tests/bad/*.yaml: each must make `tcpsim validate` exit 2 with the
 #      message in the matching .expect file (a substring of stderr)
+#      tests/bad/*.pkt: the same for packetdrill scripts
 #   4. tests/*.sh: end-to-end checks of the command line (determinism, ...)
 set -u
 builddir=$1; shift
@@ -40,6 +41,19 @@ for yaml in tests/bad/*.yaml; do
     else
         failed=$((failed + 1)); failures+=("$yaml")
         echo "FAIL $yaml: exit $rc, wanted exit 2 and: $want"
+        printf '%s\n' "$err" | head -5 | sed 's/^/    /'
+    fi
+done
+
+for pkt in tests/bad/*.pkt; do
+    [ -e "$pkt" ] || continue
+    want=$(head -n 1 "${pkt%.pkt}.expect" 2>/dev/null)
+    err=$("$tcpsim" validate "$pkt" 2>&1 >/dev/null); rc=$?
+    if [ $rc -eq 2 ] && [ -n "$want" ] && [[ "$err" == *"$want"* ]]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); failures+=("$pkt")
+        echo "FAIL $pkt: exit $rc, wanted exit 2 and: $want"
         printf '%s\n' "$err" | head -5 | sed 's/^/    /'
     fi
 done

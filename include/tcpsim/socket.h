@@ -64,6 +64,10 @@ void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intv
  * connections wait in the accept queue (which can overflow); turning it on
  * accepts every waiting one at once, oldest first. Default on. */
 void sock_set_accepting(struct tcb *tcb, bool on);
+/* accept() for an application that calls it one at a time: with accepting
+ * off, takes the oldest connection out of the listener's accept queue.
+ * Returns 0 with *child set, or TS_EAGAIN when the queue is empty. */
+int sock_accept(struct tcb *listener, struct tcb **child);
 void sock_set_nodelay(struct tcb *tcb, bool on);
 void sock_set_reuseaddr(struct tcb *tcb, bool on); /* SO_REUSEADDR */
 void sock_set_user_timeout(struct tcb *tcb, sim_time_t timeout);

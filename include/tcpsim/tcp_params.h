@@ -104,8 +104,10 @@ struct tcp_params {
     uint8_t syncookies;       /* 0 off, 1 when the SYN queue overflows, 2 always */
     bool abort_on_overflow;   /* full accept queue: RST the final ACK */
 
-    /* Where Linux differs from the RFCs: one rule each, false (or the
-     * first value) is the RFC's rule. README "Where Linux differs". */
+    /* Where Linux differs from the RFCs: one rule each, named for what
+     * `true` does (README "Where Linux differs"; each profile's value and
+     * its source in tcp_params.c). The TCP code reads these, never
+     * `profile` (tests/profile_rules.sh). */
     uint8_t rcv_window;                     /* enum tcp_rcv_window_model */
     bool rst_ack_on_abort;                  /* our RST is RST,ACK (tcp_send_active_reset) */
     bool syn_recv_rst_econnreset;           /* RST in SYN_RECV: ECONNRESET, not ECONNREFUSED */
@@ -130,6 +132,10 @@ struct tcp_params {
     bool syn_r1_on_second_timeout;         /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
     bool syn_recv_close_fin_wait1;         /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
     bool listen_close_resets_children;     /* closed listener resets handshaken children */
+    bool orphan_rst_reply;   /* new data after close(): <SEQ=SEG.ACK><CTL=RST>, as to no TCB */
+    bool rst_window;         /* our RST carries the receive window and timestamps */
+    bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
+    bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -8,14 +8,16 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build_info.h"
+#include "out_file.h"
 #include "plot_cli.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/pkt.h"
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
 #include "tcpsim/trace_sinks.h"
 #include "views_cli.h"
 
-#define TCPSIM_VERSION "0.1.0"
 #define EXIT_FAILED 1
 #define EXIT_BAD_INPUT 2
 #define MAX_SETS 64
@@ -27,7 +29,10 @@ static const char usage[] =
     "             [-S|--absolute] [--quiet] [--explain]\n"
     "             [--netstat T]... [--ss T]... [--netstat-every DUR] [--ss-every DUR]\n"
     "             [--netstat-summary] [--netstat-rows N] [--views FILE]\n"
-    "  tcpsim check FILE.yaml|DIR... [--seed N] [--set KEY=VALUE]...\n"
+    "  tcpsim run FILE.pkt [--tolerance_usecs=N] [--format ...] [--out DIR] [--pcap FILE]\n"
+    "                                  play a packetdrill script against the linux profile:\n"
+    "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"
+    "  tcpsim check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
     "                                  exit 0 when every expectation holds,\n"
     "                                  1 when one fails, 2 on bad input\n"
     "  tcpsim validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
@@ -150,7 +155,7 @@ static int load(const char *file, const struct overrides *o, struct scenario *sc
 {
     char error[SCENARIO_ERROR_MAX];
     if (scenario_load(file, o->sets, o->count, sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         return EXIT_BAD_INPUT;
     }
     return 0;
@@ -167,14 +172,19 @@ struct sinks {
     int file_count;
 };
 
-static FILE *open_out(struct sinks *s, const char *dir, const char *base, const char *ext)
+/* DIR/STEM EXT (the stem already made safe: out_file.h), or the path the
+ * user gave (dir NULL: --pcap FILE). */
+static FILE *open_out(struct sinks *s, const char *dir, const char *stem, const char *ext)
 {
     char path[4096];
-    if (dir)
-        snprintf(path, sizeof path, "%s/%s%s", dir, base, ext);
-    else
-        snprintf(path, sizeof path, "%s", base);
-    FILE *f = fopen(path, ext && strcmp(ext, ".pcap") == 0 ? "wb" : "w");
+    bool binary = ext && strcmp(ext, ".pcap") == 0;
+    FILE *f;
+    if (dir) {
+        f = out_open(dir, stem, ext, binary, path, sizeof path);
+    } else {
+        snprintf(path, sizeof path, "%s", stem);
+        f = fopen(path, binary ? "wb" : "w");
+    }
     if (!f) {
         fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
         return NULL;
@@ -182,6 +192,17 @@ static FILE *open_out(struct sinks *s, const char *dir, const char *base, const 
     snprintf(s->paths[s->file_count], sizeof s->paths[0], "%s", path);
     s->files[s->file_count++] = f;
     return f;
+}
+
+/* The stem of the --out files: the scenario's name, made a safe file name
+ * (it is untrusted text); says so when it had to change it. */
+static void out_stem(const char *name, char *stem, size_t size)
+{
+    if (!out_safe_name(name, stem, size))
+        return;
+    fputs("tcpsim: note: the scenario name '", stderr);
+    out_quote(stderr, name ? name : "");
+    fprintf(stderr, "' is not a safe file name; the files are named %s.*\n", stem);
 }
 
 /* Closes `f` (flushes stdout); a write that failed on the way (disk full,
@@ -198,6 +219,8 @@ static int close_out(FILE *f, const char *path)
         return 0;
     fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "",
             err ? strerror(err) : "");
+    if (f == stdout)
+        clearerr(stdout); /* reported once; main's final check finds it clean */
     return EXIT_BAD_INPUT;
 }
 
@@ -217,9 +240,12 @@ static int sinks_free(struct sinks *s)
 }
 
 static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_args *a,
-                     const char *name)
+                     const char *scenario_name)
 {
     FILE *f;
+    char name[OUT_NAME_MAX + 1];
+    if (a->out_dir)
+        out_stem(scenario_name, name, sizeof name);
     if (a->out_dir) {
         if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "tcpsim: cannot create %s: %s\n", a->out_dir, strerror(errno));
@@ -309,12 +335,100 @@ static size_t report_expectations(struct runner *runner, const struct scenario *
     return failed;
 }
 
+static bool has_suffix(const char *s, const char *suffix);
+
+/* packetdrill's own command-line options, accepted for a .pkt:
+ * --tolerance_usecs=N is used, the addresses and the IP version are
+ * packetdrill's defaults already, the rest are reported and ignored.
+ * Removes them from argv; returns the new argc or -1 on a bad value. */
+static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
+{
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--tolerance_usecs=", 18) == 0) {
+            char *end;
+            long long v = strtoll(a + 18, &end, 10);
+            if (*end || v < 0 || end == a + 18) {
+                fprintf(stderr, "tcpsim: --tolerance_usecs needs a number of microseconds\n");
+                return -1;
+            }
+            cfg->tolerance_us = v;
+        } else if (strncmp(a, "--", 2) == 0 && strchr(a, '=') && strncmp(a, "--set", 5) != 0 &&
+                   strncmp(a, "--seed", 6) != 0) {
+            const char *known[] = {
+                "--ip_version=",        "--local_ip=", "--remote_ip=", "--gateway_ip=",
+                "--netmask_ip=",        "--mtu=",      "--bind_port=", "--connect_port=",
+                "--tolerance_percent=", "--speed="};
+            bool ok = false;
+            for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
+                ok = ok || strncmp(a, known[k], strlen(known[k])) == 0;
+            if (!ok)
+                fprintf(stderr, "tcpsim: note: packetdrill option %s ignored\n", a);
+        } else if (strcmp(a, "-D") == 0 && i + 1 < argc) {
+            i++; /* -D NAME=VALUE: script symbols, unused */
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            /* the timeline is already printed */
+        } else {
+            argv[n++] = argv[i];
+        }
+    }
+    return n;
+}
+
+static int cmd_run_pkt(const struct run_args *a, const struct pkt_config *cfg)
+{
+    struct pkt_script *script;
+    char err[512];
+    if (pkt_load(a->file, &script, err, sizeof err) != PKT_PASS) {
+        fprintf(stderr, "%s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    struct pkt_run *run;
+    if (pkt_run_create(script, cfg, &run) != TS_OK) {
+        fprintf(stderr, "tcpsim: out of memory\n");
+        pkt_script_free(script);
+        return EXIT_FAILED;
+    }
+    const char *base = strrchr(a->file, '/') ? strrchr(a->file, '/') + 1 : a->file;
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(strlen(base) > 4 ? strlen(base) - 4 : strlen(base)),
+             base);
+    struct sinks sinks = {0};
+    int rc = add_sinks(&sinks, &pkt_run_net(run)->tracer, a, name);
+    if (!rc) {
+        char report[8192];
+        rc = pkt_run_exec(run, report, sizeof report);
+        fflush(stdout);
+        fputs(report, stderr);
+    }
+    pkt_run_free(run);
+    int wrc = sinks_free(&sinks);
+    pkt_script_free(script);
+    return rc ? rc : wrc;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct run_args a;
+    struct pkt_config pcfg = {.tolerance_us = -1};
+    bool pkt = false;
+    for (int i = 0; i < argc; i++)
+        pkt = pkt || has_suffix(argv[i], ".pkt");
+    if (pkt && (argc = take_pkt_options(argc, argv, &pcfg)) < 0)
+        return EXIT_BAD_INPUT;
     int rc = parse_run_args(argc, argv, &a);
     if (rc)
         return rc;
+    if (has_suffix(a.file, ".pkt")) {
+        for (size_t i = 0; i < a.over.count; i++) {
+            if (strncmp(a.over.sets[i], "seed=", 5) == 0)
+                pcfg.seed = strtoull(a.over.sets[i] + 5, NULL, 10);
+            else if (strncmp(a.over.sets[i], "profile=", 8) == 0)
+                pcfg.profile = a.over.sets[i] + 8;
+        }
+        return cmd_run_pkt(&a, &pcfg);
+    }
     struct scenario sc;
     if ((rc = load(a.file, &a.over, &sc)))
         return rc;
@@ -359,13 +473,50 @@ struct check_totals {
 
 static bool has_suffix(const char *s, const char *suffix)
 {
+    if (!s)
+        return false;
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static void check_pkt(const char *file, struct check_totals *t)
+{
+    struct pkt_script *script;
+    char err[512];
+    t->scenarios++;
+    if (pkt_load(file, &script, err, sizeof err) != PKT_PASS) {
+        printf("%s\nBAD  %s\n", err, file);
+        t->bad++;
+        return;
+    }
+    struct pkt_config cfg = {.tolerance_us = -1};
+    struct pkt_run *run;
+    if (pkt_run_create(script, &cfg, &run) != TS_OK) {
+        fprintf(stderr, "tcpsim: out of memory\n");
+        t->failed++;
+        pkt_script_free(script);
+        return;
+    }
+    char report[8192];
+    int rc = pkt_run_exec(run, report, sizeof report);
+    if (rc == PKT_PASS) {
+        printf("PASS %s (%zu script events)\n", file, pkt_script_events(script));
+    } else {
+        fputs(report, stdout);
+        printf("FAIL %s\n", file);
+        t->failed++;
+    }
+    pkt_run_free(run);
+    pkt_script_free(script);
 }
 
 static void check_file(const char *file, const struct overrides *o, struct check_totals *t)
 {
     struct scenario sc;
+    if (has_suffix(file, ".pkt")) {
+        check_pkt(file, t);
+        return;
+    }
     t->scenarios++;
     if (load(file, o, &sc)) {
         t->bad++;
@@ -413,7 +564,15 @@ static void check_dir(const char *dir, const struct overrides *o, struct check_t
     size_t count = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
-        if (!has_suffix(de->d_name, ".yaml") && !has_suffix(de->d_name, ".yml"))
+        bool sub = false;
+        if (de->d_name[0] != '.') { /* folders such as scenarios/pkt/ are checked too */
+            char path[4096];
+            struct stat st;
+            snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+            sub = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        }
+        if (!sub && !has_suffix(de->d_name, ".yaml") && !has_suffix(de->d_name, ".yml") &&
+            !has_suffix(de->d_name, ".pkt"))
             continue;
         char **grown = realloc(names, (count + 1) * sizeof *names);
         if (!grown)
@@ -429,7 +588,11 @@ static void check_dir(const char *dir, const struct overrides *o, struct check_t
     closedir(d);
     qsort(names, count, sizeof *names, compare_names);
     for (size_t i = 0; i < count; i++) {
-        check_file(names[i], o, t);
+        struct stat st;
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
+            check_dir(names[i], o, t);
+        else
+            check_file(names[i], o, t);
         free(names[i]);
     }
     free(names);
@@ -487,6 +650,17 @@ static int cmd_validate(int argc, char **argv)
         return -files;
     if (files != 1)
         return bad_usage("validate takes one scenario file%s", "");
+    if (has_suffix(argv[0], ".pkt")) {
+        struct pkt_script *script;
+        char err[512];
+        if (pkt_load(argv[0], &script, err, sizeof err) != PKT_PASS) {
+            fprintf(stderr, "%s\n", err);
+            return EXIT_BAD_INPUT;
+        }
+        printf("%s: ok (%zu script events)\n", argv[0], pkt_script_events(script));
+        pkt_script_free(script);
+        return 0;
+    }
     struct scenario sc;
     int rc = load(argv[0], &o, &sc);
     if (rc)
@@ -496,17 +670,17 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return bad_usage("missing command%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", TCPSIM_VERSION, usage);
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", build_version(), usage);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("tcpsim %s\n", TCPSIM_VERSION);
+        printf("tcpsim %s (git %s)\n", build_version(), build_revision());
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
@@ -518,4 +692,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
+}
+
+/* Whatever the command, output that could not be written (a full disk,
+ * > /dev/full, a closed pipe) is an error: exit 2 with the reason, never 0. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    int out = close_out(stdout, "standard output");
+    return rc ? rc : out;
 }

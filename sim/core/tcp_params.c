@@ -106,6 +106,10 @@ static void tcp_rules_rfc9293(struct tcp_params *p)
     p->syn_r1_on_second_timeout = false;          /* 3.8.3 (b): R1 for SYNs as for data */
     p->syn_recv_close_fin_wait1 = false;          /* 3.10.4 (R-SYNRCVD-05): wait for ESTAB */
     p->listen_close_resets_children = false;      /* R-LISTEN-06: deleted silently */
+    p->orphan_rst_reply = false;   /* 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 1122 4.2.2.13) */
+    p->rst_window = false;         /* 3.10.5: a RST's window means nothing; 0 */
+    p->shut_rd_keeps_data = false; /* no SHUT_RD in RFC 9293: the BSD one (sorflush) */
+    p->tw_ack_all = false;         /* 3.10.7.4: text in TIME-WAIT ignored, FIN re-ACKed */
 }
 
 static void tcp_params_linux(struct tcp_params *p)
@@ -205,6 +209,10 @@ static void tcp_rules_linux(struct tcp_params *p)
     p->syn_r1_on_second_timeout = true;         /* tcp_write_timeout: SYN_SENT advice */
     p->syn_recv_close_fin_wait1 = true;         /* tcp_close_state: FIN_WAIT1 at once */
     p->listen_close_resets_children = true;     /* inet_csk_listen_stop: RST,ACK */
+    p->orphan_rst_reply = true;   /* tcp_rcv_state_process returns 1: tcp_v4_send_reset */
+    p->rst_window = true;         /* tcp_send_active_reset goes through tcp_transmit_skb */
+    p->shut_rd_keeps_data = true; /* tcp_shutdown: RCV_SHUTDOWN only; tcp_recvmsg returns 0 */
+    p->tw_ack_all = true;         /* tcp_timewait_state_process: TCP_TW_ACK, reschedule */
 }
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)

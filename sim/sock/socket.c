@@ -177,8 +177,8 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
         maybe_window_update(tcb, was);
         return TS_OK;
     }
-    if (tcb->fin_rcvd) {
-        *eof = true; /* R-CW-03: read() = 0 */
+    if (tcb->fin_rcvd || (tcb->rd_shut && tcb_params(tcb)->shut_rd_keeps_data)) {
+        *eof = true; /* R-CW-03: read() = 0; Linux: also after SHUT_RD */
         return TS_OK;
     }
     if (tcb->state == TCP_CLOSED)
@@ -224,7 +224,8 @@ int sock_shutdown(struct tcb *tcb, int how)
         return traced(tcb, "shutdown", TS_ENOTCONN, 0);
     if (how & 1) {
         tcb->rd_shut = true;
-        tcb->rcv_queued = 0;
+        if (!tcb_params(tcb)->shut_rd_keeps_data)
+            tcb->rcv_queued = 0; /* BSD sorflush */
     }
     if (how & 2) {
         if (tcb->state == TCP_SYN_SENT) {
@@ -395,8 +396,16 @@ void sock_set_keepalive(struct tcb *tcb, bool on)
 
 void sock_set_keepalive_params(struct tcb *tcb, sim_time_t idle, sim_time_t intvl, uint32_t count)
 {
-    if (idle > 0)
+    if (idle > 0) {
         tcb->ka_time = idle;
+        /* TCP_KEEPIDLE on a socket whose keep-alive timer runs restarts it
+         * for the new idle time, less the silence so far (Linux
+         * tcp_sock_set_keepidle_locked). */
+        if (tcb->aux == AUX_KEEPALIVE && tcb->ka_probes == 0) {
+            sim_time_t elapsed = tcp_now(tcb) - tcb->last_rcv_time;
+            tcp_arm_aux(tcb, AUX_KEEPALIVE, idle > elapsed ? idle - elapsed : 0);
+        }
+    }
     if (intvl > 0)
         tcb->ka_intvl = intvl;
     if (count > 0)
@@ -407,6 +416,26 @@ void sock_set_accepting(struct tcb *tcb, bool on)
 {
     if (tcb->state == TCP_LISTEN)
         tcp_listen_set_accepting(tcb, on);
+}
+
+int sock_accept(struct tcb *listener, struct tcb **child)
+{
+    *child = NULL;
+    if (listener->state != TCP_LISTEN)
+        return TS_EINVAL;
+    /* Oldest first: host->all is newest first, so take the last match. */
+    struct tcb *found = NULL;
+    for (struct tcb *t = listener->host->all; t; t = t->all_next)
+        if (t->parent == listener && !t->accepted && t->state != TCP_SYN_RECV)
+            found = t;
+    if (!found)
+        return TS_EAGAIN;
+    tcp_listen_unlink_child(found, (enum tcp_state)found->state);
+    found->accepted = true;
+    found->parent = NULL;
+    tcp_trace_app(found, "accept", TS_OK, 0);
+    *child = found;
+    return TS_OK;
 }
 
 void sock_set_nodelay(struct tcb *tcb, bool on) { tcb->nodelay = on; }

@@ -155,7 +155,7 @@ struct tcb {
     sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
-    /* Linux receive window (tcp_rcvwnd.c, linux profile only) */
+    /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */
     uint32_t rcv_ssthresh; /* the window may not grow past this (tcp_grow_window) */
     uint32_t window_clamp; /* nor past this (tcp_init_buffer_space); 0 = no SYN yet */
     uint32_t rcvq_space;   /* octets read in the last RTT (tcp_rcv_space_adjust) */
@@ -318,6 +318,7 @@ tcp_seq tcp_new_isn(struct host *host);
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);                    /* send what windows allow */
+tcp_seq tcp_ctl_seq(const struct tcb *tcb);          /* SEQ of a segment without data */
 void tcp_send_ack(struct tcb *tcb);                  /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 void tcp_send_syn(struct tcb *tcb, uint32_t rexmit); /* SYN or SYN,ACK by state */
 void tcp_send_rst(struct tcb *tcb);                  /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */
@@ -429,7 +430,7 @@ void tcp_persist_timeout(struct tcb *tcb);
 /* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */
 void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
 
-/* tcp_rcvwnd.c: the receive window as Linux chooses it (linux profile) */
+/* tcp_rcvwnd.c: the receive window as Linux chooses it (rcv_window: linux) */
 uint32_t tcp_rcvwnd_initial(uint32_t rcvbuf, uint32_t mss); /* tcp_select_initial_window */
 uint8_t tcp_rcvwnd_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 uint32_t tcp_rcvwnd_syn(struct tcb *tcb, bool synack); /* our SYN's window; sets rcv_ssthresh */
@@ -458,7 +459,7 @@ void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t de
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);
 sim_time_t tcp_rto_backoff(sim_time_t rto, uint32_t shifts, sim_time_t max);
-/* The delay before SYN retransmission number `n` (1-based) under the profile. */
+/* The delay before SYN retransmission number `n` (1-based) (syn_linear_timeouts). */
 sim_time_t tcp_syn_rto(const struct tcp_params *params, sim_time_t rto, uint32_t n);
 
 /* tcp_sack.c: RFC 2018 blocks from the receiver's out-of-order queue and

@@ -197,9 +197,10 @@ static bool data_retries_exhausted(struct tcb *tcb)
  * to IP for dead-gateway diagnosis, for SYNs as for data; noted once per
  * segment, at the timeout that finds R1 reached. Linux tcp_write_timeout:
  * data: __dst_negative_advice() once retransmits_timed_out(tcp_retries1)
- * (3 s from a 200 ms base for 3); SYN-SENT: at every timeout after the
- * first retransmission, whatever tcp_retries1 says. A SYN-RECEIVED child
- * is a request sock there, whose SYN,ACK timer gives no advice. */
+ * (3 s from a 200 ms base for 3; retries_time_based); SYN-SENT: at every
+ * timeout after the first retransmission, whatever tcp_retries1 says. A
+ * SYN-RECEIVED child is a request sock there, whose SYN,ACK timer gives no
+ * advice (both: syn_r1_on_second_timeout). */
 static void r1_check(struct tcb *tcb, bool syn)
 {
     const struct tcp_params *p = tcb_params(tcb);
@@ -357,7 +358,7 @@ static void aux_fire(struct engine *engine, struct sim_timer *timer)
 
 /* SO_LINGER {on, N}: close() returns after N even if the FIN is unacked.
  * Linux's close() then returns 0 and the socket finishes as an orphan; the
- * BSD lineage (our rfc9293 profile) returns EWOULDBLOCK. */
+ * BSD lineage returns EWOULDBLOCK (linger_expiry_ewouldblock). */
 static void linger_fire(struct engine *engine, struct sim_timer *timer)
 {
     (void)engine;
