@@ -46,6 +46,7 @@ struct tcp_params {
     sim_time_t rto_max;           /* (2.5) >= 60 s; Linux 120 s */
     sim_time_t clock_granularity; /* G in (2.2)/(2.3) */
     bool tlp;                     /* RFC 8985 7 tail loss probe (Linux tcp_early_retrans=3) */
+    bool rack;                    /* RFC 8985 6 loss detection after a probe (tcp_recovery=1) */
     /* Linux tcp_rtt_estimator/__tcp_set_rto: the variance term is floored at
      * rto_min, RTO = SRTT + max(4*RTTVAR, rto_min), where RFC 6298 (2.4)
      * floors the sum: RTO = max(SRTT + 4*RTTVAR, rto_min). */

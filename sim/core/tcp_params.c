@@ -21,6 +21,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->rto_max = SIM_S(60);                 /* RFC 6298 (2.5): a maximum of at least 60 s */
     p->clock_granularity = SIM_MS(1);       /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
     p->tlp = false;                         /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
+    p->rack = false;                        /* RFC 8985 6: not part of RFC 9293 / RFC 6675 */
     p->rto_min_floors_rttvar = false;       /* RFC 6298 (2.4): RTO = max(SRTT + 4*RTTVAR, 1 s) */
     p->timer_granularity = TCP_TIMER_EXACT; /* timers expire when the RFC says */
     p->hz = 1000;
@@ -128,6 +129,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->rto_max = SIM_S(120);          /* TCP_RTO_MAX */
     p->clock_granularity = SIM_MS(1); /* one jiffy at HZ=1000 */
     p->tlp = true;                    /* tcp_early_retrans = 3: TLP on (RFC 8985 7) */
+    p->rack = true;                   /* tcp_recovery = 1: RACK loss detection */
     p->rto_min_floors_rttvar = true;  /* tcp_rtt_estimator: rttvar >= tcp_rto_min */
     /* Timers on jiffies and the timer wheel (kernel/time/timer.c) at HZ=250,
      * the common distribution kernel; the phase puts the wheel's bucket

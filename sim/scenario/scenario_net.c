@@ -63,6 +63,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR_POSITIVE(rto_max, "RFC 6298 (2.5) caps the RTO at no less than 60 s"),
     SCN_DUR(clock_granularity),
     SCN_BOOL(tlp),
+    SCN_BOOL(rack),
     SCN_BOOL(rto_min_floors_rttvar),
     {"timer_granularity", SCN_GRAN, offsetof(struct tcp_params, timer_granularity), 0, 0, NULL},
     SCN_U32(hz, 100, 1000),

@@ -557,10 +557,13 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
     }
     if (tcb->sb || (seg->opts & TCP_OPT_SACK))
         tcp_sack_on_ack(tcb, seg); /* RFC 6675 5: scoreboard first */
+    bool rack_lost = tcb->tlp_active && tcp_rack_after_probe(tcb); /* RFC 8985 6.2 */
     if (tcb->tlp_active)
         tcp_tlp_on_ack(tcb, seg); /* RFC 8985 7.4, before the timer is re-armed */
     if (seq_gt(seg->ack, tcb->snd_una)) {
         on_new_ack(tcb, seg);
+        if (rack_lost && !tcb->in_recovery)
+            tcp_cc_on_dupack(tcb); /* the loss RACK found starts fast recovery */
     } else if (is_dup_ack(tcb, seg)) {
         if (tcb->dupacks < 255)
             tcb->dupacks++;
