@@ -6,18 +6,12 @@
 
 #include "flood.h"
 #include "runner_internal.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 #include "tcpsim/tcp_host.h"
 #include "workload.h"
 
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
-{
-    return sock_names_find(&r->names, host, name);
-}
-
-const struct sock_name *runner_find_name(const struct runner *r, int host, const char *name)
 {
     return sock_names_find(&r->names, host, name);
 }
@@ -68,7 +62,7 @@ static void trace_app_call(struct runner *r, int host, uint32_t conn, const char
 /* The scripted app's record on a socket, or NULL (none yet, or a workload's). */
 static struct app_sock *app_of(struct tcb *tcb)
 {
-    struct app_tag *tag = tcb->user;
+    struct app_tag *tag = sock_user(tcb);
     return tag && tag->kind == APP_SCRIPTED ? (struct app_sock *)tag : NULL;
 }
 
@@ -223,9 +217,36 @@ static void app_close_done(void *ctx, struct tcb *tcb, int err)
     (void)err;
 }
 
+/* Keeps what the socket's two byte streams came to (runner_conns). */
+static void record_conn(struct runner *r, const struct tcb *tcb)
+{
+    struct sock_streams st;
+    if (!sock_get_streams(tcb, &st))
+        return; /* listeners and sockets that never carried anything */
+    if (r->conn_count == r->conn_cap) {
+        size_t cap = r->conn_cap ? 2 * r->conn_cap : 16;
+        struct runner_conn *grown = realloc(r->conns, cap * sizeof *grown);
+        if (!grown)
+            return;
+        r->conns = grown;
+        r->conn_cap = cap;
+    }
+    r->conns[r->conn_count++] = (struct runner_conn){.host = st.host,
+                                                     .id = st.id,
+                                                     .local_port = st.local_port,
+                                                     .remote_port = st.remote_port,
+                                                     .written = st.written,
+                                                     .received = st.received,
+                                                     .bad = st.bad};
+}
+
+static void record_conn_cb(void *ctx, const struct tcb *tcb) { record_conn(ctx, tcb); }
+
 static void app_released(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (!r->finished)
+        record_conn(r, tcb);
     if (workload_released(tcb))
         return;
     struct app_sock *a = app_of(tcb);
@@ -279,115 +300,172 @@ static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct socko
  * host's interface but the TCB does not know about it. */
 static void inject(struct tcb *tcb, const struct scenario_step *st)
 {
+    struct sock_wire w;
+    sock_get_wire(tcb, &w);
     struct tcp_segment seg;
     memset(&seg, 0, sizeof seg);
-    seg.src_addr = tcb->host->addr;
-    seg.dst_addr = tcb->remote_addr;
-    seg.src_port = tcb->local_port;
-    seg.dst_port = tcb->remote_port;
-    seg.seq = tcb->snd_nxt + (uint32_t)st->seq_offset;
+    seg.src_addr = w.local_addr;
+    seg.dst_addr = w.remote_addr;
+    seg.src_port = w.local_port;
+    seg.dst_port = w.remote_port;
+    seg.seq = w.snd_nxt + (uint32_t)st->seq_offset;
     seg.flags = st->inject_flags;
     if (seg.flags & TCP_ACK)
-        seg.ack = tcb->rcv_nxt;
+        seg.ack = w.rcv_nxt;
     seg.len = (uint32_t)st->bytes;
     seg.win = 1024;
-    host_output(tcb->host, &seg, 0);
+    host_output(sock_host(tcb), &seg, 0);
 }
+
+/* One scripted step, as its handler sees it: the runner, the step, the host
+ * it runs on, the socket name it uses, and (for the steps that act on an
+ * existing socket) that socket. */
+struct step_call_ctx {
+    struct runner *r;
+    const struct scenario_step *st;
+    struct host *host;
+    const char *sock;
+    struct tcb *tcb; /* the named socket (step_kinds[].on_socket), else NULL */
+};
+
+/* After listen() or connect(): the name goes to the new socket (or to no
+ * socket, with the failed call on the timeline). */
+static void step_opened(struct step_call_ctx *c, const char *call, int err, struct tcb *tcb)
+{
+    if (tcb) {
+        apply_sockopts(c->r, tcb, &c->st->opts);
+        bind_name(c->r, c->st->host, c->sock, tcb);
+    } else {
+        bind_name(c->r, c->st->host, c->sock, NULL);
+        trace_app_call(c->r, c->st->host, 0, call, err, 0);
+    }
+}
+
+static void step_listen(struct step_call_ctx *c)
+{
+    const struct scenario_step *st = c->st;
+    struct tcb *tcb = NULL;
+    /* SO_REUSEADDR is set before bind(), so it decides the bind. */
+    bool reuse = (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr;
+    int err = sock_listen_reuse(c->host, st->port, st->backlog, reuse, &tcb);
+    step_opened(c, "listen", err, tcb);
+}
+
+static void step_connect(struct step_call_ctx *c)
+{
+    const struct scenario_step *st = c->st;
+    struct tcb *tcb = NULL;
+    uint32_t addr = c->r->net.hosts[st->peer]->addr;
+    int err = sock_connect(c->host, addr, st->port, st->local_port, &tcb);
+    step_opened(c, "connect", err, tcb);
+}
+
+static void step_crash(struct step_call_ctx *c) { host_crash(c->host); }
+static void step_reboot(struct step_call_ctx *c) { host_reboot(c->host); }
+
+static void step_flood(struct step_call_ctx *c)
+{
+    struct runner *r = c->r;
+    const struct scenario_step *st = c->st;
+    size_t index = (size_t)(st - r->scenario->steps);
+    struct flood *f = flood_start(c->host, r->net.hosts[st->peer]->addr, st->port, st->flood_count,
+                                  st->flood_interval, st->spoof_addr, RNG_STREAM_FLOOD + index);
+    if (f) {
+        f->next = r->floods;
+        r->floods = f;
+    } else {
+        trace_app_call(r, st->host, 0, "flood", TS_ENOMEM, 0); /* not silently */
+    }
+}
+
+static void step_send(struct step_call_ctx *c)
+{
+    if (c->st->text)
+        sock_send_text(c->tcb, (const uint8_t *)c->st->text, (uint32_t)c->st->bytes);
+    else
+        sock_send(c->tcb, c->st->bytes);
+}
+
+/* recv: non-blocking (EAGAIN when nothing is there), or with `wait: true`
+ * blocking until data, EOF or an error (app_readable / app_failed finish it). */
+static void step_recv(struct step_call_ctx *c)
+{
+    struct app_sock *a;
+    if (!c->st->wait) {
+        uint64_t got;
+        bool eof;
+        int err = sock_recv(c->tcb, c->st->bytes, &got, &eof);
+        trace_app_call(c->r, c->st->host, sock_id(c->tcb), "recv", err, (int64_t)got);
+        return;
+    }
+    if (try_recv(c->r, c->tcb, c->st->bytes))
+        return;
+    if (!(a = app_sock_get(c->r, c->tcb))) {
+        trace_app_call(c->r, c->st->host, sock_id(c->tcb), "recv", TS_ENOMEM, 0);
+        return;
+    }
+    a->recv_waiting = true;
+    a->recv_max = c->st->bytes;
+}
+
+/* getsockopt(SO_ERROR): traced with the error it read (and cleared). */
+static void step_getsockopt(struct step_call_ctx *c)
+{
+    trace_app_call(c->r, c->st->host, sock_id(c->tcb), "getsockopt", sock_so_error(c->tcb), 0);
+}
+
+/* `ss -K` from outside the application (sock_destroy). */
+static void step_destroy(struct step_call_ctx *c)
+{
+    int err = sock_destroy(c->tcb);
+    if (err)
+        trace_app_call(c->r, c->st->host, sock_id(c->tcb), "destroy", err, 0);
+}
+
+static void step_shutdown(struct step_call_ctx *c) { sock_shutdown(c->tcb, (int)c->st->how); }
+static void step_close(struct step_call_ctx *c) { sock_close(c->tcb); }
+static void step_abort(struct step_call_ctx *c) { sock_abort(c->tcb); }
+static void step_setsockopt(struct step_call_ctx *c) { apply_sockopts(c->r, c->tcb, &c->st->opts); }
+static void step_inject(struct step_call_ctx *c) { inject(c->tcb, c->st); }
+
+/* Every step kind, one row each (packetdrill's system_call_table): its
+ * handler, and whether it acts on a socket the scenario named earlier (a
+ * missing one is EBADF on the timeline, as a call on a closed fd). */
+static const struct step_kind {
+    void (*run)(struct step_call_ctx *c);
+    bool on_socket;
+} step_kinds[] = {
+    [STEP_LISTEN] = {step_listen, false},
+    [STEP_CONNECT] = {step_connect, false},
+    [STEP_SEND] = {step_send, true},
+    [STEP_RECV] = {step_recv, true},
+    [STEP_SHUTDOWN] = {step_shutdown, true},
+    [STEP_CLOSE] = {step_close, true},
+    [STEP_ABORT] = {step_abort, true},
+    [STEP_SETSOCKOPT] = {step_setsockopt, true},
+    [STEP_CRASH] = {step_crash, false},
+    [STEP_REBOOT] = {step_reboot, false},
+    [STEP_INJECT] = {step_inject, true},
+    [STEP_FLOOD] = {step_flood, false},
+    [STEP_GETSOCKOPT] = {step_getsockopt, true},
+    [STEP_DESTROY] = {step_destroy, true},
+};
 
 static void run_step(struct runner *r, const struct scenario_step *st)
 {
-    struct host *host = r->net.hosts[st->host];
-    const char *sock = st->sock ? st->sock : (st->call == STEP_LISTEN ? "listener" : "conn");
-    struct tcb *tcb = NULL;
-    int err;
-    switch (st->call) {
-    case STEP_LISTEN:
-        /* SO_REUSEADDR is set before bind(), so it decides the bind. */
-        err =
-            sock_listen_reuse(host, st->port, st->backlog,
-                              (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr, &tcb);
-        if (tcb) {
-            apply_sockopts(r, tcb, &st->opts);
-            bind_name(r, st->host, sock, tcb);
-        } else {
-            bind_name(r, st->host, sock, NULL);
-            trace_app_call(r, st->host, 0, "listen", err, 0);
-        }
+    if ((size_t)st->call >= sizeof step_kinds / sizeof step_kinds[0] || !step_kinds[st->call].run)
         return;
-    case STEP_CONNECT: {
-        uint32_t addr = r->net.hosts[st->peer]->addr;
-        err = sock_connect(host, addr, st->port, st->local_port, &tcb);
-        if (!tcb) {
-            bind_name(r, st->host, sock, NULL);
-            trace_app_call(r, st->host, 0, "connect", err, 0);
+    const struct step_kind *kind = &step_kinds[st->call];
+    struct step_call_ctx c = {.r = r, .st = st, .host = r->net.hosts[st->host]};
+    c.sock = st->sock ? st->sock : (st->call == STEP_LISTEN ? "listener" : "conn");
+    if (kind->on_socket) {
+        c.tcb = named_socket(r, st->host, c.sock);
+        if (!c.tcb) {
+            trace_app_call(r, st->host, 0, scenario_step_call_name(st->call), TS_EBADF, 0);
             return;
         }
-        apply_sockopts(r, tcb, &st->opts);
-        bind_name(r, st->host, sock, tcb);
-        return;
     }
-    case STEP_CRASH: host_crash(host); return;
-    case STEP_REBOOT: host_reboot(host); return;
-    case STEP_FLOOD: {
-        size_t index = (size_t)(st - r->scenario->steps);
-        struct flood *f = flood_start(host, r->net.hosts[st->peer]->addr, st->port, st->flood_count,
-                                      st->flood_interval, st->spoof_addr, RNG_STREAM_FLOOD + index);
-        if (f) {
-            f->next = r->floods;
-            r->floods = f;
-        } else {
-            trace_app_call(r, st->host, 0, "flood", TS_ENOMEM, 0); /* not silently */
-        }
-        return;
-    }
-    default: break;
-    }
-    tcb = named_socket(r, st->host, sock);
-    if (!tcb) {
-        trace_app_call(r, st->host, 0, scenario_step_call_name(st->call), TS_EBADF, 0);
-        return;
-    }
-    switch (st->call) {
-    case STEP_SEND:
-        if (st->text)
-            sock_send_text(tcb, (const uint8_t *)st->text, (uint32_t)st->bytes);
-        else
-            sock_send(tcb, st->bytes);
-        break;
-    case STEP_RECV: {
-        struct app_sock *a;
-        if (!st->wait) { /* non-blocking: EAGAIN when nothing is there */
-            uint64_t got;
-            bool eof;
-            err = sock_recv(tcb, st->bytes, &got, &eof);
-            trace_app_call(r, st->host, sock_id(tcb), "recv", err, (int64_t)got);
-            break;
-        }
-        if (try_recv(r, tcb, st->bytes))
-            break;
-        if (!(a = app_sock_get(r, tcb))) {
-            trace_app_call(r, st->host, sock_id(tcb), "recv", TS_ENOMEM, 0);
-            break;
-        }
-        a->recv_waiting = true; /* blocks: app_readable / app_failed finish it */
-        a->recv_max = st->bytes;
-        break;
-    }
-    case STEP_GETSOCKOPT:
-        trace_app_call(r, st->host, sock_id(tcb), "getsockopt", sock_so_error(tcb), 0);
-        break;
-    case STEP_DESTROY:
-        err = sock_destroy(tcb);
-        if (err)
-            trace_app_call(r, st->host, sock_id(tcb), "destroy", err, 0);
-        break;
-    case STEP_SHUTDOWN: sock_shutdown(tcb, (int)st->how); break;
-    case STEP_CLOSE: sock_close(tcb); break;
-    case STEP_ABORT: sock_abort(tcb); break;
-    case STEP_SETSOCKOPT: apply_sockopts(r, tcb, &st->opts); break;
-    case STEP_INJECT: inject(tcb, st); break;
-    default: break;
-    }
+    kind->run(&c);
 }
 
 static void step_fire(struct engine *engine, struct sim_timer *timer)
@@ -458,7 +536,7 @@ int runner_create(const struct scenario *sc, struct runner **out)
     }
     err = workloads_create(&r->net, sc, &r->workloads);
     if (!err)
-        err = expect_setup(r);
+        err = expect_setup(&r->expect, sc, &r->net, &r->names);
     if (err) {
         runner_free(r);
         return err;
@@ -474,7 +552,8 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit = r->net.engine.fired + RUNNER_EVENT_LIMIT;
+    r->net.engine.fire_limit =
+        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
     engine_run(&r->net.engine, stop);
     r->end = r->net.engine.now;
     if (r->net.engine.fired >= r->net.engine.fire_limit)
@@ -485,8 +564,10 @@ int runner_run(struct runner *r)
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
     for (int h = 0; h < 2; h++)
-        for (struct tcb *t = r->net.hosts[h]->all; t; t = t->all_next)
-            r->stream_errors += t->rcv_bad;
+        r->stream_errors += host_stream_errors(r->net.hosts[h]);
+    for (int h = 0; h < 2; h++)
+        host_for_each_socket(r->net.hosts[h], record_conn_cb, r);
+    r->finished = true;
     tracer_finish(&r->net.tracer);
     return TS_OK;
 }
@@ -494,6 +575,19 @@ int runner_run(struct runner *r)
 sim_time_t runner_end_time(const struct runner *r) { return r->end; }
 enum runner_cut runner_cut(const struct runner *r) { return r->cut; }
 uint64_t runner_stream_errors(const struct runner *r) { return r->stream_errors; }
+
+size_t runner_check(struct runner *r, struct expect_result *results)
+{
+    return expect_results(&r->expect, r->end, results);
+}
+
+const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
+{
+    *count = r->conn_count;
+    return r->conns;
+}
+
+void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
 
 void runner_free(struct runner *r)
 {
@@ -504,7 +598,7 @@ void runner_free(struct runner *r)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
         engine_release(&r->net.engine, (uint32_t)r->scenario->step_count);
     }
-    expect_teardown(r);
+    expect_teardown(&r->expect);
     flood_free_all(r->floods);
     for (struct app_sock *a = r->app_socks; a; a = a->next)
         engine_timer_del(&r->net.engine, &a->timer);
@@ -516,5 +610,6 @@ void runner_free(struct runner *r)
     }
     sock_names_free(&r->names);
     free(r->steps);
+    free(r->conns);
     free(r);
 }
