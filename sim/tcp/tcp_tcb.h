@@ -102,6 +102,7 @@ struct tcb {
     uint8_t ka_probes;      /* keep-alive probes sent without an answer */
     uint8_t probes_out;     /* zero-window probes sent without an ACK since */
     uint8_t quickacks;      /* Linux quick-ack mode: ACKs still sent at once */
+    uint8_t syncnt;         /* TCP_SYNCNT; 0 = tcp_syn_retries */
     uint8_t notify_pending; /* enum tcb_notify bits */
     uint8_t ooo_count;      /* out-of-order ranges held in `ooo` */
     int so_error;           /* pending error for the application (enum ts_err) */
