@@ -108,6 +108,31 @@ static void test_sync_states_ack_below_window_is_discarded_and_acked(void **stat
     for_each_state(state, check_old_ack);
 }
 
+/* Linux tcp_oow_rate_limited (tcp_invalid_ratelimit 500 ms): an
+ * unacceptable pure ACK draws at most one ACK-reply per 500 ms per socket;
+ * one carrying data is always answered. RFC 9293: every one (R-SEQ-05). */
+static void test_oow_pure_ack_reply_rate_limited_data_not_linux(void **state)
+{
+    struct harness *h = *state;
+    bool limited = h->profile == TCP_PROFILE_LINUX; /* oow_ack_interval 500 ms */
+    h_established(h);
+    tcp_seq old = H_IRS + 1 - 20000; /* below RCV.NXT: unacceptable */
+    h_inject(h, H_A, old, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_inject(h, H_A, old, h->iss + 1, 0, H_WIN);
+    if (!limited)
+        h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    h_inject(h, H_A, old, h->iss + 1, 100, H_WIN); /* data: not limited */
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    h_run_for(h, SIM_MS(501));
+    h_inject(h, H_A, old, h->iss + 1, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +141,7 @@ int main(void)
         H_TEST_BOTH(test_sync_states_exact_rst_closes),
         H_TEST_BOTH(test_sync_states_syn_draws_challenge_ack),
         H_TEST_BOTH(test_sync_states_ack_below_window_is_discarded_and_acked),
+        H_TEST_BOTH(test_oow_pure_ack_reply_rate_limited_data_not_linux),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

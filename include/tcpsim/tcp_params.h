@@ -74,6 +74,9 @@ struct tcp_params {
     /* RFC 5961 */
     bool challenge_ack;                /* challenge ACKs for in-window RST/SYN */
     sim_time_t challenge_ack_interval; /* per-socket rate limit; Linux 500 ms */
+    /* ACK-reply to an unacceptable pure ACK or SYN (RFC 9293 3.10.7.4 first
+     * check): at most one per interval, 0 = always (Linux tcp_oow_rate_limited) */
+    sim_time_t oow_ack_interval;
 
     /* Keep-alive (RFC 1122 4.2.3.6, RFC 9293 3.8.4) */
     bool keepalive;             /* SO_KEEPALIVE default: off (MUST-25) */

@@ -48,6 +48,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
 
     p->challenge_ack = true;       /* RFC 5961 3.2/4.2, as RFC 9293 3.10.7.4 advises */
     p->challenge_ack_interval = 0; /* RFC 5961 7: rate limit left to the implementer */
+    p->oow_ack_interval = 0;       /* 3.10.7.4 (R-SEQ-05): every unacceptable segment ACKed */
 
     p->keepalive = false;            /* RFC 9293 3.8.4 (MUST-25): off by default */
     p->keepalive_time = SIM_S(7200); /* RFC 9293 3.8.4 (MUST-27): at least two hours */
@@ -157,6 +158,7 @@ static void tcp_params_linux(struct tcp_params *p)
 
     p->challenge_ack = true;                 /* RFC 5961, always on */
     p->challenge_ack_interval = SIM_MS(500); /* tcp_invalid_ratelimit */
+    p->oow_ack_interval = SIM_MS(500);       /* tcp_oow_rate_limited: tcp_invalid_ratelimit */
 
     p->keepalive = false;            /* SO_KEEPALIVE off */
     p->keepalive_time = SIM_S(7200); /* tcp_keepalive_time */

@@ -82,6 +82,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(rfc1337),
     SCN_BOOL(challenge_ack),
     SCN_DUR(challenge_ack_interval),
+    SCN_DUR(oow_ack_interval),
     SCN_BOOL(keepalive),
     SCN_DUR(keepalive_time),
     SCN_DUR(keepalive_intvl),

@@ -304,16 +304,35 @@ static uint32_t rcv_wnd(const struct tcb *tcb)
     return seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
 }
 
+/* Whether a rate-limited ACK may leave now; if so the stamp moves. Linux
+ * keeps one stamp per socket (tp->last_oow_ack_time) for both challenge
+ * ACKs and out-of-window ACK-replies (__tcp_oow_rate_limited). */
+static bool ack_rate_allows(struct tcb *tcb, sim_time_t interval)
+{
+    sim_time_t now = tcp_now(tcb);
+    if (interval && now - tcb->last_challenge_ack < interval)
+        return false;
+    tcb->last_challenge_ack = now;
+    return true;
+}
+
 /* RFC 5961 7 / Linux tcp_invalid_ratelimit: at most one challenge ACK per
  * interval per socket. */
 static void send_challenge_ack(struct tcb *tcb)
 {
-    const struct tcp_params *p = tcb_params(tcb);
-    sim_time_t now = tcp_now(tcb);
-    if (p->challenge_ack_interval && now - tcb->last_challenge_ack < p->challenge_ack_interval)
-        return;
-    tcb->last_challenge_ack = now;
-    tcp_send_ack(tcb);
+    if (ack_rate_allows(tcb, tcb_params(tcb)->challenge_ack_interval))
+        tcp_send_ack(tcb);
+}
+
+/* R-SEQ-05 ACK-reply to an unacceptable segment. Linux tcp_oow_rate_limited:
+ * one carrying data or a FIN (SEG.LEN > 0, no SYN) is always answered, as
+ * it cannot be part of an ACK loop; a pure ACK or a SYN at most once per
+ * oow_ack_interval (tcp_invalid_ratelimit). */
+static void send_oow_ack(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    if ((segment_seq_len(seg) > 0 && !(seg->flags & TCP_SYN)) ||
+        ack_rate_allows(tcb, tcb_params(tcb)->oow_ack_interval))
+        tcp_send_ack(tcb);
 }
 
 /* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability.
@@ -375,7 +394,7 @@ static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *se
         return GO_ON;
     }
     if (!(seg->flags & TCP_RST))
-        tcp_send_ack(tcb); /* R-SEQ-05: ACK-reply, then drop */
+        send_oow_ack(tcb, seg); /* R-SEQ-05: ACK-reply, then drop */
     return DONE;
 }
 

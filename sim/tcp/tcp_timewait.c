@@ -230,14 +230,20 @@ static void tw_send(struct tcp_tw *tw, uint8_t flags)
     host_output(tw->host, &seg, tw->id);
 }
 
-/* RFC 5961 7 / Linux tcp_invalid_ratelimit. */
-static void tw_challenge_ack(struct tcp_tw *tw)
+/* A rate-limited ACK: one stamp for challenge and out-of-window ACKs
+ * (Linux tw->tw_last_oow_ack_time). */
+static void tw_rate_limited_ack(struct tcp_tw *tw, sim_time_t interval)
 {
-    sim_time_t interval = tw->host->params.challenge_ack_interval;
     if (interval && tw_now(tw) - tw->last_challenge_ack < interval)
         return;
     tw->last_challenge_ack = tw_now(tw);
     tw_send(tw, TCP_ACK);
+}
+
+/* RFC 5961 7 / Linux tcp_invalid_ratelimit. */
+static void tw_challenge_ack(struct tcp_tw *tw)
+{
+    tw_rate_limited_ack(tw, tw->host->params.challenge_ack_interval);
 }
 
 /* R-TW-09: a retransmitted FIN is ACKed and restarts the 2MSL timer. */
@@ -292,13 +298,13 @@ static bool tw_paws_reject(const struct tcp_tw *tw, const struct tcp_segment *se
 
 /* Linux tcp_oow_rate_limited: a segment that carries data or a FIN is
  * always answered; a pure ACK or a SYN at most once per
- * tcp_invalid_ratelimit (shared with the challenge ACK's stamp). */
+ * oow_ack_interval (shared with the challenge ACK's stamp). */
 static void tw_oow_ack(struct tcp_tw *tw, const struct tcp_segment *seg)
 {
     if (segment_seq_len(seg) > 0 && !(seg->flags & TCP_SYN))
         tw_send(tw, TCP_ACK);
     else
-        tw_challenge_ack(tw);
+        tw_rate_limited_ack(tw, tw->host->params.oow_ack_interval);
 }
 
 /* Linux tcp_timewait_state_process, real TIME_WAIT substate (tw_ack_all):
