@@ -396,8 +396,12 @@ void tcp_retransmit_first(struct tcb *tcb, uint32_t why)
     tcb->snd_nxt = tcb->snd_una;
     uint32_t cwnd = tcb->cwnd, wnd = tcb->snd_wnd;
     tcb->cwnd = tcp_pipe(tcb) + tcb->mss; /* room for exactly one segment */
-    if (tcb->snd_wnd < tcb->mss)
-        tcb->snd_wnd = tcb->mss; /* a retransmission is not held by the window */
+    /* A retransmission stays within the offered window (RFC 9293 3.8.6;
+     * Linux __tcp_retransmit_skb trims it to tcp_wnd_end); only a closed
+     * window lets one segment at SND.UNA out. Filling a 1448-octet window
+     * up to the MSS put octets past its right edge. */
+    if (tcb->snd_wnd == 0)
+        tcb->snd_wnd = tcb->mss;
     send_one(tcb, why, false);
     tcb->cwnd = cwnd;
     tcb->snd_wnd = wnd;

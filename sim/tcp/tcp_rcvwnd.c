@@ -130,6 +130,13 @@ void tcp_rcvwnd_established(struct tcb *tcb)
  * (icsk_ack.quick |= 1). */
 void tcp_rcvwnd_grow(struct tcb *tcb, uint32_t len)
 {
+    /* Linux tcp_measure_rcv_mss, first in tcp_event_data_recv: the largest
+     * segment seen, up to advmss (the peer's MSS less its options: 1448
+     * with timestamps, not the 1460 of its MSS option). */
+    if (len >= tcb->rcv_mss) {
+        uint32_t adv = advmss(tcb);
+        tcb->rcv_mss = len < adv ? len : adv;
+    }
     if (len < RCVWND_GROW_MIN_LEN)
         return;
     int64_t limit = free_space(tcb);
@@ -153,7 +160,13 @@ void tcp_rcvwnd_grow(struct tcb *tcb, uint32_t len)
 static uint32_t select_raw(const struct tcb *tcb)
 {
     uint8_t ws = tcb->rcv_wscale;
-    int64_t mss = tcb->mss;
+    /* Linux rounds by icsk_ack.rcv_mss, the size of the segments that
+     * arrive. With the send MSS instead (1460 where timestamps leave 1448),
+     * a small buffer whose window is bounded by rcv_ssthresh = 1448 kept
+     * its window at 0 after the application read everything: 0 is neither
+     * <= free - mss nor > free, so it was never recomputed. Until data
+     * arrives (Linux: 536, tcp_initialize_rcv_mss) the send MSS stands in. */
+    int64_t mss = tcb->rcv_mss ? tcb->rcv_mss : tcb->mss;
     int64_t free = free_space(tcb);
     int64_t allowed = (int64_t)full_space(tcb);
     int64_t full = tcb->window_clamp < allowed ? tcb->window_clamp : allowed;

@@ -136,6 +136,7 @@ struct tcb {
     /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */
     uint32_t rcv_ssthresh; /* the window may not grow past this (tcp_grow_window) */
     uint32_t window_clamp; /* nor past this (tcp_init_buffer_space); 0 = no SYN yet */
+    uint32_t rcv_mss;      /* the peer's segment size as seen (icsk_ack.rcv_mss); 0 = none yet */
     uint32_t rcvq_space;   /* octets read in the last RTT (tcp_rcv_space_adjust) */
     uint64_t rcvq_seq;     /* rcv_read when that RTT started */
     sim_time_t rcvq_time;
