@@ -304,6 +304,138 @@ static void test_explore_rule_text_reproduces_the_drop(void **state)
     scenario_free(&sc);
 }
 
+/* A soak reproduction, run as the soak runs a clean scenario. */
+static void clean_run_passes(const char *yaml)
+{
+    struct scenario sc;
+    load(yaml, &sc);
+    struct checked_run_options o = {.inv = {.clean = true, .strict_end = true}, .twice = true};
+    struct checked_run run;
+    assert_int_equal(checked_run(&sc, &o, &run), 0);
+    for (size_t i = 0; i < run.count; i++)
+        print_message("unexpected: %s: %s\n", inv_kind_name(run.v[i].kind), run.v[i].detail);
+    assert_int_equal(run.count, 0);
+    scenario_free(&sc);
+}
+
+/* Soak seed 212150: drops after a partition leave the orphaned client's
+ * backed-off retransmissions unanswered; it gives up (Linux
+ * tcp_orphan_retries, RFC 9293 3.8.3 R2) in CLOSING with 3 octets unACKed
+ * and the server, never told, stays in FIN_WAIT2: real TCP, no fault. */
+static const char orphan_timeout_yaml[] =
+    "name: soak-212150\n"
+    "seed: 828299\n"
+    "profile: linux\n"
+    "hosts:\n"
+    "  client: {addr: 10.0.0.1, app: {close_on_eof: true}}\n"
+    "  server: {addr: 10.0.0.2, app: {close_on_eof: true}}\n"
+    "faults:\n"
+    "  - drop: {flags: \"A*\", nth: 5, count: 2}\n"
+    "  - partition: {from: 1208ms, to: 7733ms}\n"
+    "steps:\n"
+    "  - {at: 0ms, host: server, call: listen, port: 80}\n"
+    "  - {at: 143ms, host: client, call: connect, to: server:80}\n"
+    "  - {at: 1043ms, host: client, call: send, bytes: 2741}\n"
+    "  - {at: 1275ms, host: server, call: send, bytes: 17}\n"
+    "  - {at: 1951ms, host: client, call: send, bytes: 1463}\n"
+    "  - {at: 2113ms, host: server, call: shutdown, how: wr}\n"
+    "  - {at: 2804ms, host: client, call: shutdown, how: wr}\n";
+
+static void test_clean_run_side_that_times_out_waives_delivery_and_close(void **state)
+{
+    (void)state;
+    clean_run_passes(orphan_timeout_yaml);
+}
+
+/* Soak seed 47138: in a simultaneous close the server's last ACK is lost;
+ * its TIME-WAIT (2*MSL = 12 s) ends before the client's backed-off FIN
+ * retransmission (16 s), which draws a RST (RFC 9293 3.10.7.1); CLOSING
+ * then goes to CLOSED (3.10.7.4): no TIME-WAIT owed. */
+static const char closing_rst_yaml[] =
+    "name: soak-47138\n"
+    "seed: 729373\n"
+    "profile: rfc9293\n"
+    "tcp:\n"
+    "  msl: 6s\n"
+    "link:\n"
+    "  delay: 6ms\n"
+    "hosts:\n"
+    "  client: {addr: 10.0.0.1, app: {close_on_eof: true}}\n"
+    "  server: {addr: 10.0.0.2, app: {close_on_eof: true}}\n"
+    "faults:\n"
+    "  - drop: {from: server, flags: \"A*\", nth: 5, count: 1, after: 2029ms}\n"
+    "  - partition: {from: 646ms, to: 8891ms}\n"
+    "steps:\n"
+    "  - {at: 0ms, host: server, call: listen, port: 80}\n"
+    "  - {at: 240ms, host: client, call: connect, to: server:80, read_rate: 42537}\n"
+    "  - {at: 1622ms, host: client, call: send, bytes: 4346}\n"
+    "  - {at: 2554ms, host: client, call: shutdown, how: wr}\n"
+    "  - {at: 2631ms, host: server, call: send, bytes: 3081}\n"
+    "  - {at: 4111ms, host: server, call: shutdown, how: wr}\n";
+
+static void test_clean_run_rst_in_closing_after_peer_time_wait_is_no_fault(void **state)
+{
+    (void)state;
+    clean_run_passes(closing_rst_yaml);
+}
+
+/* Soak seed 206289 (linux, rcvbuf 5121): the RTO resend of a 1448-octet
+ * segment filled the MSS past the 1448-octet window; the receiver then
+ * held its window at 0 for good. Delivers and closes now. */
+static const char rexmit_window_yaml[] =
+    "name: soak-206289\n"
+    "seed: 741932\n"
+    "profile: linux\n"
+    "tcp:\n"
+    "  window_scaling: false\n"
+    "  rcvbuf: 5121\n"
+    "hosts:\n"
+    "  client: {addr: 10.0.0.1, app: {close_on_eof: true}}\n"
+    "  server: {addr: 10.0.0.2, app: {close_on_eof: true}}\n"
+    "faults:\n"
+    "  - drop: {flags: \"*\", nth: 2, after: 2361ms}\n"
+    "  - drop: {from: client, flags: \"*\", nth: 4, after: 169ms}\n"
+    "steps:\n"
+    "  - {at: 0ms, host: server, call: listen, port: 80, keepalive: true, keepidle: 39s, keepintvl: 1s, keepcnt: 3}\n"
+    "  - {at: 294ms, host: client, call: connect, to: server:80, read_rate: 135083}\n"
+    "  - {at: 2464ms, host: server, call: send, bytes: 784}\n"
+    "  - {at: 3270ms, host: client, call: send, bytes: 5437}\n"
+    "  - {at: 3404ms, host: server, call: shutdown, how: wr}\n"
+    "  - {at: 4498ms, host: client, call: shutdown, how: wr}\n";
+
+static void test_clean_run_rto_resend_within_small_window_delivers(void **state)
+{
+    (void)state;
+    clean_run_passes(rexmit_window_yaml);
+}
+
+/* Soak seed 41170 (linux, rcvbuf 2980): after the application read the
+ * first 1448 octets the window stayed 0 (rounded by the 1460 send MSS, not
+ * the 1448 segments that arrive: Linux icsk_ack.rcv_mss); the orphaned
+ * sender probed for 30 days. Delivers and closes now. */
+static const char rcv_mss_yaml[] =
+    "name: soak-41170\n"
+    "seed: 84903\n"
+    "profile: linux\n"
+    "tcp:\n"
+    "  window_scaling: false\n"
+    "  rcvbuf: 2980\n"
+    "hosts:\n"
+    "  client: {addr: 10.0.0.1, app: {close_on_eof: true}}\n"
+    "  server: {addr: 10.0.0.2, app: {close_on_eof: true}}\n"
+    "steps:\n"
+    "  - {at: 0ms, host: server, call: listen, port: 80}\n"
+    "  - {at: 54ms, host: client, call: connect, to: server:80, keepalive: true, keepidle: 72s, keepintvl: 4s, keepcnt: 2}\n"
+    "  - {at: 55ms, host: client, call: send, bytes: 87066}\n"
+    "  - {at: 1383ms, host: client, call: shutdown, how: wr}\n"
+    "  - {at: 3147ms, host: server, call: shutdown, how: wr}\n";
+
+static void test_clean_run_small_rcvbuf_window_reopens_after_read(void **state)
+{
+    (void)state;
+    clean_run_passes(rcv_mss_yaml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +452,10 @@ int main(void)
         cmocka_unit_test(test_generator_makes_both_profiles_and_both_kinds),
         cmocka_unit_test(test_explore_tries_every_pair_of_drops_among_the_first_n),
         cmocka_unit_test(test_explore_rule_text_reproduces_the_drop),
+        cmocka_unit_test(test_clean_run_side_that_times_out_waives_delivery_and_close),
+        cmocka_unit_test(test_clean_run_rst_in_closing_after_peer_time_wait_is_no_fault),
+        cmocka_unit_test(test_clean_run_rto_resend_within_small_window_delivers),
+        cmocka_unit_test(test_clean_run_small_rcvbuf_window_reopens_after_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

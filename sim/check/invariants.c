@@ -59,12 +59,16 @@ struct conn {
     uint64_t key;       /* host << 32 | id; 0 = empty slot */
     uint8_t seen_state; /* the last state the timeline showed (not a TCB's own) */
     bool state_known;
-    bool closed_by_app; /* close() returned 0: a FIN is owed */
-    bool app_error;     /* an application call on it returned an error */
+    bool closed_by_app;   /* close() returned 0: a FIN is owed */
+    bool app_error;       /* an application call on it returned an error */
     bool let_go_unsynced; /* close() before the handshake finished: the app let go */
-    bool fin_wait1;     /* went through FIN_WAIT1 (the active closer) */
+    bool fin_wait1;       /* went through FIN_WAIT1 (the active closer) */
     bool time_wait;
-    uint8_t last_from; /* the last transition, for "TIME_WAIT then CLOSED" */
+    bool timed_out;         /* CLOSED by its retransmission/probe timer: it gave up */
+    sim_time_t giveup_tick; /* when such a timer last fired, + 1 (0 = never) */
+    bool reset_in_closing;  /* CLOSING -> CLOSED on a RST it received */
+    sim_time_t rst_rx_tick; /* when it last received a RST, + 1 (0 = never) */
+    uint8_t last_from;      /* the last transition, for "TIME_WAIT then CLOSED" */
     sim_time_t closed_at;
     uint64_t tuple; /* its 4-tuple's key, once a segment showed it */
 };
@@ -217,8 +221,13 @@ static void on_state(struct inv_checker *c, const struct trace_event *ev, int ho
         k->fin_wait1 = true;
     if (to == TCP_TIME_WAIT)
         k->time_wait = true;
-    if (to == TCP_CLOSED)
+    if (to == TCP_CLOSED) {
         k->closed_at = ev->t;
+        if (from != TCP_TIME_WAIT && k->giveup_tick == ev->t + 1)
+            k->timed_out = true;
+        if (from == TCP_CLOSING && k->rst_rx_tick == ev->t + 1)
+            k->reset_in_closing = true;
+    }
 }
 
 static bool pure_ack(const struct tcp_segment *s) { return s->flags == TCP_ACK && s->len == 0; }
@@ -235,6 +244,8 @@ static void on_seg(struct inv_checker *c, const struct trace_event *ev, int host
         k->tuple = tuple;
     if (ev->u.seg.dir == TRACE_TX && (s->flags & TCP_RST))
         c->reset_sent = true;
+    if (ev->u.seg.dir == TRACE_RX && (s->flags & TCP_RST) && k)
+        k->rst_rx_tick = ev->t + 1;
     if (ev->u.seg.dir == TRACE_TX && k && k->state_known && k->seen_state == TCP_CLOSED &&
         ev->t > k->closed_at)
         violation(c, INV_SEG_FROM_CLOSED, ev->t,
@@ -282,7 +293,12 @@ static void on_timer(struct inv_checker *c, const struct trace_event *ev, int ho
     if (ev->u.timer.action != TRACE_TIMER_FIRE || !ev->conn)
         return;
     struct conn *k = conn_get(c, conn_key(host, ev->conn));
-    if (!k || !k->tuple)
+    if (!k)
+        return;
+    enum trace_timer_kind tk = ev->u.timer.timer;
+    if (tk == TRACE_TIMER_REXMIT || tk == TRACE_TIMER_PERSIST || tk == TRACE_TIMER_KEEPALIVE)
+        k->giveup_tick = ev->t + 1;
+    if (!k->tuple)
         return;
     struct echo *e = echo_get(c, k->tuple);
     if (e) { /* a timer's segment starts a new exchange */
@@ -407,6 +423,17 @@ static void check_clean(struct inv_checker *c, const struct runner *r, sim_time_
             continue;
         }
         pairs++;
+        /* A side that gave up on its retransmission (or probe) timer:
+         * RFC 9293 3.8.3 R2 / 3.10.8 user timeout, RFC 1122 4.2.3.5; Linux
+         * tcp_write_timeout, tcp_orphan_retries for an orphan (tcp_write_err:
+         * nothing is sent). What it had not got ACKed is lost, and the
+         * peer, never told, stays where it was (FIN_WAIT2 waits forever,
+         * RFC 9293 3.10.7.4): not a delivery or closing fault. Both
+         * directions, as the closing checks, are waived for the pair. */
+        const struct conn *ka = conn_find(c, a->host, a->id);
+        const struct conn *kb = conn_find(c, b->host, b->id);
+        if ((ka && ka->timed_out) || (kb && kb->timed_out))
+            continue;
         if (a->written != b->received)
             violation(c, INV_DELIVERY, end, "%s#%u wrote %llu octets, %s#%u received %llu", an,
                       a->id, (unsigned long long)a->written, c->names[b->host], b->id,
@@ -415,7 +442,14 @@ static void check_clean(struct inv_checker *c, const struct runner *r, sim_time_
         if (!k || !k->state_known || k->seen_state != TCP_CLOSED)
             violation(c, INV_NOT_CLOSED, end, "%s#%u ends in %s, not CLOSED", an, a->id,
                       k && k->state_known ? tcp_state_name((enum tcp_state)k->seen_state) : "?");
-        else if (k->fin_wait1 && (!k->time_wait || k->last_from != TCP_TIME_WAIT))
+        /* A simultaneous close whose last ACK was lost: the peer's
+         * TIME-WAIT (2*MSL) may end before our backed-off FIN
+         * retransmission, which then draws the RST of a CLOSED port
+         * (RFC 9293 3.10.7.1), and a RST in CLOSING means CLOSED
+         * (3.10.7.4, second check): the peer had all of our data and FIN
+         * (the delivery check above still counts it). No TIME-WAIT owed. */
+        else if (k->fin_wait1 && !k->reset_in_closing &&
+                 (!k->time_wait || k->last_from != TCP_TIME_WAIT))
             violation(c, INV_NO_TIME_WAIT, end,
                       "%s#%u closed first (FIN_WAIT1) but reached CLOSED from %s", an, a->id,
                       tcp_state_name((enum tcp_state)k->last_from));
