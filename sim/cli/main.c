@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "build_info.h"
+#include "cmd_coverage.h"
 #include "cmd_diff.h"
 #include "out_file.h"
 #include "plot_cli.h"
@@ -51,6 +52,9 @@ static const char usage[] =
     "             [--events seg,state,...] [--context N] [--width N]\n"
     "                                  first event where two timelines differ;\n"
     "                                  exit 0 same, 1 different, 2 bad input\n"
+    "  tcpsim coverage DIR|FILE... [--csv FILE] [--format text|csv]\n"
+    "                                  RFC 9293 transitions the scenarios and .pkt scripts\n"
+    "                                  exercise; exit 1 when one of Figure 5 never is\n"
     "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
     "                                  random scenarios under the invariant checker\n"
     "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
@@ -784,6 +788,8 @@ static int dispatch(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "coverage") == 0)
+        return cmd_coverage_main(argc - 2, argv + 2);
     if (strcmp(cmd, "diff") == 0)
         return cmd_diff_main(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
