@@ -27,6 +27,8 @@ errors.h core
 trace_sinks.h trace
 scenario.h scenario
 runner.h run
+pkt.h pkt
+sweep.h tools
 "
 
 # Private headers another folder may include: "includer owner". The socket

@@ -35,13 +35,13 @@ void sweep_grid_free(struct sweep_grid *grid);
 
 /* What one run did, in figures. */
 struct run_summary {
-    double completion_s;  /* virtual time of the last application or state event */
-    double goodput_bps;   /* octets the applications read, per second of that time */
-    uint64_t delivered;   /* octets the applications read */
-    uint64_t segments;    /* segments transmitted */
+    double completion_s; /* virtual time of the last application or state event */
+    double goodput_bps;  /* octets the applications read, per second of that time */
+    uint64_t delivered;  /* octets the applications read */
+    uint64_t segments;   /* segments transmitted */
     uint64_t rexmit_rto, rexmit_fast, rexmit_tlp, probes;
-    uint64_t timeouts;    /* retransmission timer firings */
-    uint64_t drops;       /* segments the network dropped */
+    uint64_t timeouts;      /* retransmission timer firings */
+    uint64_t drops;         /* segments the network dropped */
     char final_states[256]; /* "CLOSED:2 LISTEN:1": final state of every connection */
     size_t expect_passed, expect_total;
     bool cut;

@@ -11,6 +11,7 @@
 #include "build_info.h"
 #include "cmd_coverage.h"
 #include "cmd_diff.h"
+#include "cmd_sweep.h"
 #include "out_file.h"
 #include "plot_cli.h"
 #include "soak_cli.h"
@@ -55,6 +56,10 @@ static const char usage[] =
     "  tcpsim coverage DIR|FILE... [--csv FILE] [--format text|csv]\n"
     "                                  RFC 9293 transitions the scenarios and .pkt scripts\n"
     "                                  exercise; exit 1 when one of Figure 5 never is\n"
+    "  tcpsim sweep FILE.yaml --grid KEY=V1,V2,...|KEY=A..B... --out DIR [--jobs N]\n"
+    "             [--set KEY=VALUE]... [--emit parallel|slurm] [--task I]\n"
+    "  tcpsim sweep --collect DIR\n"
+    "                                  one CSV row per run of the grid (DIR/sweep.csv)\n"
     "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
     "                                  random scenarios under the invariant checker\n"
     "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
@@ -788,6 +793,8 @@ static int dispatch(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep_main(argv[0], argc - 2, argv + 2);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage_main(argc - 2, argv + 2);
     if (strcmp(cmd, "diff") == 0)
