@@ -46,6 +46,13 @@ int sock_close(struct tcb *tcb);
 /* ABORT (RFC 9293 3.10.5): RST when synchronized, TCB deleted. */
 int sock_abort(struct tcb *tcb);
 
+/* `ss -K`: the socket is destroyed from outside; the application sees
+ * ECONNABORTED. */
+int sock_destroy(struct tcb *tcb);
+/* getsockopt(SO_ERROR): returns the pending error (0 if none) and clears it. */
+int sock_so_error(struct tcb *tcb);
+void sock_set_syncnt(struct tcb *tcb, uint32_t count); /* TCP_SYNCNT, 1-127 */
+
 struct sock_linger {
     bool on;
     sim_time_t time;

@@ -59,20 +59,23 @@ struct conn {
     uint64_t key;       /* host << 32 | id; 0 = empty slot */
     uint8_t seen_state; /* the last state the timeline showed (not a TCB's own) */
     bool state_known;
-    bool closed_by_app; /* close() returned 0: a FIN is owed */
-    bool app_error;     /* an application call on it returned an error */
-    bool fin_wait1;     /* went through FIN_WAIT1 (the active closer) */
+    bool closed_by_app;   /* close() returned 0: a FIN is owed */
+    bool app_error;       /* an application call on it returned an error */
+    bool let_go_unsynced; /* close() before the handshake finished: the app let go */
+    bool fin_wait1;       /* went through FIN_WAIT1 (the active closer) */
     bool time_wait;
     uint8_t last_from; /* the last transition, for "TIME_WAIT then CLOSED" */
     sim_time_t closed_at;
     uint64_t tuple; /* its 4-tuple's key, once a segment showed it */
 };
 
-/* A pure-ACK echo chain on one 4-tuple (side 0/1 by port order). */
+/* A pure-ACK echo chain on one 4-tuple (side 0/1 by address and port). */
 struct echo {
-    uint64_t tuple; /* 0 = empty */
-    sim_time_t pure_rx_at[2];
-    bool last_tx_echo[2];
+    uint64_t tuple;                   /* 0 = empty */
+    sim_time_t pure_rx_at[2];         /* when this side last received a pure ACK (+1) */
+    bool rx_was_echo[2];              /* ... and it was the other side's last echo */
+    bool has_echo[2];                 /* this side has sent an echo since the last reset */
+    tcp_seq echo_seq[2], echo_ack[2]; /* this side's last echo */
     uint32_t run;
     bool reported;
 };
@@ -243,29 +246,35 @@ static void on_seg(struct inv_checker *c, const struct trace_event *ev, int host
         return;
     if (!pure_ack(s)) {
         e->run = 0;
-        e->last_tx_echo[0] = e->last_tx_echo[1] = false;
+        e->has_echo[0] = e->has_echo[1] = false;
         return;
     }
     if (ev->u.seg.dir == TRACE_RX) {
+        /* `side` is the sender's; the receiver is the other one. */
         e->pure_rx_at[!side] = ev->t + 1; /* +1: 0 means never */
+        e->rx_was_echo[!side] =
+            e->has_echo[side] && s->seq == e->echo_seq[side] && s->ack == e->echo_ack[side];
         return;
     }
-    /* A pure ACK sent at the instant a pure ACK arrived: an echo. A chain
-     * of them (each answering the other side's echo) is a ping-pong
-     * (RFC 9293 3.10.7.4 answers an unacceptable ACK with an ACK; two
-     * sides that find each other's ACKs unacceptable never stop). */
-    bool echo = e->pure_rx_at[side] == ev->t + 1;
-    if (echo) {
-        e->run = e->last_tx_echo[!side] ? e->run + 1 : 1;
-        uint32_t limit = c->opt.pingpong_limit ? c->opt.pingpong_limit : 8;
-        if (e->run >= limit && !e->reported) {
-            e->reported = true;
-            violation(c, INV_PINGPONG, ev->t,
-                      "%s#%u: %u pure ACKs in a row each answered at once by a pure ACK", ev->host,
-                      ev->conn, e->run);
-        }
+    /* A pure ACK sent at the instant a pure ACK arrived is an echo. Echoes
+     * that answer the other side's echoes, again and again, are a
+     * ping-pong (RFC 9293 3.10.7.4 answers an unacceptable segment with an
+     * ACK: two sides that find each other's ACKs unacceptable never stop).
+     * An echo of anything else (an old ACK overtaken by data, a keep-alive
+     * probe) starts a new count. */
+    if (e->pure_rx_at[side] != ev->t + 1)
+        return;
+    e->run = e->rx_was_echo[side] ? e->run + 1 : 1;
+    e->has_echo[side] = true;
+    e->echo_seq[side] = s->seq;
+    e->echo_ack[side] = s->ack;
+    uint32_t limit = c->opt.pingpong_limit ? c->opt.pingpong_limit : 8;
+    if (e->run >= limit && !e->reported) {
+        e->reported = true;
+        violation(c, INV_PINGPONG, ev->t,
+                  "%s#%u: %u pure ACKs in a row, each answering the other side's at once", ev->host,
+                  ev->conn, e->run);
     }
-    e->last_tx_echo[side] = echo;
 }
 
 static void on_timer(struct inv_checker *c, const struct trace_event *ev, int host)
@@ -278,7 +287,7 @@ static void on_timer(struct inv_checker *c, const struct trace_event *ev, int ho
     struct echo *e = echo_get(c, k->tuple);
     if (e) { /* a timer's segment starts a new exchange */
         e->run = 0;
-        e->last_tx_echo[0] = e->last_tx_echo[1] = false;
+        e->has_echo[0] = e->has_echo[1] = false;
     }
 }
 
@@ -294,8 +303,14 @@ static void on_app(struct inv_checker *c, const struct trace_event *ev, int host
         return;
     if (ret != TS_OK && ret != TS_EAGAIN)
         k->app_error = true;
-    if (ret == TS_OK && strcmp(ev->u.app.call, "close") == 0)
+    if (ret == TS_OK && strcmp(ev->u.app.call, "close") == 0) {
         k->closed_by_app = true;
+        /* CLOSE in SYN-SENT deletes the TCB (RFC 9293 3.10.4); the data the
+         * application queued goes with the socket it gave up, as on Linux
+         * (tcp_close: SYN_SENT -> CLOSE, write queue purged). */
+        if (k->state_known && k->seen_state == TCP_SYN_SENT)
+            k->let_go_unsynced = true;
+    }
 }
 
 static void inv_emit(void *ctx, const struct trace_event *ev)
@@ -379,11 +394,12 @@ static void check_clean(struct inv_checker *c, const struct runner *r, sim_time_
                 b = &rc[j];
         const char *an = c->names[a->host];
         if (!b) {
-            /* Closed before the handshake finished (a CLOSE in SYN-SENT):
-             * fine, unless send() had accepted octets that then vanished
-             * (RFC 9293 3.10.4: queued SENDs get "error: closing"). */
+            /* Closed before the handshake finished: fine when the
+             * application closed it (it let go of its data) or was told
+             * (RFC 9293 3.10.4: queued SENDs get "error: closing"), not
+             * when accepted octets vanished unreported. */
             const struct conn *k = conn_find(c, a->host, a->id);
-            if (a->written && !(k && k->app_error))
+            if (a->written && !(k && (k->app_error || k->let_go_unsynced)))
                 violation(c, INV_DELIVERY, end,
                           "%s#%u: send() accepted %llu octets, but no connection ever carried "
                           "them",

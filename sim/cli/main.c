@@ -2,6 +2,7 @@
  * prints, reads the environment or exits. */
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,50 +28,6 @@
 #define EXIT_BAD_INPUT 2
 #define MAX_SETS 64
 
-static const char usage[] =
-    "usage:\n"
-    "  tcpsim run FILE.yaml [--format text|jsonl|csv] [--out DIR] [--pcap FILE]\n"
-    "             [--pcap-at HOST|wire] [--seed N] [--set KEY=VALUE]...\n"
-    "             [-S|--absolute] [--quiet] [--explain]\n"
-    "             [--netstat T]... [--ss T]... [--netstat-every DUR] [--ss-every DUR]\n"
-    "             [--netstat-summary] [--netstat-rows N] [--views FILE]\n"
-    "  tcpsim run FILE.pkt [--tolerance_usecs=N] [--format ...] [--out DIR] [--pcap FILE]\n"
-    "                                  play a packetdrill script against the linux profile:\n"
-    "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"
-    "  tcpsim check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
-    "             [--junit FILE] [--tap]\n"
-    "                                  exit 0 when every expectation holds,\n"
-    "                                  1 when one fails, 2 on bad input;\n"
-    "                                  --junit writes JUnit XML, --tap prints TAP 13\n"
-    "  tcpsim validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
-    "                                  check a scenario file without running it\n"
-    "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
-    "             [--format png,svg] [--data-only] [--scripts DIR]\n"
-    "                                  write gnuplot data and pictures\n"
-    "  tcpsim diff A.jsonl|A.yaml B.jsonl|B.yaml [--set KEY=VALUE]... [--seed N]\n"
-    "  tcpsim diff FILE.yaml [--set KEY=VALUE]... --vs KEY=VALUE...\n"
-    "             [--ignore-isn] [--ignore-window] [--time-tolerance DUR] [--ignore KEY]...\n"
-    "             [--events seg,state,...] [--context N] [--width N]\n"
-    "                                  first event where two timelines differ;\n"
-    "                                  exit 0 same, 1 different, 2 bad input\n"
-    "  tcpsim coverage DIR|FILE... [--csv FILE] [--format text|csv]\n"
-    "                                  RFC 9293 transitions the scenarios and .pkt scripts\n"
-    "                                  exercise; exit 1 when one of Figure 5 never is\n"
-    "  tcpsim sweep FILE.yaml --grid KEY=V1,V2,...|KEY=A..B... --out DIR [--jobs N]\n"
-    "             [--set KEY=VALUE]... [--emit parallel|slurm] [--task I]\n"
-    "  tcpsim sweep --collect DIR\n"
-    "                                  one CSV row per run of the grid (DIR/sweep.csv)\n"
-    "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
-    "                                  random scenarios under the invariant checker\n"
-    "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
-    "                                  every way to drop up to K of the first N segments\n"
-    "  tcpsim --help | --version\n"
-    "\n"
-    "--set overrides any scenario value by its dotted path (check: in every\n"
-    "file), e.g.\n"
-    "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set "
-    "hosts.client.tcp.keepalive=true\n";
-
 /* --set KEY=VALUE and --seed N, in command-line order (a later one wins). */
 struct overrides {
     const char *sets[MAX_SETS + 1];
@@ -89,12 +46,29 @@ struct run_args {
     struct views_cli views;
 };
 
+static void print_usage(FILE *out);
+
 static int bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "tcpsim: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
+    putc('\n', stderr);
+    print_usage(stderr);
     return EXIT_BAD_INPUT;
+}
+
+/* Records --set VALUE or --seed VALUE: 0 or the exit code of a usage error. */
+static int add_override(struct overrides *o, const char *opt, const char *val)
+{
+    if (o->count >= MAX_SETS)
+        return bad_usage("too many --set/--seed options%s", "");
+    if (strcmp(opt, "--seed") == 0) {
+        snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", val);
+        o->sets[o->count++] = o->seed_set;
+    } else {
+        o->sets[o->count++] = val;
+    }
+    return 0;
 }
 
 /* Takes --set/--seed at argv[*i] (and its value): 1 when it did, 0 when the
@@ -108,16 +82,122 @@ static int parse_override(int argc, char **argv, int *i, struct overrides *o, in
         *rc = bad_usage("%s needs a value", arg);
         return 1;
     }
-    const char *val = argv[++*i];
-    if (o->count >= MAX_SETS) {
-        *rc = bad_usage("too many --set/--seed options%s", "");
-    } else if (strcmp(arg, "--seed") == 0) {
-        snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", val);
-        o->sets[o->count++] = o->seed_set;
-    } else {
-        o->sets[o->count++] = val;
-    }
+    *rc = add_override(o, arg, argv[++*i]);
     return 1;
+}
+
+/* ------------------------------------------------------- run's options */
+
+/* One option of `run`, one row each: its spelling, whether it takes a value,
+ * what it does (one handler signature: 0 or an exit code), and its piece of
+ * the usage text (`break_before` starts a new usage line). getopt_long's
+ * table and the usage synopsis are both made from these rows. */
+struct run_option {
+    const char *name; /* "--format" */
+    char short_name;  /* 'S', or 0 */
+    bool has_arg;
+    int (*apply)(struct run_args *a, const char *name, const char *val);
+    const char *synopsis; /* "[--format text|jsonl|csv]"; NULL: not shown */
+    bool break_before;
+};
+
+static int opt_format(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->format = val;
+    return 0;
+}
+static int opt_out(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->out_dir = val;
+    return 0;
+}
+static int opt_pcap(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->pcap = val;
+    return 0;
+}
+static int opt_pcap_at(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->pcap_at = val;
+    return 0;
+}
+static int opt_override(struct run_args *a, const char *name, const char *val)
+{
+    return add_override(&a->over, name, val);
+}
+static int opt_absolute(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    (void)val;
+    a->text.absolute_seq = true;
+    return 0;
+}
+static int opt_quiet(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    (void)val;
+    a->text.quiet = true;
+    return 0;
+}
+static int opt_explain(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    (void)val;
+    a->text.explain = true;
+    return 0;
+}
+/* The netstat/ss views (views_cli.c says what was wrong). */
+static int opt_view(struct run_args *a, const char *name, const char *val)
+{
+    if (views_cli_option(&a->views, name, val) >= 0)
+        return 0;
+    print_usage(stderr);
+    return EXIT_BAD_INPUT;
+}
+
+static const struct run_option run_options[] = {
+    {"--format", 0, true, opt_format, "[--format text|jsonl|csv]", false},
+    {"--out", 0, true, opt_out, "[--out DIR]", false},
+    {"--pcap", 0, true, opt_pcap, "[--pcap FILE]", false},
+    {"--pcap-at", 0, true, opt_pcap_at, "[--pcap-at HOST|wire]", true},
+    {"--seed", 0, true, opt_override, "[--seed N]", false},
+    {"--set", 0, true, opt_override, "[--set KEY=VALUE]...", false},
+    {"--absolute", 'S', false, opt_absolute, "[-S|--absolute]", true},
+    {"--quiet", 'q', false, opt_quiet, "[--quiet]", false},
+    {"--explain", 0, false, opt_explain, "[--explain]", false},
+    {"--netstat", 0, true, opt_view, "[--netstat T]...", true},
+    {"--ss", 0, true, opt_view, "[--ss T]...", false},
+    {"--netstat-every", 0, true, opt_view, "[--netstat-every DUR]", false},
+    {"--ss-every", 0, true, opt_view, "[--ss-every DUR]", false},
+    {"--netstat-summary", 0, false, opt_view, "[--netstat-summary]", true},
+    {"--netstat-rows", 0, true, opt_view, "[--netstat-rows N]", false},
+    {"--views", 0, true, opt_view, "[--views FILE]", false},
+};
+#define RUN_OPTION_COUNT (sizeof run_options / sizeof run_options[0])
+
+/* "  tcpsim run FILE.yaml [--format ...] ..." from the rows. */
+static void print_run_synopsis(FILE *out)
+{
+    fputs("  tcpsim run FILE.yaml", out);
+    for (size_t i = 0; i < RUN_OPTION_COUNT; i++) {
+        if (!run_options[i].synopsis)
+            continue;
+        fputs(run_options[i].break_before ? "\n             " : " ", out);
+        fputs(run_options[i].synopsis, out);
+    }
+    putc('\n', out);
+}
+
+static const struct run_option *run_option_by_short(int c)
+{
+    for (size_t i = 0; i < RUN_OPTION_COUNT; i++)
+        if (run_options[i].short_name && run_options[i].short_name == c)
+            return &run_options[i];
+    return NULL;
 }
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
@@ -125,48 +205,47 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     memset(a, 0, sizeof *a);
     a->format = "text";
     views_cli_init(&a->views);
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = views_cli_option(&a->views, arg, val);
-        if (used < 0) { /* views_cli_option said what was wrong */
-            fputs(usage, stderr);
-            return EXIT_BAD_INPUT;
+    struct option longopts[RUN_OPTION_COUNT + 1];
+    char shortopts[2 * RUN_OPTION_COUNT + 2] = ":"; /* ':' reports a missing value */
+    size_t ns = 1;
+    for (size_t i = 0; i < RUN_OPTION_COUNT; i++) {
+        const struct run_option *o = &run_options[i];
+        longopts[i] =
+            (struct option){o->name + 2, o->has_arg ? required_argument : no_argument, NULL, 0};
+        if (o->short_name) {
+            shortopts[ns++] = o->short_name;
+            if (o->has_arg)
+                shortopts[ns++] = ':';
         }
-        if (used > 0) {
-            i += used - 1;
-            continue;
+    }
+    longopts[RUN_OPTION_COUNT] = (struct option){0};
+    shortopts[ns] = '\0';
+    /* argv[-1] is the command name: getopt skips its argv[0]. */
+    int gargc = argc + 1;
+    char **gargv = argv - 1;
+    opterr = 0;
+    optind = 0; /* GNU: start over (tests may parse several command lines) */
+    int c, index;
+    while ((c = getopt_long(gargc, gargv, shortopts, longopts, &index)) != -1) {
+        const struct run_option *o;
+        if (c == ':') { /* the views word it their own way (views_cli.c) */
+            for (size_t i = 0; i < RUN_OPTION_COUNT; i++)
+                if (run_options[i].apply == opt_view &&
+                    strcmp(run_options[i].name, gargv[optind - 1]) == 0)
+                    return opt_view(a, run_options[i].name, NULL);
+            return bad_usage("%s needs a value", gargv[optind - 1]);
         }
-        int rc = 0;
-        if (parse_override(argc, argv, &i, &a->over, &rc)) {
-            if (rc)
-                return rc;
-        } else if (strcmp(arg, "--format") == 0 || strcmp(arg, "--out") == 0 ||
-                   strcmp(arg, "--pcap") == 0 || strcmp(arg, "--pcap-at") == 0) {
-            if (!val)
-                return bad_usage("%s needs a value", arg);
-            i++;
-            if (strcmp(arg, "--format") == 0)
-                a->format = val;
-            else if (strcmp(arg, "--out") == 0)
-                a->out_dir = val;
-            else if (strcmp(arg, "--pcap") == 0)
-                a->pcap = val;
-            else
-                a->pcap_at = val;
-        } else if (strcmp(arg, "-S") == 0 || strcmp(arg, "--absolute") == 0) {
-            a->text.absolute_seq = true;
-        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->text.quiet = true;
-        } else if (strcmp(arg, "--explain") == 0) {
-            a->text.explain = true;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return bad_usage("unknown option '%s'", arg);
-        } else if (!a->file) {
-            a->file = arg;
-        } else {
-            return bad_usage("unexpected argument '%s'", arg);
-        }
+        if (c == '?')
+            return bad_usage("unknown option '%s'", gargv[optind - 1]);
+        o = c == 0 ? &run_options[index] : run_option_by_short(c);
+        int rc = o ? o->apply(a, o->name, optarg) : EXIT_BAD_INPUT;
+        if (rc)
+            return rc;
+    }
+    for (int i = optind; i < gargc; i++) {
+        if (a->file)
+            return bad_usage("unexpected argument '%s'", gargv[i]);
+        a->file = gargv[i];
     }
     if (!a->file)
         return bad_usage("missing scenario file%s", "");
@@ -774,37 +853,134 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+/* ------------------------------------------------------- the commands */
+
+static int run_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_run(argc, argv);
+}
+static int check_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_check(argc, argv);
+}
+static int validate_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_validate(argc, argv);
+}
+static int diff_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_diff_main(argc, argv);
+}
+static int coverage_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_coverage_main(argc, argv);
+}
+static int soak_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return soak_cli_main(argc, argv);
+}
+static int explore_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return explore_cli_main(argc, argv);
+}
+
+/* Every subcommand, one row each (packetdrill's system_call_table): its
+ * name, its handler (one signature), and its lines of the usage text after
+ * "  tcpsim " (NULL: made from run_options). A name may have several rows
+ * (run: .yaml and .pkt); the first one's handler runs. A new subcommand is
+ * one row here. */
+static const struct command {
+    const char *name;
+    int (*main)(const char *argv0, int argc, char **argv);
+    const char *usage;
+} commands[] = {
+    {"run", run_main, NULL},
+    {"run", run_main,
+     "run FILE.pkt [--tolerance_usecs=N] [--format ...] [--out DIR] [--pcap FILE]\n"
+     "                                  play a packetdrill script against the linux profile:\n"
+     "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"},
+    {"check", check_main,
+     "check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
+     "             [--junit FILE] [--tap]\n"
+     "                                  exit 0 when every expectation holds,\n"
+     "                                  1 when one fails, 2 on bad input;\n"
+     "                                  --junit writes JUnit XML, --tap prints TAP 13\n"},
+    {"validate", validate_main,
+     "validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
+     "                                  check a scenario file without running it\n"},
+    {"plot", plot_cli_main,
+     "plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
+     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
+     "                                  write gnuplot data and pictures\n"},
+    {"diff", diff_main, "diff A.jsonl|A.yaml B.jsonl|B.yaml [--set KEY=VALUE]... [--seed N]\n"},
+    {"diff", diff_main,
+     "diff FILE.yaml [--set KEY=VALUE]... --vs KEY=VALUE...\n"
+     "             [--ignore-isn] [--ignore-window] [--time-tolerance DUR] [--ignore KEY]...\n"
+     "             [--events seg,state,...] [--context N] [--width N]\n"
+     "                                  first event where two timelines differ;\n"
+     "                                  exit 0 same, 1 different, 2 bad input\n"},
+    {"coverage", coverage_main,
+     "coverage DIR|FILE... [--csv FILE] [--format text|csv]\n"
+     "                                  RFC 9293 transitions the scenarios and .pkt scripts\n"
+     "                                  exercise; exit 1 when one of Figure 5 never is\n"},
+    {"sweep", cmd_sweep_main,
+     "sweep FILE.yaml --grid KEY=V1,V2,...|KEY=A..B... --out DIR [--jobs N]\n"
+     "             [--set KEY=VALUE]... [--emit parallel|slurm] [--task I]\n"},
+    {"sweep", cmd_sweep_main,
+     "sweep --collect DIR\n"
+     "                                  one CSV row per run of the grid (DIR/sweep.csv)\n"},
+    {"soak", soak_main,
+     "soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
+     "                                  random scenarios under the invariant checker\n"},
+    {"explore", explore_main,
+     "explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
+     "                                  every way to drop up to K of the first N segments\n"},
+};
+
+static void print_usage(FILE *out)
+{
+    fputs("usage:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (commands[i].usage) {
+            fputs("  tcpsim ", out);
+            fputs(commands[i].usage, out);
+        } else {
+            print_run_synopsis(out);
+        }
+    }
+    fputs("  tcpsim --help | --version\n"
+          "\n"
+          "--set overrides any scenario value by its dotted path (check: in every\n"
+          "file), e.g.\n"
+          "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set "
+          "hosts.client.tcp.keepalive=true\n",
+          out);
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return bad_usage("missing command%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", build_version(), usage);
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n", build_version());
+        print_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("tcpsim %s (git %s)\n", build_version(), build_revision());
         return 0;
     }
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "validate") == 0)
-        return cmd_validate(argc - 2, argv + 2);
-    if (strcmp(cmd, "sweep") == 0)
-        return cmd_sweep_main(argv[0], argc - 2, argv + 2);
-    if (strcmp(cmd, "coverage") == 0)
-        return cmd_coverage_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "diff") == 0)
-        return cmd_diff_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "plot") == 0)
-        return plot_cli_main(argv[0], argc - 2, argv + 2);
-    if (strcmp(cmd, "soak") == 0)
-        return soak_cli_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "explore") == 0)
-        return explore_cli_main(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }
 

@@ -21,6 +21,8 @@ struct app_sock {
     size_t name;     /* 1 + its entry in runner.names (a socket gets one name, when
                       * made), so releasing it clears that entry; 0 = none */
     bool autoread;
+    bool recv_waiting;     /* a blocking recv step waits for data, EOF or an error */
+    uint64_t recv_max;     /* ... for at most this many octets (0 = all) */
     uint32_t read_rate;    /* bytes/s; 0 = everything at once */
     struct app_sock *next; /* every one the runner made, for freeing */
 };

@@ -18,14 +18,14 @@ struct scn_call {
 };
 
 /* Indexed by enum step_call. */
-static const char *const scn_call_names[] = {"listen",   "connect", "send",   "recv",
-                                             "shutdown", "close",   "abort",  "setsockopt",
-                                             "crash",    "reboot",  "inject", "flood"};
+static const char *const scn_call_names[] = {
+    "listen",     "connect", "send",   "recv",   "shutdown", "close",      "abort",
+    "setsockopt", "crash",   "reboot", "inject", "flood",    "getsockopt", "destroy"};
 static const struct scn_call scn_calls[] = {
     [STEP_LISTEN] = {{"port", "as", "backlog"}, true, "listener", "as"},
     [STEP_CONNECT] = {{"to", "port", "local_port", "as"}, true, "conn", "as"},
     [STEP_SEND] = {{"sock", "bytes", "text"}, false, "conn", "sock"},
-    [STEP_RECV] = {{"sock", "bytes"}, false, "conn", "sock"},
+    [STEP_RECV] = {{"sock", "bytes", "wait"}, false, "conn", "sock"},
     [STEP_SHUTDOWN] = {{"sock", "how"}, false, "conn", "sock"},
     [STEP_CLOSE] = {{"sock"}, false, "conn", "sock"},
     [STEP_ABORT] = {{"sock"}, false, "conn", "sock"},
@@ -34,6 +34,8 @@ static const struct scn_call scn_calls[] = {
     [STEP_REBOOT] = {{NULL}, false, NULL, NULL},
     [STEP_INJECT] = {{"sock", "flags", "seq_offset", "bytes"}, false, "conn", "sock"},
     [STEP_FLOOD] = {{"to", "port", "count", "interval", "spoof"}, false, NULL, NULL},
+    [STEP_GETSOCKOPT] = {{"sock", "opt"}, false, "conn", "sock"},
+    [STEP_DESTROY] = {{"sock"}, false, "conn", "sock"},
 };
 #define SCN_CALL_COUNT (sizeof scn_call_names / sizeof scn_call_names[0])
 
@@ -43,8 +45,8 @@ const char *scenario_step_call_name(enum step_call call)
 }
 
 static const char *const scn_sockopt_keys[] = {
-    "linger",   "keepalive", "keepidle", "keepintvl", "keepcnt",   "nodelay",  "user_timeout",
-    "autoread", "rcvbuf",    "sndbuf",   "accept",    "read_rate", "reuseaddr"};
+    "linger",   "keepalive", "keepidle", "keepintvl", "keepcnt",   "nodelay",   "user_timeout",
+    "autoread", "rcvbuf",    "sndbuf",   "accept",    "read_rate", "reuseaddr", "syncnt"};
 #define SCN_SOCKOPT_COUNT (sizeof scn_sockopt_keys / sizeof scn_sockopt_keys[0])
 
 /* Reads socket option `i` of scn_sockopt_keys into `o`. Bit i is SOCKOPT_*. */
@@ -71,6 +73,9 @@ static int scn_sockopt(struct scn_ctx *ctx, size_t i, const struct ynode *v, str
     case SOCKOPT_ACCEPT: rc = scn_get_bool(ctx, v, name, &o->accept); break;
     case SOCKOPT_READ_RATE: rc = scn_get_u32(ctx, v, name, 0, UINT32_MAX, &o->read_rate); break;
     case SOCKOPT_REUSEADDR: rc = scn_get_bool(ctx, v, name, &o->reuseaddr); break;
+    case SOCKOPT_SYNCNT:
+        rc = scn_get_u32(ctx, v, name, 1, 127, &o->syncnt);
+        break; /* MAX_TCP_SYNCNT */
     default: break;
     }
     return rc;
@@ -226,8 +231,19 @@ static int scn_step_args(struct scn_ctx *ctx, const struct ynode *node, struct s
         return v ? scn_port(ctx, v, "local_port", &st->local_port) : 0;
     case STEP_SEND: return scn_send_args(ctx, node, st);
     case STEP_RECV:
+        if ((v = ydoc_get(node, "wait")) && scn_get_bool(ctx, v, "wait", &st->wait) < 0)
+            return -1;
         v = ydoc_get(node, "bytes");
         return v ? scn_get_uint(ctx, v, "bytes", 0, UINT64_MAX, &st->bytes) : 0;
+    case STEP_GETSOCKOPT: /* SO_ERROR is the one option read back */
+        v = ydoc_get(node, "opt");
+        if (!v || v->kind != YNODE_SCALAR ||
+            (strcmp(v->text, "SO_ERROR") != 0 && strcmp(v->text, "so_error") != 0))
+            return scn_error(ctx, v ? v : node, "getsockopt needs 'opt: SO_ERROR'%s%.80s%s",
+                             v && v->kind == YNODE_SCALAR ? ", got '" : "",
+                             v && v->kind == YNODE_SCALAR ? v->text : "",
+                             v && v->kind == YNODE_SCALAR ? "'" : "");
+        return 0;
     case STEP_SHUTDOWN:
         if (!(v = ydoc_get(node, "how")))
             return scn_error(ctx, node, "shutdown needs 'how' (rd, wr or rdwr)");

@@ -340,10 +340,25 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
            (seq_le(nxt, last) && seq_lt(last, nxt + wnd));
 }
 
+/* Linux tcp_sequence (6.x): an acceptable segment that ends past the right
+ * edge of the receive window is taken only while the receive queue is
+ * empty (then whole: step 7 does not trim it); otherwise it is dropped
+ * whole and answered with an ACK (`. 1:1(0) ack 4001 win 5000`), where
+ * RFC 9293 3.10.7.4 trims it to the window (R-SEQ-06). */
+static bool past_right_edge_dropped(const struct tcb *tcb, const struct tcp_segment *seg)
+{
+    uint32_t wnd = rcv_wnd(tcb);
+    if (!tcb_params(tcb)->window_edge_drop || wnd == 0)
+        return false;
+    tcp_seq end = seg->seq + segment_seq_len(seg);
+    return seq_gt(end, tcb->rcv_nxt + wnd) && tcb->rcv_queued > 0;
+}
+
 static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *seg)
 {
     const struct tcp_params *p = tcb_params(tcb);
-    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window))
+    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window) &&
+        !past_right_edge_dropped(tcb, seg))
         return GO_ON;
     if (tcb->state == TCP_SYN_RECV && tcb->passive && p->syn_recv_dup_syn_resends_synack &&
         (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
@@ -554,12 +569,15 @@ static unsigned ack_update(struct tcb *tcb, const struct tcp_segment *seg)
     unsigned flags = 0;
     if (tcb->sb || (seg->opts & TCP_OPT_SACK))
         tcp_sack_on_ack(tcb, seg); /* RFC 6675 5: scoreboard first */
+    bool rack_lost = tcb->tlp_active && tcp_rack_after_probe(tcb); /* RFC 8985 6.2 */
     if (tcb->tlp_active)
         tcp_tlp_on_ack(tcb, seg); /* RFC 8985 7.4, before the timer is re-armed */
     if (seq_gt(seg->ack, tcb->snd_una)) {
         flags |= ACK_SND_UNA_ADVANCED;
         if (on_new_ack(tcb, seg) > 0)
             flags |= ACK_DATA_ACKED;
+        if (rack_lost && !tcb->in_recovery)
+            tcp_cc_on_dupack(tcb); /* the loss RACK found starts fast recovery */
     } else if (is_dup_ack(tcb, seg)) {
         flags |= ACK_DUP;
         if (tcb->dupacks < 255)
@@ -724,6 +742,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     enum tcp_state s = tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
+    uint32_t fin_data = 0; /* new octets that came with the FIN */
     /* All of the text already received: an acceptable segment of that
      * kind carries a FIN at RCV.NXT (a data+FIN resent after its data
      * arrived); the first check trims the text and leaves the FIN. */
@@ -751,14 +770,20 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
                 uint32_t room = rcv_wnd(tcb);
                 uint32_t len = seg->len;
                 uint32_t over = (seg->seq + len) - (tcb->rcv_nxt + room);
-                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room))
-                    len -= over; /* trim to the window */
+                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room) &&
+                    !tcb_params(tcb)->window_edge_drop)
+                    len -= over; /* trim to the window (Linux: taken whole, step 1) */
+                bool had_ooo = tcb->ooo_count > 0;
                 accept_in_order(tcb, seg->seq, len, seg->data_off);
                 fin_here = (seg->flags & TCP_FIN) && len == seg->len;
                 fin_here |= drain_out_of_order(tcb);
                 tcp_notify_readable(tcb);
-                if (!fin_here) /* RFC 9293 3.8.6.3, tcp_delack.c */
-                    tcp_delack_on_data(tcb, len, tcb->ooo_count > 0);
+                /* RFC 9293 3.8.6.3, tcp_delack.c; RFC 5681 4.2: at once
+                 * when out-of-order data is held or a gap was filled. */
+                if (!fin_here)
+                    tcp_delack_on_data(tcb, len, had_ooo || tcb->ooo_count > 0);
+                else
+                    fin_data = len;
             }
         } else {
             hold_out_of_order(tcb, seg);
@@ -789,22 +814,19 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     switch (s) {
     case TCP_SYN_RECV:
     case TCP_ESTABLISHED:
-        /* The ACK of a FIN that moves us to CLOSE-WAIT may be delayed
-         * (RFC 1122 4.2.3.2; Linux enters pingpong mode in tcp_fin), so an
-         * application that closes at once sends one FIN,ACK: the
-         * three-segment close seen in most real captures. */
-        if (tcb_params(tcb)->delayed_ack)
-            tcp_arm_delack(tcb);
-        else
-            tcp_send_ack(tcb);
+        tcp_delack_on_fin(tcb, fin_data); /* may wait: tcp_delack.c */
         tcp_set_state(tcb, TCP_CLOSE_WAIT);
         return GO_ON;
     case TCP_FIN_WAIT1:
         tcp_send_ack(tcb);
-        if (ack_flags & ACK_FIN_ACKED)
+        if (ack_flags & ACK_FIN_ACKED) {
             tcp_enter_time_wait(tcb); /* Figure 5 note 2 */
-        else
+        } else {
             tcp_set_state(tcb, TCP_CLOSING);
+            /* Data or our FIN may still wait behind a CLOSE (3.10.4); the
+             * ACK riding on this FIN may be the last to open the window. */
+            tcp_output(tcb);
+        }
         break;
     case TCP_FIN_WAIT2:
         tcp_send_ack(tcb);

@@ -18,8 +18,10 @@ struct tcb;
 struct tcp_scoreboard {
     struct tcp_sack_block blk[TCP_SB_MAX]; /* sorted by start, disjoint */
     uint8_t n;
-    bool rto_lost;    /* after an RTO all unSACKed data below `recover` is lost */
-    tcp_seq high_rxt; /* RFC 6675 HighRxt: highest octet retransmitted, +1 */
+    bool rto_lost;         /* after an RTO all unSACKed data below `recover` is lost */
+    tcp_seq high_rxt;      /* RFC 6675 HighRxt: highest octet retransmitted, +1 */
+    bool rack_set;         /* RACK (RFC 8985 6.2) marked data lost: ... */
+    tcp_seq rack_lost_end; /* ... every unSACKed octet below this */
 };
 void tcp_sack_add_blocks(const struct tcb *tcb, struct tcp_segment *seg);
 void tcp_sack_on_ack(struct tcb *tcb, const struct tcp_segment *seg);
@@ -45,5 +47,8 @@ void tcp_tlp_fire(struct tcb *tcb);
 void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg);
 /* After an ACK left the PTO running: back to the RTO if no probe applies. */
 void tcp_tlp_recheck(struct tcb *tcb);
+/* After the scoreboard took an ACK during a probe episode: RACK marks what
+ * was sent before the delivered probe as lost (RFC 8985 6.2). */
+bool tcp_rack_after_probe(struct tcb *tcb);
 
 #endif

@@ -158,6 +158,8 @@ static tcp_seq lost_end(const struct tcb *tcb)
     }
     if (sb->rto_lost && seq_gt(tcb->recover, end))
         end = tcb->recover;
+    if (sb->rack_set && seq_gt(sb->rack_lost_end, end))
+        end = sb->rack_lost_end; /* RFC 8985 6.2 (tcp_tlp.c) */
     if (tcb->in_recovery && sb->n) {
         /* In recovery, a hole at SND.UNA with SACKed data above it is lost
          * (on a link that keeps order it cannot be anything else), so a

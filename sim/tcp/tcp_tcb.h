@@ -102,6 +102,7 @@ struct tcb {
     uint8_t ka_probes;      /* keep-alive probes sent without an answer */
     uint8_t probes_out;     /* zero-window probes sent without an ACK since */
     uint8_t quickacks;      /* Linux quick-ack mode: ACKs still sent at once */
+    uint8_t syncnt;         /* TCP_SYNCNT; 0 = tcp_syn_retries */
     uint8_t notify_pending; /* enum tcb_notify bits */
     uint8_t ooo_count;      /* out-of-order ranges held in `ooo` */
     int so_error;           /* pending error for the application (enum ts_err) */
@@ -122,13 +123,14 @@ struct tcb {
     /* Receive sequence space */
     tcp_seq irs;
     tcp_seq rcv_nxt;
-    tcp_seq rcv_adv;      /* right edge we advertised: never moves left */
-    uint32_t rcv_unacked; /* in-order octets received since our last ACK */
-    uint64_t rcv_off;     /* stream offset expected at RCV.NXT */
-    uint64_t rcv_queued;  /* in-order octets not yet read */
-    uint64_t rcv_total;   /* in-order octets received */
-    uint64_t rcv_bad;     /* octets whose offset did not match (must stay 0) */
-    sim_time_t last_data_rcvd;
+    tcp_seq rcv_adv;           /* right edge we advertised: never moves left */
+    uint32_t rcv_unacked;      /* in-order octets received since our last ACK */
+    uint64_t rcv_off;          /* stream offset expected at RCV.NXT */
+    uint64_t rcv_queued;       /* in-order octets not yet read */
+    uint64_t rcv_total;        /* in-order octets received */
+    uint64_t rcv_bad;          /* octets whose offset did not match (must stay 0) */
+    sim_time_t last_data_rcvd; /* Linux icsk_ack.lrcvtime */
+    sim_time_t ato;            /* Linux icsk_ack.ato: the delayed-ACK timeout (delack_ato) */
     uint32_t rcvbuf;
     uint32_t ts_recent;
     /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */
