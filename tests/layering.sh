@@ -27,7 +27,6 @@ trace_sinks.h trace
 scenario.h scenario
 pkt.h pkt
 runner.h run
-pkt.h pkt
 sweep.h tools
 "
 
