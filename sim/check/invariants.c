@@ -59,10 +59,10 @@ struct conn {
     uint64_t key;       /* host << 32 | id; 0 = empty slot */
     uint8_t seen_state; /* the last state the timeline showed (not a TCB's own) */
     bool state_known;
-    bool closed_by_app; /* close() returned 0: a FIN is owed */
-    bool app_error;     /* an application call on it returned an error */
+    bool closed_by_app;   /* close() returned 0: a FIN is owed */
+    bool app_error;       /* an application call on it returned an error */
     bool let_go_unsynced; /* close() before the handshake finished: the app let go */
-    bool fin_wait1;     /* went through FIN_WAIT1 (the active closer) */
+    bool fin_wait1;       /* went through FIN_WAIT1 (the active closer) */
     bool time_wait;
     uint8_t last_from; /* the last transition, for "TIME_WAIT then CLOSED" */
     sim_time_t closed_at;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "build_info.h"
 #include "cmd_diff.h"
@@ -30,8 +31,59 @@
 struct overrides {
     const char *sets[MAX_SETS + 1];
     size_t count;
-    char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
+    char seed_set[64];   /* "seed=N" from --seed, kept here so sets[] may point at it */
+    uint64_t max_events; /* --max-events: 0 = RUNNER_EVENT_LIMIT */
+    double max_wall;     /* --max-wall SECONDS of wall-clock time per run: 0 = none */
 };
+
+/* --max-events N / --max-wall SECONDS (run and check: CI tightens them for
+ * folders it did not write): 0 or the exit code of a usage error. */
+static int bad_usage(const char *fmt, const char *arg);
+static int add_limit(struct overrides *o, const char *opt, const char *val)
+{
+    char *end;
+    errno = 0;
+    if (strcmp(opt, "--max-events") == 0) {
+        unsigned long long n = strtoull(val, &end, 10);
+        if (errno || end == val || *end || val[0] == '-' || n == 0)
+            return bad_usage("--max-events takes a positive whole number, not '%s'", val);
+        o->max_events = n;
+    } else {
+        double w = strtod(val, &end);
+        if (errno || end == val || *end || !(w > 0) || w > 1e9)
+            return bad_usage("--max-wall takes a positive number of seconds, not '%s'", val);
+        o->max_wall = w;
+    }
+    return 0;
+}
+
+/* The wall-clock deadline of one run (--max-wall): the runner asks between
+ * slices of events; the clock is read here, never in the simulator. */
+struct wall_deadline {
+    struct timespec start;
+    double seconds;
+};
+
+static bool wall_keep_going(void *ctx)
+{
+    const struct wall_deadline *d = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double used =
+        (double)(now.tv_sec - d->start.tv_sec) + (double)(now.tv_nsec - d->start.tv_nsec) / 1e9;
+    return used < d->seconds;
+}
+
+static void apply_limits(struct runner *runner, const struct overrides *o, struct wall_deadline *d)
+{
+    if (o->max_events)
+        runner_set_event_limit(runner, o->max_events);
+    if (o->max_wall > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &d->start);
+        d->seconds = o->max_wall;
+        runner_set_keep_going(runner, wall_keep_going, d);
+    }
+}
 
 struct run_args {
     const char *file;
@@ -74,13 +126,15 @@ static int add_override(struct overrides *o, const char *opt, const char *val)
 static int parse_override(int argc, char **argv, int *i, struct overrides *o, int *rc)
 {
     const char *arg = argv[*i];
-    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0)
+    bool limit = strcmp(arg, "--max-events") == 0 || strcmp(arg, "--max-wall") == 0;
+    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0 && !limit)
         return 0;
     if (*i + 1 >= argc) {
         *rc = bad_usage("%s needs a value", arg);
         return 1;
     }
-    *rc = add_override(o, arg, argv[++*i]);
+    *rc = limit ? add_limit(o, arg, argv[*i + 1]) : add_override(o, arg, argv[*i + 1]);
+    ++*i;
     return 1;
 }
 
@@ -127,6 +181,10 @@ static int opt_override(struct run_args *a, const char *name, const char *val)
 {
     return add_override(&a->over, name, val);
 }
+static int opt_limit(struct run_args *a, const char *name, const char *val)
+{
+    return add_limit(&a->over, name, val);
+}
 static int opt_absolute(struct run_args *a, const char *name, const char *val)
 {
     (void)name;
@@ -164,6 +222,8 @@ static const struct run_option run_options[] = {
     {"--pcap-at", 0, true, opt_pcap_at, "[--pcap-at HOST|wire]", true},
     {"--seed", 0, true, opt_override, "[--seed N]", false},
     {"--set", 0, true, opt_override, "[--set KEY=VALUE]...", false},
+    {"--max-events", 0, true, opt_limit, "[--max-events N]", true},
+    {"--max-wall", 0, true, opt_limit, "[--max-wall SECONDS]", false},
     {"--absolute", 'S', false, opt_absolute, "[-S|--absolute]", true},
     {"--quiet", 'q', false, opt_quiet, "[--quiet]", false},
     {"--explain", 0, false, opt_explain, "[--explain]", false},
@@ -400,10 +460,13 @@ static int report_cut(struct runner *runner, const struct scenario *sc, FILE *ou
         break;
     case RUNNER_CUT_EVENT_LIMIT:
         fprintf(out,
-                "%s: run cut at %lld.%06llds after %u events (the limit); give a shorter "
-                "'stop:', fewer connections or longer intervals\n",
-                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)),
-                (unsigned)RUNNER_EVENT_LIMIT);
+                "%s: run cut at %lld.%06llds of virtual time by the event limit; give a "
+                "shorter 'stop:', fewer connections or longer intervals\n",
+                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)));
+        return 1;
+    case RUNNER_CUT_WALL_LIMIT:
+        fprintf(out, "%s: run cut at %lld.%06llds of virtual time by --max-wall\n", sc->file,
+                (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)));
         return 1;
     }
     return 0;
@@ -556,6 +619,8 @@ static int cmd_run(int argc, char **argv)
     bool stdout_busy = !a.out_dir && strcmp(a.format, "text") != 0;
     if (!rc && views_cli_start(&a.views, runner_net(runner), stdout_busy) != 0)
         rc = EXIT_BAD_INPUT;
+    struct wall_deadline deadline;
+    apply_limits(runner, &a.over, &deadline);
     if (!rc) {
         runner_run(runner);
         if (report_cut(runner, &sc, stderr))
@@ -641,7 +706,7 @@ static void check_file(const char *file, const struct overrides *o, struct check
     }
     t->scenarios++;
     if (scenario_load(file, o->sets, o->count, &sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         check_report_add(&t->report, file, NULL, NULL, CHECK_BAD_INPUT, 0, error);
         t->bad++;
         return;
@@ -655,6 +720,8 @@ static void check_file(const char *file, const struct overrides *o, struct check
         scenario_free(&sc);
         return;
     }
+    struct wall_deadline deadline;
+    apply_limits(runner, o, &deadline);
     runner_run(runner);
     size_t cut = report_cut(runner, &sc, t->out);
     struct check_case *record =
@@ -901,7 +968,7 @@ static const struct command {
      "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"},
     {"check", check_main,
      "check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
-     "             [--junit FILE] [--tap]\n"
+     "             [--junit FILE] [--tap] [--max-events N] [--max-wall SECONDS]\n"
      "                                  exit 0 when every expectation holds,\n"
      "                                  1 when one fails, 2 on bad input;\n"
      "                                  --junit writes JUnit XML, --tap prints TAP 13\n"},

@@ -552,14 +552,28 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit =
-        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
-    engine_run(&r->net.engine, stop);
-    r->end = r->net.engine.now;
-    if (r->net.engine.fired >= r->net.engine.fire_limit)
-        r->cut = RUNNER_CUT_EVENT_LIMIT;
-    else if (r->scenario->stop == SIM_TIME_NEVER &&
-             engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
+    struct engine *e = &r->net.engine;
+    uint64_t end_limit = e->fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
+    /* In slices when someone asks between them whether to go on; the
+     * events and their order are the same either way. */
+    for (;;) {
+        uint64_t slice = r->keep_going ? RUNNER_WALL_SLICE : end_limit - e->fired;
+        e->fire_limit = end_limit - e->fired > slice ? e->fired + slice : end_limit;
+        engine_run(e, stop);
+        if (e->fired < e->fire_limit)
+            break; /* done: nothing left before `stop`, or stopped */
+        if (e->fired >= end_limit) {
+            r->cut = RUNNER_CUT_EVENT_LIMIT;
+            break;
+        }
+        if (!r->keep_going(r->keep_going_ctx)) {
+            r->cut = RUNNER_CUT_WALL_LIMIT;
+            break;
+        }
+    }
+    r->end = e->now;
+    if (r->cut == RUNNER_CUT_NONE && r->scenario->stop == SIM_TIME_NEVER &&
+        engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
         r->cut = RUNNER_CUT_TIME_CAP;
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
@@ -588,6 +602,12 @@ const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
 }
 
 void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
+
+void runner_set_keep_going(struct runner *r, bool (*keep_going)(void *ctx), void *ctx)
+{
+    r->keep_going = keep_going;
+    r->keep_going_ctx = ctx;
+}
 
 void runner_free(struct runner *r)
 {
