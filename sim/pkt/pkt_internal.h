@@ -75,6 +75,7 @@ struct pk_packet {
     int nopts;
     struct pk_opt opts[PK_MAX_OPTS];
     uint16_t sport, dport; /* 0: the connection's */
+    bool ecn_codepoint;    /* [ect0], [ect1], [ce]: an IP ECN field (not modelled) */
 };
 
 /* A syscall argument or result: packetdrill's expression language, kept
@@ -123,6 +124,7 @@ struct pk_event {
 struct pkt_script {
     char *file;
     int64_t tolerance_us; /* -1: packetdrill's default */
+    bool strict_segments; /* --strict_segments: no merging of outbound segments */
     char *init_command;   /* a `...` before the first event */
     char *cleanup_command;
     struct pk_event *events;

@@ -293,6 +293,22 @@ static bool parse_packet(struct ps *p, struct pk_event *ev)
         pk->sport = (uint16_t)a;
         pk->dport = (uint16_t)b;
     }
+    /* Optional IP info: (tos 0x..), [ect0], [noecn], (ttl N), ... */
+    if (is_punct(cur(p), '(') || is_punct(cur(p), '[')) {
+        char close = is_punct(cur(p), '(') ? ')' : ']';
+        p->i++;
+        const struct pk_token *w = cur(p);
+        pk->ecn_codepoint =
+            is_word(w, "ect0") || is_word(w, "ect1") || is_word(w, "ce") || is_word(w, "ect01");
+        while (!is_punct(cur(p), close)) {
+            if (cur(p)->kind == PK_EOF || is_punct(cur(p), '<') || is_punct(cur(p), '>'))
+                return fail_at(p, cur(p),
+                               close == ')' ? "')' closing the IP info"
+                                            : "']' closing the IP info");
+            p->i++;
+        }
+        p->i++;
+    }
     const struct pk_token *ft = cur(p);
     if (ft->kind == PK_WORD && (is_word(ft, "udp") || is_word(ft, "icmp")))
         return fail_msg(p, ft, "only TCP packets are supported (not udp or icmp)");
@@ -575,18 +591,17 @@ static bool parse_option_line(struct ps *p, struct pkt_script *s)
     p->i++;
     const char *name = t->text;
     size_t n = t->len;
-    if (!is_punct(cur(p), '='))
-        return true; /* a flag option: nothing we model */
+    if (n == strlen("strict_segments") && memcmp(name, "strict_segments", n) == 0)
+        s->strict_segments = true;
+    if (!is_punct(cur(p), '=') || cur(p)->line != t->line)
+        return true; /* a flag option */
     p->i++;
     const struct pk_token *v = cur(p);
-    if (v->kind == PK_EOF)
+    if (v->kind == PK_EOF || v->line != t->line)
         return fail_at(p, v, "an option value");
-    p->i++;
-    /* WORD=WORD (-D NAME=VALUE style) */
-    if (is_punct(cur(p), '=') && v->kind == PK_WORD) {
+    /* The value is the rest of the line (an address, a word, NAME=VALUE). */
+    while (cur(p)->kind != PK_EOF && cur(p)->line == t->line)
         p->i++;
-        p->i++;
-    }
     if (n == strlen("tolerance_usecs") && memcmp(name, "tolerance_usecs", n) == 0) {
         if (v->kind != PK_INT || v->ival < 0)
             return fail_at(p, v, "a number of microseconds");
@@ -636,7 +651,7 @@ static bool parse_script(struct ps *p, struct pkt_script *s)
     }
     if (s->count == 0)
         return fail_msg(p, cur(p), "the script has no events");
-    if (s->events[0].tkind != PT_ABS || s->events[0].t_us != 0) {
+    if ((s->events[0].tkind != PT_ABS && s->events[0].tkind != PT_REL) || s->events[0].t_us != 0) {
         const struct pk_event *e0 = &s->events[0];
         snprintf(p->err, p->errlen, "%s:%d:%d: the first event should be at time 0", p->file,
                  e0->line, e0->col);

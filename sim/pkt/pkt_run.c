@@ -11,6 +11,7 @@
 
 #include "pkt_run.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/tcp_host.h"
 #include "tcpsim/tcp_params.h"
 
 #define PK_WAIT (-1)
@@ -76,6 +77,18 @@ static void check_blocked(struct pkt_run *r)
                 "timing error: expected system call return at %.6f sec but happened at %.6f "
                 "sec; tolerance %.6f sec",
                 r->blk_end_us / 1e6, now / 1e6, tol / 1e6);
+}
+
+static void wake_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    (void)timer; /* the step that ran it retries the waiting call */
+}
+
+void pk_wake_at(struct pkt_run *r, int64_t t_us)
+{
+    if (!sim_timer_armed(&r->wake) || r->wake.when != t_us * 1000)
+        engine_arm(&r->net.engine, &r->wake, t_us * 1000);
 }
 
 bool pk_step(struct pkt_run *r, int64_t limit_us)
@@ -230,6 +243,10 @@ static void endpoint_sent(void *ctx, const struct tcp_segment *seg)
         r->qhead = 0;
         r->qcap = cap;
     }
+    if (seg->opts & TCP_OPT_TS) {
+        r->live_ts_seen = true;
+        r->last_live_tsval = seg->tsval;
+    }
     struct pk_sent *s = &r->q[(r->qhead + r->qlen++) % r->qcap];
     s->seg = *seg;
     s->t = r->net.engine.now;
@@ -263,7 +280,7 @@ int pkt_run_create(const struct pkt_script *script, const struct pkt_config *cfg
     r->tol_us = r->cfg.tolerance_us >= 0    ? r->cfg.tolerance_us
                 : script->tolerance_us >= 0 ? script->tolerance_us
                                             : PK_DEFAULT_TOLERANCE_US;
-    if (net_init(&r->net, r->cfg.seed) != TS_OK) {
+    if (net_init(&r->net, r->cfg.seed, &tcp_proto_ops) != TS_OK) {
         free(r);
         return TS_ENOMEM;
     }
@@ -282,6 +299,7 @@ int pkt_run_create(const struct pkt_script *script, const struct pkt_config *cfg
     link_init(&r->net.links[1], &r->net.engine, &wire, r->cfg.seed, 1, peer_sent, endpoint_dropped,
               r);
     pk_app_ops(r);
+    sim_timer_init(&r->wake, wake_fire);
     r->status = PKT_PASS;
     *out = r;
     return TS_OK;
@@ -322,6 +340,7 @@ void pkt_run_free(struct pkt_run *r)
 {
     if (!r)
         return;
+    engine_cancel(&r->net.engine, &r->wake);
     net_free(&r->net);
     free(r->q);
     free(r);
