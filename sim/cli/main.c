@@ -363,10 +363,12 @@ static int cmd_run_pkt(const struct run_args *a, const struct pkt_config *cfg)
         return EXIT_BAD_INPUT;
     }
     struct pkt_run *run;
-    if (pkt_run_create(script, cfg, &run) != TS_OK) {
-        fprintf(stderr, "tcpsim: out of memory\n");
+    int made = pkt_run_create(script, cfg, &run);
+    if (made != TS_OK) {
+        fprintf(stderr, "tcpsim: %s\n",
+                made == TS_EINVAL ? "unknown profile (linux or rfc9293)" : "out of memory");
         pkt_script_free(script);
-        return EXIT_FAILED;
+        return made == TS_EINVAL ? EXIT_BAD_INPUT : EXIT_FAILED;
     }
     const char *base = strrchr(a->file, '/') ? strrchr(a->file, '/') + 1 : a->file;
     char name[256];
@@ -398,7 +400,7 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run_args(argc, argv, &a);
     if (rc)
         return rc;
-    if (has_suffix(a.file, ".pkt")) {
+    if (pkt_file_is_script(a.file)) {
         for (size_t i = 0; i < a.over.count; i++) {
             if (strncmp(a.over.sets[i], "seed=", 5) == 0)
                 pcfg.seed = strtoull(a.over.sets[i] + 5, NULL, 10);
@@ -491,7 +493,7 @@ static void check_pkt(const char *file, struct check_totals *t)
 static void check_file(const char *file, const struct overrides *o, struct check_totals *t)
 {
     struct scenario sc;
-    if (has_suffix(file, ".pkt")) {
+    if (pkt_file_is_script(file)) {
         check_pkt(file, t);
         return;
     }
@@ -628,7 +630,7 @@ static int cmd_validate(int argc, char **argv)
         return -files;
     if (files != 1)
         return bad_usage("validate takes one scenario file%s", "");
-    if (has_suffix(argv[0], ".pkt")) {
+    if (pkt_file_is_script(argv[0])) {
         struct pkt_script *script;
         char err[512];
         if (pkt_load(argv[0], &script, err, sizeof err) != PKT_PASS) {

@@ -678,6 +678,7 @@ void pkt_script_free(struct pkt_script *s)
     free(s->events);
     free(s->init_command);
     free(s->cleanup_command);
+    free(s->profile);
     free(s->file);
     free(s);
 }
@@ -749,7 +750,33 @@ int pkt_load(const char *path, struct pkt_script **out, char *err, size_t errlen
         snprintf(err, errlen, "%s: out of memory", path);
         return PKT_BAD;
     }
-    int rc = pkt_parse(path, buf, len, out, err, errlen);
+    size_t n = strlen(path);
+    bool yaml = (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+                (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+    int rc = yaml ? pkt_parse_yaml(path, buf, len, out, err, errlen)
+                  : pkt_parse(path, buf, len, out, err, errlen);
     free(buf);
     return rc;
+}
+
+bool pkt_file_is_script(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".pkt") == 0)
+        return true;
+    bool yaml = (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+                (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+    FILE *f = yaml ? fopen(path, "rb") : NULL;
+    if (!f)
+        return false;
+    char *buf = malloc((size_t)1 << 20);
+    size_t len = buf ? fread(buf, 1, ((size_t)1 << 20) - 1, f) : 0;
+    fclose(f);
+    /* Cheap test first: a top-level "peer:" key at the start of a line. */
+    bool maybe = false;
+    for (size_t i = 0; buf && i + 5 <= len && !maybe; i++)
+        maybe = (i == 0 || buf[i - 1] == '\n') && memcmp(buf + i, "peer:", 5) == 0;
+    bool yes = maybe && pkt_yaml_is_script(buf, len);
+    free(buf);
+    return yes;
 }

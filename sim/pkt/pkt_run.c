@@ -280,13 +280,22 @@ int pkt_run_create(const struct pkt_script *script, const struct pkt_config *cfg
     r->tol_us = r->cfg.tolerance_us >= 0    ? r->cfg.tolerance_us
                 : script->tolerance_us >= 0 ? script->tolerance_us
                                             : PK_DEFAULT_TOLERANCE_US;
+    struct tcp_params params;
+    if (!r->cfg.seed)
+        r->cfg.seed = script->seed;
+    const char *pname = r->cfg.profile    ? r->cfg.profile
+                        : script->profile ? script->profile
+                                          : "linux";
+    int profile = tcp_profile_from_name(pname);
+    if (profile < 0) {
+        free(r);
+        return TS_EINVAL;
+    }
+    tcp_params_defaults(&params, (enum tcp_profile)profile);
     if (net_init(&r->net, r->cfg.seed, &tcp_proto_ops) != TS_OK) {
         free(r);
         return TS_ENOMEM;
     }
-    struct tcp_params params;
-    int profile = tcp_profile_from_name(r->cfg.profile ? r->cfg.profile : "linux");
-    tcp_params_defaults(&params, profile < 0 ? TCP_PROFILE_LINUX : (enum tcp_profile)profile);
     if (net_add_host(&r->net, 0, "local", PK_LOCAL_ADDR, &params) != TS_OK) {
         net_free(&r->net);
         free(r);
