@@ -4,6 +4,8 @@
 #   make demo     runs the teaching scenarios, prints a timeline, writes plots
 #   make bench    prints engine and simulator speed figures
 #   make format   applies .clang-format; make lint checks it and runs cppcheck
+#   make install  installs under PREFIX (default /usr/local), honouring DESTDIR
+#   make uninstall, make deb (a Debian package, needs dpkg-dev and debhelper)
 #   make clean
 
 CC      ?= cc
@@ -14,6 +16,22 @@ YAML_CFLAGS  := $(shell pkg-config --cflags yaml-0.1 2>/dev/null)
 YAML_LIBS    := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CMOCKA_CFLAGS:= $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS  := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+# GNU directory variables (make install PREFIX=/usr DESTDIR=$PWD/stage).
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+prefix      ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir      ?= $(exec_prefix)/bin
+datarootdir ?= $(prefix)/share
+datadir     ?= $(datarootdir)
+mandir      ?= $(datarootdir)/man
+docdir      ?= $(datarootdir)/doc/tcpsim
+bashcompdir ?= $(datarootdir)/bash-completion/completions
+INSTALL     ?= install
+GIT_REV     := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+BUILD_INFO  := -DTCPSIM_VERSION='"$(VERSION)"' -DTCPSIM_GIT_REV='"$(GIT_REV)"' \
+               -DTCPSIM_DATADIR='"$(datadir)"'
 
 REL_CFLAGS  := $(CSTD) $(WARN) $(INC) $(YAML_CFLAGS) -O2 -g -DNDEBUG
 TEST_CFLAGS := $(CSTD) $(WARN) $(INC) $(YAML_CFLAGS) -O1 -g -fno-omit-frame-pointer \
@@ -30,9 +48,10 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN:= $(patsubst tests/bench/%.c,build/bench/%,$(BENCH_SRC))
 HEADERS  := $(wildcard include/tcpsim/*.h sim/*/*.h tests/*.h)
 
-.PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format
+.PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format \
+        install uninstall man completion deb FORCE
 
-all: tcpsim
+all: tcpsim man completion
 
 deps:
 	@scripts/install-deps.sh
@@ -50,6 +69,63 @@ build/test/%.o: sim/%.c $(HEADERS)
 	@mkdir -p $(@D)
 	@echo "  CC/test $<"
 	@$(CC) $(TEST_CFLAGS) -c -o $@ $<
+
+# Version, git revision and data folder reach build_info.c alone; the stamp
+# changes (and rebuilds it) only when one of them does.
+build/info.stamp: FORCE
+	@mkdir -p build
+	@echo '$(BUILD_INFO)' | cmp -s - $@ || echo '$(BUILD_INFO)' > $@
+build/rel/cli/build_info.o build/test/cli/build_info.o: build/info.stamp
+build/rel/cli/build_info.o: REL_CFLAGS += $(BUILD_INFO)
+build/test/cli/build_info.o: TEST_CFLAGS += $(BUILD_INFO)
+
+# Man pages and bash completion: the TCP parameter lists come from the
+# README's table (one source), generated into build/.
+man: build/man/tcpsim.1 build/man/tcpsim-scenario.5
+build/man/tcpsim.1: man/tcpsim.1
+	@mkdir -p $(@D)
+	@cp $< $@
+build/man/tcpsim-scenario.5: man/tcpsim-scenario.5.in README.md scripts/man-params.awk
+	@mkdir -p $(@D)
+	@awk -f scripts/man-params.awk README.md > $@.params
+	@awk 'FNR==NR { p = p $$0 "\n"; next } /^@TCP_PARAMETERS@$$/ { printf "%s", p; next } { print }' \
+	    $@.params $< > $@
+	@rm -f $@.params
+completion: build/completion/tcpsim
+build/completion/tcpsim: completion/tcpsim.bash.in README.md scripts/set-keys.awk
+	@mkdir -p $(@D)
+	@awk -f scripts/set-keys.awk README.md > $@.keys
+	@awk 'FNR==NR { k = k (k ? " " : "") $$0; next } { gsub(/@SET_KEYS@/, k); print }' \
+	    $@.keys $< > $@
+	@rm -f $@.keys
+
+# make install [PREFIX=/usr] [DESTDIR=...]: binary, gnuplot scripts, man
+# pages, completion, examples. uninstall removes exactly that list.
+INSTALLED := $(bindir)/tcpsim $(mandir)/man1/tcpsim.1 $(mandir)/man5/tcpsim-scenario.5 \
+             $(bashcompdir)/tcpsim \
+             $(patsubst plots/%,$(datadir)/tcpsim/plots/%,$(wildcard plots/*.gp)) \
+             $(patsubst scenarios/%,$(docdir)/examples/%,$(wildcard scenarios/*.yaml scenarios/pkt/*.pkt))
+install: tcpsim man completion
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man5 \
+	    $(DESTDIR)$(bashcompdir) $(DESTDIR)$(datadir)/tcpsim/plots $(DESTDIR)$(docdir)/examples
+	$(INSTALL) -m 755 tcpsim $(DESTDIR)$(bindir)/tcpsim
+	$(INSTALL) -m 644 build/man/tcpsim.1 $(DESTDIR)$(mandir)/man1/tcpsim.1
+	$(INSTALL) -m 644 build/man/tcpsim-scenario.5 $(DESTDIR)$(mandir)/man5/tcpsim-scenario.5
+	$(INSTALL) -m 644 build/completion/tcpsim $(DESTDIR)$(bashcompdir)/tcpsim
+	$(INSTALL) -m 644 plots/*.gp $(DESTDIR)$(datadir)/tcpsim/plots/
+	$(INSTALL) -m 644 scenarios/*.yaml $(DESTDIR)$(docdir)/examples/
+	if [ -d scenarios/pkt ]; then $(INSTALL) -d $(DESTDIR)$(docdir)/examples/pkt && \
+	    $(INSTALL) -m 644 scenarios/pkt/*.pkt $(DESTDIR)$(docdir)/examples/pkt/; fi
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(datadir)/tcpsim/plots $(DESTDIR)$(datadir)/tcpsim \
+	    $(DESTDIR)$(docdir)/examples/pkt $(DESTDIR)$(docdir)/examples $(DESTDIR)$(docdir) 2>/dev/null
+
+# A .deb from debian/, built in a throw-away copy of the tree (dpkg-buildpackage
+# writes into debian/ and the parent folder); the package lands in build/deb/.
+deb:
+	@scripts/build-deb.sh build/deb
 
 build/test/tcpsim: build/test/cli/main.o $(TEST_OBJ)
 	@echo "  LD/test $@"

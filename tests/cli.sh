@@ -137,6 +137,25 @@ check "--pcap /dev/full exits 2 and names it" '[ $? -eq 2 ] && grep -q "error wr
 check "--views /dev/full exits 2 and names it" '[ $? -eq 2 ] && grep -q "error writing /dev/full" "$tmp/full.err"'
 "$tcpsim" check scenarios/handshake-and-close.yaml > /dev/full 2> "$tmp/full.err"
 check "check > /dev/full exits 2" '[ $? -eq 2 ] && grep -q "error writing standard output" "$tmp/full.err"'
+# ... for every command that writes to standard output.
+for args in "--help" "--version" "validate scenarios/handshake-and-close.yaml" \
+    "run scenarios/handshake-and-close.yaml --format jsonl" "check scenarios/"; do
+    "$tcpsim" $args > /dev/full 2> "$tmp/full.err"
+    check "$args > /dev/full exits 2 and says so, once" \
+        '[ $? -eq 2 ] && [ "$(grep -c "error writing standard output" "$tmp/full.err")" -eq 1 ]'
+done
+# A scenario path that is not a regular file (a FIFO would block the
+# read for ever) is refused at once, alone or inside a folder.
+mkdir -p "$tmp/fifo"
+if mkfifo "$tmp/fifo/pipe.yaml" 2>/dev/null; then
+    timeout 10 "$tcpsim" validate "$tmp/fifo/pipe.yaml" > /dev/null 2> "$tmp/fifo.err"
+    check "validate of a FIFO exits 2 at once and says so" \
+        '[ $? -eq 2 ] && grep -q "pipe.yaml: not a regular file (a FIFO)" "$tmp/fifo.err"'
+    cp scenarios/half-close.yaml "$tmp/fifo/"
+    timeout 10 "$tcpsim" check "$tmp/fifo" > "$tmp/fifo.out" 2> "$tmp/fifo.err"
+    check "check DIR with a FIFO checks the rest and counts the FIFO as bad input" \
+        '[ $? -eq 2 ] && grep -q "1 passed, 0 failed, 1 bad input" "$tmp/fifo.out" && grep -q "not a regular file" "$tmp/fifo.err"'
+fi
 "$tcpsim" run scenarios/handshake-and-close.yaml --pcap "$tmp/no/such/dir.pcap" > /dev/null 2> "$tmp/bad.err"
 check "--pcap in a missing folder exits 2 and names it" '[ $? -eq 2 ] && grep -q "cannot write $tmp/no/such/dir.pcap" "$tmp/bad.err"'
 "$tcpsim" run scenarios/handshake-and-close.yaml --out /dev/full > /dev/null 2> "$tmp/bad.err"

@@ -101,6 +101,9 @@ struct harness *h_new(enum tcp_profile profile)
     h->irs = H_IRS;
     struct tcp_params p;
     tcp_params_defaults(&p, profile);
+    /* The rules are checked at exact times; the tests of timer granularity
+     * (test_tcp_jiffies.c) ask for jiffies or the wheel themselves. */
+    p.timer_granularity = TCP_TIMER_EXACT;
     if (net_init(&h->net, 1, &tcp_proto_ops) != TS_OK || net_add_host(&h->net, 0, "local", H_LOCAL_ADDR, &p) ||
         net_add_host(&h->net, 1, "peer", H_PEER_ADDR, &p)) {
         h_free(h);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "scenario/scenario_internal.h"
@@ -628,6 +629,33 @@ static void test_set_overrides_beat_the_file_at_every_level(void **state)
     scenario_free(sc);
 }
 
+/* A profile is a set of defaults: one named rule (README "Where Linux
+ * differs") is switched by the file's tcp: map or by --set, the others keep
+ * the profile's values. */
+static void test_profile_rules_switch_one_at_a_time_from_tcp_and_set(void **state)
+{
+    (void)state;
+    struct loaded l;
+    const char *sets[] = {"tcp.rcv_window=rfc9293", "hosts.client.tcp.delack_pingpong=false"};
+    load_with(&l,
+              "profile: linux\n"
+              "tcp: {rst_ack_on_abort: false}\n"
+              "hosts:\n"
+              "  client:\n"
+              "  server:\n",
+              sets, 2);
+    assert_int_equal(l.rc, 0);
+    for (size_t i = 0; i < 2; i++) {
+        const struct tcp_params *p = &l.sc.hosts[i].tcp;
+        assert_false(p->rst_ack_on_abort);
+        assert_int_equal(p->rcv_window, TCP_RCV_WINDOW_RFC9293);
+        assert_int_equal(p->delack_pingpong, i == 1); /* only the client's switched */
+        assert_true(p->close_wait_rst_epipe && p->persist_probe_zero_length); /* linux's */
+        assert_false(p->linger_expiry_ewouldblock);
+    }
+    scenario_free(&l.sc);
+}
+
 static void test_set_profile_rederives_defaults_under_the_file_tcp(void **state)
 {
     (void)state;
@@ -836,6 +864,41 @@ static void test_error_aliases_and_second_documents_are_rejected(void **state)
     expect_error(HOSTS "---\n" HOSTS, "4:1: only one YAML document per file (remove this '---')");
 }
 
+/* RFC 6298 (2.1), (2.4), (2.5): the RTO, its floor and its cap are above
+ * 0 (a zero RTO retransmits at the same instant over and over). */
+static void test_rto_initial_min_and_max_must_be_above_zero(void **state)
+{
+    (void)state;
+    expect_error("tcp: {rto_initial: 0s}\n" HOSTS,
+                 "1:20: 'rto_initial' must be above 0: RFC 6298 (2.1) sets the RTO to 1 s before "
+                 "any RTT sample");
+    expect_error("tcp: {rto_min: 0ms}\n" HOSTS,
+                 "1:16: 'rto_min' must be above 0: RFC 6298 (2.4) rounds the RTO up to a minimum "
+                 "(1 s; Linux 200 ms)");
+    expect_set_error(HOSTS, "tcp.rto_max=0s",
+                     "--set tcp.rto_max=0s: 'rto_max' must be above 0: RFC 6298 (2.5) caps the RTO "
+                     "at no less than 60 s");
+}
+
+/* A scenario path is a regular file: a FIFO (which would block the
+ * read for ever) or any other non-regular file is refused. */
+static void test_scenario_path_must_be_a_regular_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_scenario_fifo_XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/pipe.yaml", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    struct scenario sc;
+    char err[SCENARIO_ERROR_MAX], want[128];
+    assert_int_equal(scenario_load(path, NULL, 0, &sc, err, sizeof err), -1);
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", path);
+    assert_string_equal(err, want);
+    scenario_free(&sc);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_error_unknown_call_and_fault(void **state)
 {
     (void)state;
@@ -971,6 +1034,7 @@ int main(void)
         cmocka_unit_test(test_steps_at_the_same_time_keep_file_order),
         cmocka_unit_test(test_linger_off_clears_linger),
         cmocka_unit_test(test_set_overrides_beat_the_file_at_every_level),
+        cmocka_unit_test(test_profile_rules_switch_one_at_a_time_from_tcp_and_set),
         cmocka_unit_test(test_set_profile_rederives_defaults_under_the_file_tcp),
         cmocka_unit_test(test_set_errors_name_the_override),
         cmocka_unit_test(test_error_yaml_syntax_reports_libyaml_problem_and_context),
@@ -991,6 +1055,8 @@ int main(void)
         cmocka_unit_test(test_error_hosts_must_be_exactly_two_with_distinct_addresses),
         cmocka_unit_test(test_error_empty_file),
         cmocka_unit_test(test_error_aliases_and_second_documents_are_rejected),
+        cmocka_unit_test(test_rto_initial_min_and_max_must_be_above_zero),
+        cmocka_unit_test(test_scenario_path_must_be_a_regular_file),
         cmocka_unit_test(test_error_unknown_call_and_fault),
         cmocka_unit_test(test_error_unreadable_file_has_no_position),
         cmocka_unit_test(test_bad_corpus_each_file_fails_with_its_expected_message),

@@ -514,6 +514,57 @@ static void test_last_ack_gives_up_after_r2(void **state)
     assert_true(h_pending(h) >= 3);
 }
 
+/* Linux (orphan_rst_reply): new data for an orphan is answered as a segment
+ * for no connection, `R 1:1(0)`: SEQ = SEG.ACK, no ACK flag
+ * (tcp_rcv_state_process returns 1, tcp_v4_send_reset); the RFC profile
+ * sends the connection's <SEQ=SND.NXT><CTL=RST>. */
+static void test_data_after_close_draws_rst_from_seg_ack_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    h_expect(h, H_R, h_linux(h) ? h->iss + 1 : h->iss + 2, 0);
+    h_expect_none(h);
+    assert_null(h->sock);
+}
+
+/* RFC 1122 4.2.2.13 "new data is received after CLOSE": an old duplicate
+ * for an orphan is ACKed, not reset (Linux: after(end_seq, rcv_nxt)). */
+static void test_old_data_after_close_is_acked_not_reset(void **state)
+{
+    struct harness *h = *state;
+    uint64_t got;
+    bool eof;
+    h_established(h);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), TS_OK);
+    assert_int_equal(got, 10);
+    h_run_for(h, SIM_S(1));
+    h_consume_all(h);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 11);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    h_expect(h, H_A, h->iss + 2, H_IRS + 11);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_FIN_WAIT1);
+}
+
+/* Linux (rst_window): the RST,ACK of an abort carries the current receive
+ * window (tcp_send_active_reset through tcp_transmit_skb), not 0. */
+static void test_abort_rst_carries_current_window_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    assert_int_equal(sock_abort(h->sock), TS_OK);
+    const struct tcp_segment *r = h_expect(h, h_linux(h) ? H_RA : H_R, h->iss + 1, H_IRS + 1);
+    if (h_linux(h))
+        assert_true(r->win > 0);
+    else
+        assert_int_equal(r->win, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +576,9 @@ int main(void)
         H_TEST_BOTH(test_fin_wait1_ack_of_fin_enters_fin_wait2),
         H_TEST_BOTH(test_fin_wait1_ack_not_covering_fin_stays),
         H_TEST_BOTH(test_fin_wait1_orphan_text_draws_rst),
+        H_TEST_BOTH(test_data_after_close_draws_rst_from_seg_ack_linux),
+        H_TEST_BOTH(test_old_data_after_close_is_acked_not_reset),
+        H_TEST_BOTH(test_abort_rst_carries_current_window_linux),
         H_TEST_BOTH(test_fin_wait1_fin_ack_enters_time_wait),
         H_TEST_BOTH(test_fin_wait1_fin_without_ack_of_fin_enters_closing),
         H_TEST_BOTH(test_fin_wait2_fin_with_stale_ack_enters_time_wait),

@@ -444,6 +444,49 @@ static void test_established_out_of_order_fin_waits_for_gap(void **state)
     h_expect(h, H_A, h->iss + 1, H_IRS + 12);
 }
 
+/* Linux (shut_rd_keeps_data): after shutdown(SHUT_RD), read() returns
+ * 0 at once and data arriving later is still queued and readable; nothing
+ * changes on the wire. BSD (rfc9293 profile): read() fails EAGAIN and the
+ * data is ACKed and discarded. */
+static void test_shut_rd_read_returns_eof_and_later_data_is_queued_linux(void **state)
+{
+    struct harness *h = *state;
+    uint64_t got;
+    bool eof;
+    h_established(h);
+    assert_int_equal(sock_shutdown(h->sock, 1), TS_OK);
+    h_expect_none(h);
+    int ret = sock_recv(h->sock, 0, &got, &eof);
+    if (h_linux(h)) {
+        assert_int_equal(ret, TS_OK);
+        assert_true(eof);
+    } else {
+        assert_int_equal(ret, TS_EAGAIN);
+    }
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 100, H_WIN);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), h_linux(h) ? TS_OK : TS_EAGAIN);
+    assert_int_equal(got, h_linux(h) ? 100 : 0);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+}
+
+/* Linux: RCV_SHUTDOWN in FIN_WAIT1/2 (SHUT_RD, then SHUT_WR): new data is
+ * lost, so it is answered as after close(), R with SEQ = SEG.ACK. */
+static void test_shut_rd_then_new_data_in_fin_wait_draws_rst_linux(void **state)
+{
+    struct harness *h = *state;
+    h_established(h);
+    assert_int_equal(sock_shutdown(h->sock, 3), TS_OK);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 100, H_WIN);
+    if (h_linux(h)) {
+        h_expect(h, H_R, h->iss + 1, 0);
+        assert_int_equal(h_state(h), TCP_CLOSED);
+        assert_int_equal(h->failed_err, TS_ECONNRESET);
+    } else {
+        assert_int_equal(h_state(h), TCP_FIN_WAIT1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +520,8 @@ int main(void)
         H_TEST_BOTH(test_established_window_update_ignores_older_segment),
         H_TEST_BOTH(test_established_fin_enters_close_wait_acks_and_signals_eof),
         H_TEST_BOTH(test_established_out_of_order_fin_waits_for_gap),
+        H_TEST_BOTH(test_shut_rd_read_returns_eof_and_later_data_is_queued_linux),
+        H_TEST_BOTH(test_shut_rd_then_new_data_in_fin_wait_draws_rst_linux),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

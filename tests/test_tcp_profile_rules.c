@@ -371,6 +371,55 @@ static void probe_retries_time_based(struct harness *h, bool linux_rule)
     assert_int_equal(h_pending(h), linux_rule ? 2 : 4);
 }
 
+/* ---- issue 12: close, SHUT_RD and TIME_WAIT as Linux 6.18 answers ------------ */
+
+static void probe_orphan_rst_reply(struct harness *h, bool linux_rule)
+{
+    h_established(h);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 10, H_WIN);
+    if (linux_rule)
+        h_expect(h, H_R, h->iss + 1, 0);
+    else
+        h_expect_our_rst(h, h->iss + 2, H_IRS + 1);
+    h_expect_none(h);
+}
+
+static void probe_rst_window(struct harness *h, bool linux_rule)
+{
+    h->peer_ts = true;
+    h->peer_tsval = 1000;
+    h_established(h);
+    assert_int_equal(sock_abort(h->sock), TS_OK);
+    h_expect_our_rst(h, h->iss + 1, H_IRS + 1);
+    const struct tcp_segment *r = h_last(h);
+    assert_int_equal(r->win > 0, linux_rule);
+    assert_int_equal((r->opts & TCP_OPT_TS) != 0, linux_rule && h->local->params.timestamps);
+}
+
+static void probe_shut_rd_keeps_data(struct harness *h, bool linux_rule)
+{
+    uint64_t got;
+    bool eof;
+    h_established(h);
+    assert_int_equal(sock_shutdown(h->sock, 1), TS_OK);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 100, H_WIN);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), linux_rule ? TS_OK : TS_EAGAIN);
+    assert_int_equal(got, linux_rule ? 100 : 0);
+    assert_int_equal(sock_recv(h->sock, 0, &got, &eof), linux_rule ? TS_OK : TS_EAGAIN);
+    assert_int_equal(eof, linux_rule);
+}
+
+static void probe_tw_ack_all(struct harness *h, bool linux_rule)
+{
+    h_time_wait(h);
+    h_inject(h, H_PA, H_IRS + 2, h->iss + 2, 100, H_WIN);
+    if (linux_rule)
+        h_expect(h, H_A, h->iss + 2, H_IRS + 2);
+    h_expect_none(h);
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 #define RULE(field, what, probe_fn)                                                                \
@@ -419,6 +468,12 @@ static struct rule rules[] = {
          probe_syn_recv_close_fin_wait1),
     RULE(listen_close_resets_children, "closing a listener resets handshaken children",
          probe_listen_close_resets_children),
+    RULE(orphan_rst_reply, "new data after close() draws R with SEQ = SEG.ACK",
+         probe_orphan_rst_reply),
+    RULE(rst_window, "our RST carries the receive window and timestamps", probe_rst_window),
+    RULE(shut_rd_keeps_data, "after SHUT_RD read() returns 0 and later data is readable",
+         probe_shut_rd_keeps_data),
+    RULE(tw_ack_all, "data in TIME_WAIT draws an ACK", probe_tw_ack_all),
 };
 #define RULE_COUNT (sizeof rules / sizeof rules[0])
 

@@ -280,6 +280,50 @@ static void test_time_wait_timeout_deletes_tcb(void **state)
                      TS_OK);
 }
 
+/* Linux tcp_timewait_state_process (tw_ack_all): in-window data in
+ * TIME_WAIT draws an ACK of the current RCV.NXT (TCP_TW_ACK), `. 2:2(0) ack
+ * 2` in the capture; RFC 9293 3.10.7.4 ignores the text silently. */
+static void test_time_wait_acks_in_window_data_linux(void **state)
+{
+    struct harness *h = *state;
+    h_time_wait(h);
+    h_inject(h, H_PA, H_IRS + 2, h->iss + 2, 100, H_WIN);
+    if (h_linux(h))
+        h_expect(h, H_A, h->iss + 2, H_IRS + 2);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_TIME_WAIT);
+}
+
+/* Linux: a bare ACK at RCV.NXT is silent but restarts the TIME_WAIT timer
+ * (inet_twsk_reschedule); RFC 9293 restarts it only for a FIN. */
+static void test_time_wait_bare_ack_restarts_timer_linux(void **state)
+{
+    struct harness *h = *state;
+    h_time_wait(h);
+    h_run_for(h, h_tw_len(h) / 2);
+    sim_time_t t1 = h_now(h);
+    h_inject(h, H_A, H_IRS + 2, h->iss + 2, 0, H_WIN);
+    h_expect_none(h);
+    h_run_until(h, t1 + h_tw_len(h) - 1);
+    assert_int_equal(h_state(h), h_linux(h) ? TCP_TIME_WAIT : TCP_CLOSED);
+}
+
+/* Linux tcp_oow_rate_limited: an old pure ACK in TIME_WAIT is answered at
+ * most once per tcp_invalid_ratelimit (500 ms); data always is. */
+static void test_time_wait_old_acks_answered_once_per_ratelimit_linux(void **state)
+{
+    struct harness *h = *state;
+    h_time_wait(h);
+    h_inject(h, H_A, H_IRS + 1, h->iss + 2, 0, H_WIN);
+    h_expect(h, H_A, h->iss + 2, H_IRS + 2);
+    h_run_for(h, SIM_MS(100));
+    h_inject(h, H_A, H_IRS + 1, h->iss + 2, 0, H_WIN);
+    h_expect_none(h);
+    h_inject(h, H_PA, H_IRS + 2, h->iss + 2, 10, H_WIN);
+    h_expect(h, H_A, h->iss + 2, H_IRS + 2);
+    h_expect_none(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +345,9 @@ int main(void)
         H_TEST_BOTH(test_time_wait_retransmitted_fin_is_acked_and_restarts_2msl),
         H_TEST_BOTH(test_time_wait_in_window_ack_is_ignored),
         H_TEST_BOTH(test_time_wait_timeout_deletes_tcb),
+        H_TEST_BOTH(test_time_wait_acks_in_window_data_linux),
+        H_TEST_BOTH(test_time_wait_bare_ack_restarts_timer_linux),
+        H_TEST_LINUX(test_time_wait_old_acks_answered_once_per_ratelimit_linux),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

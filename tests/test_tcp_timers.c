@@ -38,7 +38,41 @@ static void test_rto_uses_granularity_when_k_rttvar_rounds_to_zero(void **state)
     h->local->params.rto_min = 0;
     struct tcb *tcb = tcb_new(h->local);
     tcp_rtt_sample(tcb, SIM_NS(2)); /* SRTT 2 ns, RTTVAR 1 ns: 4*RTTVAR < G */
-    assert_int_equal(tcb->rto, SIM_NS(2) + h->local->params.clock_granularity);
+    /* Linux keeps microseconds: SRTT 1/8 us, no variance, one tick. */
+    sim_time_t g = h->local->params.clock_granularity;
+    assert_int_equal(tcb->rto, h_linux(h) ? g : SIM_NS(2) + g);
+}
+
+/* Linux tcp_rtt_estimator/__tcp_set_rto: RTO = SRTT + max(4*RTTVAR,
+ * tcp_rto_min): one 20 ms sample gives 220 ms (RFC 6298 (2.4) with a 200 ms
+ * floor: max(20 + 40, 200) = 200 ms); rto_min_floors_rttvar off gives that. */
+static void test_rto_linux_is_srtt_plus_rto_min_after_20ms_sample(void **state)
+{
+    struct harness *h = *state;
+    struct tcb *tcb = tcb_new(h->local);
+    tcp_rtt_sample(tcb, SIM_MS(20));
+    assert_int_equal(tcb->rto, SIM_MS(220));
+    h->local->params.rto_min_floors_rttvar = false;
+    struct tcb *rfc = tcb_new(h->local);
+    tcp_rtt_sample(rfc, SIM_MS(20));
+    assert_int_equal(rfc->rto, SIM_MS(200));
+}
+
+/* On a veth (RTT 30 us) Linux at HZ=250 shows rto 204 ms: 200.03 ms rounded
+ * up to a jiffy (usecs_to_jiffies). The variance term decays towards
+ * tcp_rto_min but never below it, however steady the samples. */
+static void test_rto_linux_veth_30us_is_204ms_at_hz250(void **state)
+{
+    struct harness *h = *state;
+    h->local->params.timer_granularity = TCP_TIMER_JIFFIES;
+    h->local->params.hz = 250;
+    struct tcb *tcb = tcb_new(h->local);
+    for (int i = 0; i < 50; i++) {
+        tcb->snd_una += 1000; /* each sample ends a round trip */
+        tcb->snd_nxt = tcb->snd_una + 1000;
+        tcp_rtt_sample(tcb, SIM_US(30));
+        assert_int_equal(tcb->rto, SIM_MS(204));
+    }
 }
 
 /* R-RTO-05: the RTO is capped (RFC profile 60 s, Linux 120 s). */
@@ -503,6 +537,8 @@ int main(void)
         H_TEST_BOTH(test_rto_worked_example_first_and_second_sample),
         H_TEST_BOTH(test_rto_uses_granularity_when_k_rttvar_rounds_to_zero),
         H_TEST_BOTH(test_rto_is_capped_at_maximum),
+        H_TEST_LINUX(test_rto_linux_is_srtt_plus_rto_min_after_20ms_sample),
+        H_TEST_LINUX(test_rto_linux_veth_30us_is_204ms_at_hz250),
         H_TEST_RFC(test_rto_backoff_doubles_and_caps),
         H_TEST_BOTH(test_rto_retransmits_first_unacked_segment_with_backoff),
         H_TEST_BOTH(test_rto_restarts_on_ack_of_new_data),

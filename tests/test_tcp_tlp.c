@@ -265,6 +265,30 @@ static void test_probe_after_a_persist_episode_ended_by_the_probe_octet_ack(void
     next_seg(h, h->iss + 2, SEG_REXMIT_TLP);
 }
 
+/* Linux: TCP_USER_TIMEOUT counts from the last transmission of the head
+ * segment before the first RTO retransmission; a probe that resent the
+ * head (one segment out) is that transmission. Recorded on Linux 6.18:
+ * send at 500 ms, probe at 916 ms, user timeout 3000 ms: still alive at
+ * 3.5 s (3000 ms after the send), ETIMEDOUT only after 3916 ms. */
+static void test_user_timeout_counts_from_probe_that_resent_head_linux(void **state)
+{
+    struct harness *h = *state;
+    established(h, SIM_MS(138));
+    sock_set_user_timeout(h->sock, SIM_MS(3000));
+    tcp_seq first = send_segments(h, 1);
+    sim_time_t sent = h_now(h);
+    sim_time_t probe = h_run_until_tx(h, sent + SIM_S(2));
+    next_seg(h, first, SEG_REXMIT_TLP);
+    assert_int_equal(probe - sent, SIM_MS(414)); /* the RTO's deadline, 3*138 ms */
+    h_run_until(h, sent + SIM_MS(3000) + SIM_MS(1));
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    h_run_until(h, probe + SIM_MS(3000) - 1);
+    assert_int_equal(h_state(h), TCP_ESTABLISHED);
+    h_run_until(h, probe + SIM_MS(3000));
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(h->failed_err, TS_ETIMEDOUT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +304,7 @@ int main(void)
         H_TEST_RFC(test_rfc9293_profile_sends_no_probe),
         H_TEST_RFC(test_probe_after_a_persist_episode_ended_by_the_probe_octet_ack),
         H_TEST_LINUX(test_tlp_false_in_the_linux_profile_sends_no_probe),
+        H_TEST_LINUX(test_user_timeout_counts_from_probe_that_resent_head_linux),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

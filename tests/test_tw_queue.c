@@ -44,6 +44,7 @@ static struct world *world_new(void)
     assert_non_null(w);
     struct tcp_params p;
     tcp_params_defaults(&p, TCP_PROFILE_LINUX);
+    p.timer_granularity = TCP_TIMER_EXACT; /* each record's own 2MSL, to the ns */
     struct link_params lp = {.delay = SIM_MS(1)};
     assert_int_equal(net_init(&w->net, 7, &tcp_proto_ops), TS_OK);
     assert_int_equal(net_add_host(&w->net, 0, "client", 0x0a000001, &p), TS_OK);

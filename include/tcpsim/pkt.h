@@ -36,6 +36,8 @@ struct pkt_config {
     int64_t tolerance_us; /* < 0: the script's --tolerance_usecs, else 4000 */
     const char *profile;  /* NULL: "linux" */
     uint64_t seed;
+    bool strict_segments; /* packetdrill --strict_segments: no merging */
+    bool dry_run;         /* packetdrill --dry_run: parse only */
 };
 
 struct pkt_run;

@@ -14,6 +14,12 @@ enum tcp_profile { TCP_PROFILE_RFC9293, TCP_PROFILE_LINUX };
 /* Congestion control algorithm of a connection (sim/tcp_cc.c, tcp_cubic.c). */
 enum tcp_cc_algo { TCP_CC_NEWRENO, TCP_CC_CUBIC };
 
+/* How timer expiries are rounded (sim/tcp/tcp_jiffies.c). exact: to the
+ * nanosecond; jiffies: delays rounded up to whole ticks of 1/hz s and fired
+ * on a tick; wheel: as Linux's timer wheel (kernel/time/timer.c), whose
+ * outer levels round long timeouts up to 8, 64, 512, ... ticks. */
+enum tcp_timer_gran { TCP_TIMER_EXACT, TCP_TIMER_JIFFIES, TCP_TIMER_WHEEL };
+
 /* How the receiver chooses its window: RFC 9293 3.8.6.2.2 (window = free
  * buffer, opened in steps of min(buffer/2, MSS)) or Linux 6.18's
  * (sim/tcp/tcp_rcvwnd.c: half the buffer, rcv_ssthresh, autotuning). */
@@ -40,6 +46,13 @@ struct tcp_params {
     sim_time_t rto_max;           /* (2.5) >= 60 s; Linux 120 s */
     sim_time_t clock_granularity; /* G in (2.2)/(2.3) */
     bool tlp;                     /* RFC 8985 7 tail loss probe (Linux tcp_early_retrans=3) */
+    /* Linux tcp_rtt_estimator/__tcp_set_rto: the variance term is floored at
+     * rto_min, RTO = SRTT + max(4*RTTVAR, rto_min), where RFC 6298 (2.4)
+     * floors the sum: RTO = max(SRTT + 4*RTTVAR, rto_min). */
+    bool rto_min_floors_rttvar;
+    uint8_t timer_granularity; /* enum tcp_timer_gran */
+    uint32_t hz;               /* ticks per second for jiffies/wheel (Linux CONFIG_HZ) */
+    uint32_t jiffies_phase;    /* the tick count at time 0 (wheel buckets are absolute) */
 
     /* Retry limits (RFC 9293 3.8.3 R1/R2; Linux sysctls) */
     uint32_t syn_retries;         /* SYN retransmissions before ETIMEDOUT */
@@ -91,8 +104,10 @@ struct tcp_params {
     uint8_t syncookies;       /* 0 off, 1 when the SYN queue overflows, 2 always */
     bool abort_on_overflow;   /* full accept queue: RST the final ACK */
 
-    /* Where Linux differs from the RFCs: one rule each, false (or the
-     * first value) is the RFC's rule. README "Where Linux differs". */
+    /* Where Linux differs from the RFCs: one rule each, named for what
+     * `true` does (README "Where Linux differs"; each profile's value and
+     * its source in tcp_params.c). The TCP code reads these, never
+     * `profile` (tests/profile_rules.sh). */
     uint8_t rcv_window;                     /* enum tcp_rcv_window_model */
     bool rst_ack_on_abort;                  /* our RST is RST,ACK (tcp_send_active_reset) */
     bool syn_recv_rst_econnreset;           /* RST in SYN_RECV: ECONNRESET, not ECONNREFUSED */
@@ -116,6 +131,10 @@ struct tcp_params {
     bool syn_r1_on_second_timeout;          /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
     bool syn_recv_close_fin_wait1;          /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
     bool listen_close_resets_children;      /* closed listener resets handshaken children */
+    bool orphan_rst_reply;   /* new data after close(): <SEQ=SEG.ACK><CTL=RST>, as to no TCB */
+    bool rst_window;         /* our RST carries the receive window and timestamps */
+    bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
+    bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);
@@ -123,6 +142,8 @@ const char *tcp_profile_name(enum tcp_profile profile);
 int tcp_profile_from_name(const char *name); /* -1 if unknown */
 const char *tcp_cc_algo_name(enum tcp_cc_algo algo);
 int tcp_cc_algo_from_name(const char *name); /* -1 if unknown */
+const char *tcp_timer_gran_name(enum tcp_timer_gran gran);
+int tcp_timer_gran_from_name(const char *name); /* -1 if unknown */
 const char *tcp_rcv_window_model_name(enum tcp_rcv_window_model model);
 int tcp_rcv_window_model_from_name(const char *name); /* -1 if unknown */
 /* 2*MSL unless the profile fixes the TIME_WAIT length. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build_info.h"
+#include "out_file.h"
 #include "plot_cli.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/pkt.h"
@@ -16,7 +18,6 @@
 #include "tcpsim/trace_sinks.h"
 #include "views_cli.h"
 
-#define TCPSIM_VERSION "0.1.0"
 #define EXIT_FAILED 1
 #define EXIT_BAD_INPUT 2
 #define MAX_SETS 64
@@ -154,7 +155,7 @@ static int load(const char *file, const struct overrides *o, struct scenario *sc
 {
     char error[SCENARIO_ERROR_MAX];
     if (scenario_load(file, o->sets, o->count, sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         return EXIT_BAD_INPUT;
     }
     return 0;
@@ -171,14 +172,19 @@ struct sinks {
     int file_count;
 };
 
-static FILE *open_out(struct sinks *s, const char *dir, const char *base, const char *ext)
+/* DIR/STEM EXT (the stem already made safe: out_file.h), or the path the
+ * user gave (dir NULL: --pcap FILE). */
+static FILE *open_out(struct sinks *s, const char *dir, const char *stem, const char *ext)
 {
     char path[4096];
-    if (dir)
-        snprintf(path, sizeof path, "%s/%s%s", dir, base, ext);
-    else
-        snprintf(path, sizeof path, "%s", base);
-    FILE *f = fopen(path, ext && strcmp(ext, ".pcap") == 0 ? "wb" : "w");
+    bool binary = ext && strcmp(ext, ".pcap") == 0;
+    FILE *f;
+    if (dir) {
+        f = out_open(dir, stem, ext, binary, path, sizeof path);
+    } else {
+        snprintf(path, sizeof path, "%s", stem);
+        f = fopen(path, binary ? "wb" : "w");
+    }
     if (!f) {
         fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
         return NULL;
@@ -186,6 +192,17 @@ static FILE *open_out(struct sinks *s, const char *dir, const char *base, const 
     snprintf(s->paths[s->file_count], sizeof s->paths[0], "%s", path);
     s->files[s->file_count++] = f;
     return f;
+}
+
+/* The stem of the --out files: the scenario's name, made a safe file name
+ * (it is untrusted text); says so when it had to change it. */
+static void out_stem(const char *name, char *stem, size_t size)
+{
+    if (!out_safe_name(name, stem, size))
+        return;
+    fputs("tcpsim: note: the scenario name '", stderr);
+    out_quote(stderr, name ? name : "");
+    fprintf(stderr, "' is not a safe file name; the files are named %s.*\n", stem);
 }
 
 /* Closes `f` (flushes stdout); a write that failed on the way (disk full,
@@ -202,6 +219,8 @@ static int close_out(FILE *f, const char *path)
         return 0;
     fprintf(stderr, "tcpsim: error writing %s%s%s\n", path, err ? ": " : "",
             err ? strerror(err) : "");
+    if (f == stdout)
+        clearerr(stdout); /* reported once; main's final check finds it clean */
     return EXIT_BAD_INPUT;
 }
 
@@ -221,9 +240,12 @@ static int sinks_free(struct sinks *s)
 }
 
 static int add_sinks(struct sinks *s, struct tracer *tracer, const struct run_args *a,
-                     const char *name)
+                     const char *scenario_name)
 {
     FILE *f;
+    char name[OUT_NAME_MAX + 1];
+    if (a->out_dir)
+        out_stem(scenario_name, name, sizeof name);
     if (a->out_dir) {
         if (mkdir(a->out_dir, 0777) != 0 && errno != EEXIST) {
             fprintf(stderr, "tcpsim: cannot create %s: %s\n", a->out_dir, strerror(errno));
@@ -337,7 +359,7 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
             const char *known[] = {
                 "--ip_version=",        "--local_ip=", "--remote_ip=", "--gateway_ip=",
                 "--netmask_ip=",        "--mtu=",      "--bind_port=", "--connect_port=",
-                "--tolerance_percent=", "--speed="};
+                "--tolerance_percent=", "--speed=",    "--non_fatal="};
             bool ok = false;
             for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
                 ok = ok || strncmp(a, known[k], strlen(known[k])) == 0;
@@ -345,8 +367,13 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
                 fprintf(stderr, "tcpsim: note: packetdrill option %s ignored\n", a);
         } else if (strcmp(a, "-D") == 0 && i + 1 < argc) {
             i++; /* -D NAME=VALUE: script symbols, unused */
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0 ||
+                   strcmp(a, "--debug") == 0) {
             /* the timeline is already printed */
+        } else if (strcmp(a, "--strict_segments") == 0) {
+            cfg->strict_segments = true;
+        } else if (strcmp(a, "--dry_run") == 0) {
+            cfg->dry_run = true;
         } else {
             argv[n++] = argv[i];
         }
@@ -361,6 +388,10 @@ static int cmd_run_pkt(const struct run_args *a, const struct pkt_config *cfg)
     if (pkt_load(a->file, &script, err, sizeof err) != PKT_PASS) {
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
+    }
+    if (cfg->dry_run) {
+        pkt_script_free(script);
+        return 0;
     }
     struct pkt_run *run;
     int made = pkt_run_create(script, cfg, &run);
@@ -650,17 +681,17 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return bad_usage("missing command%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", TCPSIM_VERSION, usage);
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", build_version(), usage);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
-        printf("tcpsim %s\n", TCPSIM_VERSION);
+        printf("tcpsim %s (git %s)\n", build_version(), build_revision());
         return 0;
     }
     if (strcmp(cmd, "run") == 0)
@@ -672,4 +703,13 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
+}
+
+/* Whatever the command, output that could not be written (a full disk,
+ * > /dev/full, a closed pipe) is an error: exit 2 with the reason, never 0. */
+int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    int out = close_out(stdout, "standard output");
+    return rc ? rc : out;
 }

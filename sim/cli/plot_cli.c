@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "build_info.h"
+#include "out_file.h"
 #include "plot_cli.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/runner.h"
@@ -121,7 +123,8 @@ static bool plot_is_file(const char *path)
 }
 
 /* Where the gnuplot scripts are: --scripts, $TCPSIM_PLOTS_DIR, plots/ beside
- * the binary, or plots/ in the current directory. */
+ * the binary (a build tree), the installed share/tcpsim/plots, or plots/ in
+ * the current directory. */
 static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char *out, size_t size)
 {
     const char *env = getenv("TCPSIM_PLOTS_DIR");
@@ -141,6 +144,8 @@ static void plot_scripts_dir(const struct plot_args *a, const char *argv0, char 
         if (n > 0 && (size_t)n < sizeof probe && plot_is_file(probe))
             return;
     }
+    if (build_plots_dir(out, size) == 0) /* installed: ../share/tcpsim/plots */
+        return;
     snprintf(out, size, "plots");
 }
 
@@ -206,11 +211,10 @@ static int plot_render(const char *scripts, const char *dir, const char *name, c
     return rc;
 }
 
-static FILE *plot_open(const char *dir, const char *name, const char *ext)
+static FILE *plot_open(const char *dir, const char *stem, const char *ext)
 {
     char path[4096];
-    int n = snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
-    FILE *f = n > 0 && (size_t)n < sizeof path ? fopen(path, "w") : NULL;
+    FILE *f = out_open(dir, stem, ext, false, path, sizeof path);
     if (!f)
         fprintf(stderr, "tcpsim plot: cannot write %s: %s\n", path, strerror(errno));
     return f;
@@ -230,7 +234,13 @@ static int plot_run(const struct plot_args *a, const struct scenario *sc)
     for (int i = 0; i < 6; i++)
         if (!(f[i] = plot_open(a->out_dir, base[i], ext[i])))
             goto out;
-    if (!(jsonl_file = plot_open(a->out_dir, sc->name, ".jsonl")))
+    char stem[OUT_NAME_MAX + 1];
+    if (out_safe_name(sc->name, stem, sizeof stem)) {
+        fputs("tcpsim plot: note: the scenario name '", stderr);
+        out_quote(stderr, sc->name ? sc->name : "");
+        fprintf(stderr, "' is not a safe file name; the timeline is %s.jsonl\n", stem);
+    }
+    if (!(jsonl_file = plot_open(a->out_dir, stem, ".jsonl")))
         goto out;
     rc = PLOT_EXIT_FAILED;
     struct trace_plotdata_files files = {f[0], f[1], f[2], f[3], f[4], f[5]};
@@ -308,7 +318,7 @@ int plot_cli_main(const char *argv0, int argc, char **argv)
     struct scenario sc;
     char error[SCENARIO_ERROR_MAX];
     if (scenario_load(a.file, a.sets, a.set_count, &sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         return PLOT_EXIT_BAD_INPUT;
     }
     if (mkdir(a.out_dir, 0777) != 0 && errno != EEXIST) {

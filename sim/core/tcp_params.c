@@ -16,11 +16,15 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->sack = false;           /* RFC 2018: optional */
     p->nodelay = false;        /* RFC 9293 3.7.4 (SHLD-7): Nagle on by default */
 
-    p->rto_initial = SIM_S(1);        /* RFC 6298 (2.1): initial RTO 1 s */
-    p->rto_min = SIM_S(1);            /* RFC 6298 (2.4): RTO rounded up to 1 s */
-    p->rto_max = SIM_S(60);           /* RFC 6298 (2.5): a maximum of at least 60 s */
-    p->clock_granularity = SIM_MS(1); /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
-    p->tlp = false;                   /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
+    p->rto_initial = SIM_S(1);              /* RFC 6298 (2.1): initial RTO 1 s */
+    p->rto_min = SIM_S(1);                  /* RFC 6298 (2.4): RTO rounded up to 1 s */
+    p->rto_max = SIM_S(60);                 /* RFC 6298 (2.5): a maximum of at least 60 s */
+    p->clock_granularity = SIM_MS(1);       /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
+    p->tlp = false;                         /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
+    p->rto_min_floors_rttvar = false;       /* RFC 6298 (2.4): RTO = max(SRTT + 4*RTTVAR, 1 s) */
+    p->timer_granularity = TCP_TIMER_EXACT; /* timers expire when the RFC says */
+    p->hz = 1000;
+    p->jiffies_phase = 0;
 
     /* RFC 9293 3.8.3 (MUST-23): a SYN's R2 at least 3 min. With RTOs of
      * 1, 2, 4, ... capped at 60 s, 7 retransmissions give up after 183 s. */
@@ -101,6 +105,10 @@ static void tcp_rules_rfc9293(struct tcp_params *p)
     p->syn_r1_on_second_timeout = false;          /* 3.8.3 (b): R1 for SYNs as for data */
     p->syn_recv_close_fin_wait1 = false;          /* 3.10.4 (R-SYNRCVD-05): wait for ESTAB */
     p->listen_close_resets_children = false;      /* R-LISTEN-06: deleted silently */
+    p->orphan_rst_reply = false;   /* 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST> (RFC 1122 4.2.2.13) */
+    p->rst_window = false;         /* 3.10.5: a RST's window means nothing; 0 */
+    p->shut_rd_keeps_data = false; /* no SHUT_RD in RFC 9293: the BSD one (sorflush) */
+    p->tw_ack_all = false;         /* 3.10.7.4: text in TIME-WAIT ignored, FIN re-ACKed */
 }
 
 static void tcp_params_linux(struct tcp_params *p)
@@ -119,6 +127,13 @@ static void tcp_params_linux(struct tcp_params *p)
     p->rto_max = SIM_S(120);          /* TCP_RTO_MAX */
     p->clock_granularity = SIM_MS(1); /* one jiffy at HZ=1000 */
     p->tlp = true;                    /* tcp_early_retrans = 3: TLP on (RFC 8985 7) */
+    p->rto_min_floors_rttvar = true;  /* tcp_rtt_estimator: rttvar >= tcp_rto_min */
+    /* Timers on jiffies and the timer wheel (kernel/time/timer.c) at HZ=250,
+     * the common distribution kernel; the phase puts the wheel's bucket
+     * edges where the recorded captures had them (README, timer granularity). */
+    p->timer_granularity = TCP_TIMER_WHEEL;
+    p->hz = 250;
+    p->jiffies_phase = 267;
 
     p->syn_retries = 6;         /* tcp_syn_retries */
     p->syn_linear_timeouts = 4; /* tcp_syn_linear_timeouts */
@@ -189,6 +204,10 @@ static void tcp_rules_linux(struct tcp_params *p)
     p->syn_r1_on_second_timeout = true;          /* tcp_write_timeout: SYN_SENT advice */
     p->syn_recv_close_fin_wait1 = true;          /* tcp_close_state: FIN_WAIT1 at once */
     p->listen_close_resets_children = true;      /* inet_csk_listen_stop: RST,ACK */
+    p->orphan_rst_reply = true;   /* tcp_rcv_state_process returns 1: tcp_v4_send_reset */
+    p->rst_window = true;         /* tcp_send_active_reset goes through tcp_transmit_skb */
+    p->shut_rd_keeps_data = true; /* tcp_shutdown: RCV_SHUTDOWN only; tcp_recvmsg returns 0 */
+    p->tw_ack_all = true;         /* tcp_timewait_state_process: TCP_TW_ACK, reschedule */
 }
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile)
@@ -234,6 +253,21 @@ int tcp_cc_algo_from_name(const char *name)
         return TCP_CC_NEWRENO;
     if (strcmp(name, "cubic") == 0)
         return TCP_CC_CUBIC;
+    return -1;
+}
+
+static const char *const timer_gran_names[] = {"exact", "jiffies", "wheel"};
+
+const char *tcp_timer_gran_name(enum tcp_timer_gran gran)
+{
+    return (unsigned)gran < 3 ? timer_gran_names[gran] : "exact";
+}
+
+int tcp_timer_gran_from_name(const char *name)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(name, timer_gran_names[i]) == 0)
+            return i;
     return -1;
 }
 

@@ -380,7 +380,7 @@ int pk_outbound(struct pkt_run *r, const struct pk_event *ev, int64_t t, int64_t
     uint32_t total = first.seg.len;
     /* packetdrill merges consecutive segments (TSO/GSO) up to the script's
      * length; each must follow the previous one. */
-    while (total < want->len && !r->script->strict_segments) {
+    while (total < want->len && !r->script->strict_segments && !r->cfg.strict_segments) {
         struct pk_sent next;
         if (!pop_sent(r, deadline, &next))
             break;

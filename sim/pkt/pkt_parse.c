@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pkt_internal.h"
 #include "tcpsim/errors.h"
@@ -715,9 +716,21 @@ int pkt_parse(const char *name, const char *buf, size_t len, struct pkt_script *
     return PKT_PASS;
 }
 
+/* Only regular files are read: opening a FIFO would wait for a writer. */
+static bool regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int pkt_load(const char *path, struct pkt_script **out, char *err, size_t errlen)
 {
     *out = NULL;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        return PKT_BAD;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, ts_err_message(TS_ENOENT));
@@ -766,7 +779,7 @@ bool pkt_file_is_script(const char *path)
         return true;
     bool yaml = (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
                 (n > 4 && strcmp(path + n - 4, ".yml") == 0);
-    FILE *f = yaml ? fopen(path, "rb") : NULL;
+    FILE *f = yaml && regular_file(path) ? fopen(path, "rb") : NULL;
     if (!f)
         return false;
     char *buf = malloc((size_t)1 << 20);

@@ -89,9 +89,12 @@
 #include "scenario_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define SCN_FILE_MAX (16u << 20) /* a scenario is text; refuse anything huge */
 
@@ -100,14 +103,57 @@ static const char *const scn_root_keys[] = {"name",    "description", "seed",   
                                             "faults",  "steps",       "expect", "workloads"};
 #define SCN_ROOT_KEYS (sizeof scn_root_keys / sizeof scn_root_keys[0])
 
+static const char *scn_file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a file";
+}
+
+/* Opens the scenario for reading, regular files only: reading a FIFO or a
+ * terminal would block for ever (O_NONBLOCK keeps even the open from
+ * waiting for a FIFO's writer; regular files ignore it). */
+static FILE *scn_open_regular(struct scn_ctx *ctx)
+{
+    int fd = open(ctx->file, O_RDONLY | O_NONBLOCK);
+    struct stat st;
+    if (fd < 0) {
+        scn_error(ctx, NULL, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        scn_error(ctx, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        if (S_ISDIR(st.st_mode))
+            scn_error(ctx, NULL, "cannot read: %s", strerror(EISDIR));
+        else
+            scn_error(ctx, NULL, "not a regular file (%s)", scn_file_kind(st.st_mode));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        scn_error(ctx, NULL, "cannot open: %s", strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 static int scn_read_file(struct scn_ctx *ctx, char **text, size_t *len)
 {
-    FILE *f = fopen(ctx->file, "rb");
+    FILE *f = scn_open_regular(ctx);
     size_t cap = 4096, used = 0;
     char *buf = NULL;
 
     if (!f)
-        return scn_error(ctx, NULL, "cannot open: %s", strerror(errno));
+        return -1;
     for (;;) {
         char *grown = realloc(buf, cap + 1);
         if (!grown) {

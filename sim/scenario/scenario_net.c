@@ -11,26 +11,42 @@
 
 /* ---- tcp: ---- */
 
-enum scn_field_type { SCN_U32, SCN_BOOL, SCN_DURATION, SCN_COOKIES, SCN_CC, SCN_RCV_WINDOW };
+enum scn_field_type {
+    SCN_U32,
+    SCN_BOOL,
+    SCN_DURATION,
+    SCN_COOKIES,
+    SCN_CC,
+    SCN_GRAN,
+    SCN_RCV_WINDOW
+};
 
 struct scn_tcp_field {
     const char *name;
     enum scn_field_type type;
     size_t offset;
-    uint32_t min, max; /* SCN_U32 only */
+    uint32_t min, max; /* SCN_U32; SCN_DURATION: min 1 = must be above 0 */
+    const char *why;   /* SCN_DURATION with min 1: the rule, for the error */
 };
 
 #define SCN_U32(f, lo, hi)                                                                         \
     {                                                                                              \
-#f, SCN_U32, offsetof(struct tcp_params, f), lo, hi                                        \
+#f, SCN_U32, offsetof(struct tcp_params, f), lo, hi, NULL                                  \
     }
 #define SCN_BOOL(f)                                                                                \
     {                                                                                              \
-#f, SCN_BOOL, offsetof(struct tcp_params, f), 0, 0                                         \
+#f, SCN_BOOL, offsetof(struct tcp_params, f), 0, 0, NULL                                   \
     }
 #define SCN_DUR(f)                                                                                 \
     {                                                                                              \
-#f, SCN_DURATION, offsetof(struct tcp_params, f), 0, 0                                     \
+#f, SCN_DURATION, offsetof(struct tcp_params, f), 0, 0, NULL                               \
+    }
+
+/* A duration that must be above 0: a zero RTO would retransmit at the same
+ * instant over and over. */
+#define SCN_DUR_POSITIVE(f, why)                                                                   \
+    {                                                                                              \
+#f, SCN_DURATION, offsetof(struct tcp_params, f), 1, 0, why                                \
     }
 
 static const struct scn_tcp_field scn_tcp_fields[] = {
@@ -42,11 +58,15 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(timestamps),
     SCN_BOOL(sack),
     SCN_BOOL(nodelay),
-    SCN_DUR(rto_initial),
-    SCN_DUR(rto_min),
-    SCN_DUR(rto_max),
+    SCN_DUR_POSITIVE(rto_initial, "RFC 6298 (2.1) sets the RTO to 1 s before any RTT sample"),
+    SCN_DUR_POSITIVE(rto_min, "RFC 6298 (2.4) rounds the RTO up to a minimum (1 s; Linux 200 ms)"),
+    SCN_DUR_POSITIVE(rto_max, "RFC 6298 (2.5) caps the RTO at no less than 60 s"),
     SCN_DUR(clock_granularity),
     SCN_BOOL(tlp),
+    SCN_BOOL(rto_min_floors_rttvar),
+    {"timer_granularity", SCN_GRAN, offsetof(struct tcp_params, timer_granularity), 0, 0, NULL},
+    SCN_U32(hz, 100, 1000),
+    SCN_U32(jiffies_phase, 0, UINT32_MAX),
     SCN_U32(syn_retries, 0, 255),
     SCN_U32(syn_linear_timeouts, 0, 255),
     SCN_U32(synack_retries, 0, 255),
@@ -69,7 +89,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_DUR(delack_time),
     SCN_U32(quickacks, 0, 255),
     SCN_U32(initial_cwnd_segments, 1, 1000),
-    {"congestion_control", SCN_CC, offsetof(struct tcp_params, congestion_control), 0, 0},
+    {"congestion_control", SCN_CC, offsetof(struct tcp_params, congestion_control), 0, 0, NULL},
     SCN_BOOL(hystart),
     SCN_DUR(persist_min),
     SCN_DUR(persist_max),
@@ -79,11 +99,15 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_U32(port_range_hi, 1, 65535),
     SCN_U32(somaxconn, 1, UINT32_MAX),
     SCN_U32(max_syn_backlog, 1, UINT32_MAX),
-    {"syncookies", SCN_COOKIES, offsetof(struct tcp_params, syncookies), 0, 2},
+    {"syncookies", SCN_COOKIES, offsetof(struct tcp_params, syncookies), 0, 2, NULL},
     SCN_BOOL(abort_on_overflow),
     /* Where Linux differs: one rule each (README "Where Linux differs"). */
-    {"rcv_window", SCN_RCV_WINDOW, offsetof(struct tcp_params, rcv_window), 0, 0},
+    {"rcv_window", SCN_RCV_WINDOW, offsetof(struct tcp_params, rcv_window), 0, 0, NULL},
     SCN_BOOL(rst_ack_on_abort),
+    SCN_BOOL(orphan_rst_reply),
+    SCN_BOOL(rst_window),
+    SCN_BOOL(shut_rd_keeps_data),
+    SCN_BOOL(tw_ack_all),
     SCN_BOOL(syn_recv_rst_econnreset),
     SCN_BOOL(close_wait_rst_epipe),
     SCN_BOOL(time_wait_rst_challenge_ack),
@@ -140,6 +164,18 @@ static int scn_get_cc(struct scn_ctx *ctx, const struct ynode *v, const char *ke
     return 0;
 }
 
+/* exact | jiffies | wheel (sim/tcp/tcp_jiffies.c). */
+static int scn_get_gran(struct scn_ctx *ctx, const struct ynode *v, const char *key, uint8_t *out)
+{
+    static const char *const grans[] = {"exact", "jiffies", "wheel"};
+    int g = v->kind == YNODE_SCALAR ? tcp_timer_gran_from_name(v->text) : -1;
+    if (g < 0)
+        return scn_unknown(ctx, v, SCN_WHOLE, "timer granularity", key,
+                           v->kind == YNODE_SCALAR ? v->text : "a collection", grans, 3);
+    *out = (uint8_t)g;
+    return 0;
+}
+
 /* rfc9293 | linux: which receive-window model (tcp_params.h). */
 static int scn_get_rcv_window(struct scn_ctx *ctx, const struct ynode *v, const char *key,
                               uint8_t *out)
@@ -160,9 +196,15 @@ static int scn_tcp_field(struct scn_ctx *ctx, const struct scn_tcp_field *f,
     switch (f->type) {
     case SCN_U32: return scn_get_u32(ctx, value, f->name, f->min, f->max, (uint32_t *)(void *)base);
     case SCN_BOOL: return scn_get_bool(ctx, value, f->name, (bool *)(void *)base);
-    case SCN_DURATION: return scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base);
+    case SCN_DURATION:
+        if (scn_get_duration(ctx, value, f->name, (sim_time_t *)(void *)base) < 0)
+            return -1;
+        if (f->min && *(sim_time_t *)(void *)base <= 0)
+            return scn_error(ctx, value, "'%s' must be above 0: %s", f->name, f->why);
+        return 0;
     case SCN_COOKIES: return scn_get_cookies(ctx, value, f->name, (uint8_t *)base);
     case SCN_CC: return scn_get_cc(ctx, value, f->name, (uint8_t *)base);
+    case SCN_GRAN: return scn_get_gran(ctx, value, f->name, (uint8_t *)base);
     case SCN_RCV_WINDOW: return scn_get_rcv_window(ctx, value, f->name, (uint8_t *)base);
     }
     return -1;

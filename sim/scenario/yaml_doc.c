@@ -2,6 +2,7 @@
  * libyaml marks are 0-based; every position stored here is 1-based. */
 #include "yaml_doc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,20 @@ bool ydoc_is_null(const struct ynode *node)
 
 /* ---- building the tree from events ---- */
 
+/* Every key seen so far, by (map, text): the duplicate check is one hash
+ * probe per key, so a map of n keys is read in O(n), not O(n^2). */
+struct ydoc_key_slot {
+    const struct ynode *map; /* NULL: the slot is free */
+    const struct ynode *key;
+    size_t hash;
+};
+
+struct ydoc_keyset {
+    struct ydoc_key_slot *slots;
+    size_t cap; /* a power of two, or 0 */
+    size_t used;
+};
+
 struct ydoc_builder {
     const char *text;
     size_t len;
@@ -122,8 +137,62 @@ struct ydoc_builder {
     struct ynode *stack[YDOC_MAX_DEPTH];
     int depth;
     int documents;
+    size_t nodes; /* made so far, bounded by YDOC_MAX_NODES */
+    struct ydoc_keyset keys;
     struct ydoc_error *err;
 };
+
+static size_t ydoc_key_hash(const struct ynode *map, const char *text)
+{
+    uint64_t h = 14695981039346656037u ^ (uint64_t)(uintptr_t)map; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        h = (h ^ *p) * 1099511628211u;
+    return (size_t)(h ^ (h >> 29));
+}
+
+static struct ydoc_key_slot *ydoc_key_find(const struct ydoc_keyset *ks, const struct ynode *map,
+                                           const char *text, size_t hash)
+{
+    size_t mask = ks->cap - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        struct ydoc_key_slot *s = &ks->slots[i];
+        if (!s->map || (s->map == map && s->hash == hash && strcmp(s->key->text, text) == 0))
+            return s;
+    }
+}
+
+static int ydoc_key_grow(struct ydoc_keyset *ks)
+{
+    size_t cap = ks->cap ? ks->cap * 2 : 64;
+    struct ydoc_keyset bigger = {calloc(cap, sizeof *bigger.slots), cap, ks->used};
+    if (!bigger.slots)
+        return -1;
+    for (size_t i = 0; i < ks->cap; i++)
+        if (ks->slots[i].map)
+            *ydoc_key_find(&bigger, ks->slots[i].map, ks->slots[i].key->text, ks->slots[i].hash) =
+                ks->slots[i];
+    free(ks->slots);
+    *ks = bigger;
+    return 0;
+}
+
+/* Records `key` of `map`; returns the earlier key of the same text, or NULL
+ * (and sets *oom when the set could not grow). */
+static const struct ynode *ydoc_key_add(struct ydoc_keyset *ks, const struct ynode *map,
+                                        const struct ynode *key, bool *oom)
+{
+    if ((ks->used + 1) * 2 > ks->cap && ydoc_key_grow(ks) < 0) {
+        *oom = true;
+        return NULL;
+    }
+    size_t hash = ydoc_key_hash(map, key->text);
+    struct ydoc_key_slot *s = ydoc_key_find(ks, map, key->text, hash);
+    if (s->map)
+        return s->key;
+    *s = (struct ydoc_key_slot){map, key, hash};
+    ks->used++;
+    return NULL;
+}
 
 static int ydoc_fail(struct ydoc_builder *b, yaml_mark_t mark, const char *msg)
 {
@@ -199,6 +268,12 @@ static int ydoc_parser_error(struct ydoc_builder *b, const yaml_parser_t *parser
 /* Attaches a new node to the open collection (or makes it the root). */
 static int ydoc_attach(struct ydoc_builder *b, struct ynode *node, yaml_mark_t mark)
 {
+    if (++b->nodes > YDOC_MAX_NODES) {
+        ydoc_free(node);
+        return ydoc_fail(b, mark,
+                         "too many YAML nodes (a scenario holds at most " YDOC_MAX_NODES_TEXT
+                         " keys, values and items; use workloads: for large client populations)");
+    }
     if (b->depth == 0) {
         b->root = node;
         return 0;
@@ -210,15 +285,18 @@ static int ydoc_attach(struct ydoc_builder *b, struct ynode *node, yaml_mark_t m
             ydoc_free(node);
             return ydoc_fail(b, mark, "a mapping key must be a plain name, not a list or mapping");
         }
-        for (size_t i = 0; i < ydoc_pairs(parent); i++) {
-            const struct ynode *prev = ydoc_key(parent, i);
-            if (strcmp(prev->text, node->text) == 0) {
-                char msg[sizeof b->err->msg];
-                snprintf(msg, sizeof msg, "duplicate key '%.100s' (first at line %d)", node->text,
-                         prev->line);
-                ydoc_free(node);
-                return ydoc_fail(b, mark, msg);
-            }
+        bool oom = false;
+        const struct ynode *prev = ydoc_key_add(&b->keys, parent, node, &oom);
+        if (oom) {
+            ydoc_free(node);
+            return ydoc_fail(b, mark, "out of memory");
+        }
+        if (prev) {
+            char msg[sizeof b->err->msg];
+            snprintf(msg, sizeof msg, "duplicate key '%.100s' (first at line %d)", node->text,
+                     prev->line);
+            ydoc_free(node);
+            return ydoc_fail(b, mark, msg);
         }
     }
     if (ydoc_append(parent, node) < 0) {
@@ -310,6 +388,7 @@ int ydoc_parse(const char *text, size_t len, struct ynode **root, struct ydoc_er
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&parser);
+    free(b.keys.slots);
     if (rc < 0) {
         ydoc_free(b.root);
         return -1;

@@ -11,6 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* A document of more nodes is refused as it is read: memory stays bounded
+ * (about 120 bytes a node) whatever the file holds. */
+#define YDOC_MAX_NODES 1000000
+#define YDOC_MAX_NODES_TEXT "1,000,000"
+
 enum ynode_kind { YNODE_SCALAR, YNODE_MAP, YNODE_SEQ };
 
 struct ynode {

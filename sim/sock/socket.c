@@ -177,8 +177,8 @@ int sock_recv(struct tcb *tcb, uint64_t max, uint64_t *got, bool *eof)
         maybe_window_update(tcb, was);
         return TS_OK;
     }
-    if (tcb->fin_rcvd || tcb->rd_shut) {
-        *eof = true; /* R-CW-03: read() = 0; so after shutdown(SHUT_RD) (Linux tcp_recvmsg) */
+    if (tcb->fin_rcvd || (tcb->rd_shut && tcb_params(tcb)->shut_rd_keeps_data)) {
+        *eof = true; /* R-CW-03: read() = 0; Linux: also after SHUT_RD */
         return TS_OK;
     }
     if (tcb->state == TCP_CLOSED)
@@ -224,7 +224,8 @@ int sock_shutdown(struct tcb *tcb, int how)
         return traced(tcb, "shutdown", TS_ENOTCONN, 0);
     if (how & 1) {
         tcb->rd_shut = true;
-        tcb->rcv_queued = 0;
+        if (!tcb_params(tcb)->shut_rd_keeps_data)
+            tcb->rcv_queued = 0; /* BSD sorflush */
     }
     if (how & 2) {
         if (tcb->state == TCP_SYN_SENT) {

@@ -245,7 +245,7 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
                 if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn) {
-                    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, SIM_MS(2));
+                    tcp_timer_arm_after(tcb, &tcb->rtx_timer, SIM_MS(2));
                 }
             }
             return;
@@ -312,7 +312,12 @@ static void send_challenge_ack(struct tcb *tcb)
     tcp_send_ack(tcb);
 }
 
-/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability. */
+/* RFC 9293 3.10.7.4 Table 6: the four cases of segment acceptability.
+ * A zero-length segment may also sit at the window's right edge: a peer
+ * that sent the whole window, all of it lost, sends its ACKs with SEQ =
+ * the highest sequence sent, RCV.NXT + RCV.WND, and they must be read
+ * ("special allowance should be made to accept valid ACKs"; BSD's todrop
+ * and Linux's tcp_sequence both take seq <= RCV.NXT + RCV.WND). */
 bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg,
                         bool fin_at_zero_window)
 {
@@ -320,7 +325,7 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
     if (len == 0) {
         if (wnd == 0)
             return seg->seq == nxt;
-        return seq_le(nxt, seg->seq) && seq_lt(seg->seq, nxt + wnd);
+        return seq_le(nxt, seg->seq) && seq_le(seg->seq, nxt + wnd);
     }
     if (wnd == 0) {
         /* Linux accepts an in-order FIN at zero window (R-SEQ-03). */
@@ -569,8 +574,15 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
         }
         return GO_ON;
     case TCP_CLOSING:
+        /* "otherwise ignore the segment" (3.10.7.4, fifth), after the
+         * ESTABLISHED processing above. A CLOSE with data still queued
+         * entered FIN-WAIT-1 with the FIN behind that data (3.10.4), so
+         * CLOSING may still hold unsent data and an unsent FIN: what this
+         * ACK freed must go out, or nothing ever will. */
         if (our_fin_acked(tcb))
             tcp_enter_time_wait(tcb);
+        else
+            tcp_output(tcb);
         return DONE;
     case TCP_LAST_ACK:
         if (our_fin_acked(tcb)) {
@@ -630,8 +642,8 @@ static void accept_in_order(struct tcb *tcb, tcp_seq start, uint32_t len, uint64
     tcb->rcv_nxt += n;
     tcb->rcv_off += n;
     tcb->rcv_total += n;
-    if (!tcb->rd_shut)
-        tcb->rcv_queued += n;
+    if (!tcb->rd_shut || tcb_params(tcb)->shut_rd_keeps_data)
+        tcb->rcv_queued += n; /* BSD discards after SHUT_RD; Linux queues */
 }
 
 /* Pulls held segments that became in-order; returns whether a FIN was reached. */
@@ -667,11 +679,25 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     enum tcp_state s = tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
-    if (seg->len > 0 && takes_text) {
-        if (tcb->orphan && tcb_params(tcb)->rst_on_close_unread) {
-            /* Data for a socket nobody will read: half-duplex close,
-             * RFC 9293 3.6.1 MAY-1 / SHLD-3; Linux resets. */
-            tcp_send_rst(tcb);
+    /* All of the text already received: an acceptable segment of that
+     * kind carries a FIN at RCV.NXT (a data+FIN resent after its data
+     * arrived); the first check trims the text and leaves the FIN. */
+    bool old_text = seg->len > 0 && seq_le(seg->seq + seg->len, tcb->rcv_nxt);
+    if (seg->len > 0 && takes_text && !old_text) {
+        /* Linux: the receive half is shut (close(), or SHUT_RD in
+         * FIN_WAIT1/2: RCV_SHUTDOWN in tcp_rcv_state_process). */
+        bool rcv_shut = tcb->orphan || (tcb->rd_shut && s != TCP_ESTABLISHED &&
+                                        tcb_params(tcb)->shut_rd_keeps_data);
+        if (rcv_shut && tcb_params(tcb)->rst_on_close_unread &&
+            seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
+            /* New data for a socket nobody will read: half-duplex close,
+             * RFC 1122 4.2.2.13, RFC 9293 3.6.1 MAY-1 / SHLD-3 (an old
+             * duplicate is only ACKed). Linux (orphan_rst_reply) answers
+             * as to a segment without a connection: R with SEQ=SEG.ACK. */
+            if (tcb_params(tcb)->orphan_rst_reply)
+                tcp_reply_rst(tcb->host, seg);
+            else
+                tcp_send_rst(tcb);
             tcp_drop(tcb, TS_ECONNRESET);
             return DONE;
         }
@@ -695,7 +721,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return GO_ON;
         }
     } else if (seg->flags & TCP_FIN) {
-        if (seg->seq == tcb->rcv_nxt)
+        if (seg->seq + seg->len == tcb->rcv_nxt) /* 3.10.7.4 eighth, after trimming */
             fin_here = true;
         else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
             hold_out_of_order(tcb, seg);

@@ -154,7 +154,7 @@ struct tcb {
     sim_time_t last_data_rcvd;
     uint32_t rcvbuf;
     uint32_t ts_recent;
-    /* Linux receive window (tcp_rcvwnd.c, linux profile only) */
+    /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */
     uint32_t rcv_ssthresh; /* the window may not grow past this (tcp_grow_window) */
     uint32_t window_clamp; /* nor past this (tcp_init_buffer_space); 0 = no SYN yet */
     uint32_t rcvq_space;   /* octets read in the last RTT (tcp_rcv_space_adjust) */
@@ -167,9 +167,15 @@ struct tcb {
     uint32_t mss;
 
     /* Retransmission timer, RFC 6298 */
-    sim_time_t srtt; /* 0 = no sample yet */
-    sim_time_t rttvar;
+    sim_time_t srtt;   /* 0 = no sample yet */
+    sim_time_t rttvar; /* RFC 6298 RTTVAR (Linux: mdev_us / 4) */
     sim_time_t rto;
+    /* Linux tcp_rtt_estimator (rto_min_floors_rttvar): rttvar_us, the
+     * variance term of the RTO, never below rto_min; mdev_max_us, this
+     * round trip's largest mdev; var_seq, SND.NXT when that round began. */
+    uint32_t lx_rttvar_us;
+    uint32_t lx_mdev_max_us;
+    tcp_seq lx_var_seq;
     sim_time_t rtt_start;
     tcp_seq rtt_seq;
     uint32_t retransmits;       /* consecutive timeouts of the current segment */
@@ -311,6 +317,7 @@ tcp_seq tcp_new_isn(struct host *host);
 
 /* tcp_output.c */
 void tcp_output(struct tcb *tcb);                    /* send what windows allow */
+tcp_seq tcp_ctl_seq(const struct tcb *tcb);          /* SEQ of a segment without data */
 void tcp_send_ack(struct tcb *tcb);                  /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
 void tcp_send_syn(struct tcb *tcb, uint32_t rexmit); /* SYN or SYN,ACK by state */
 void tcp_send_rst(struct tcb *tcb);                  /* <SEQ=SND.NXT><CTL=RST(,ACK)> for ABORT */
@@ -422,7 +429,7 @@ void tcp_persist_timeout(struct tcb *tcb);
 /* Every acceptable ACK that may update the window (old_wnd: SND.WND before). */
 void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
 
-/* tcp_rcvwnd.c: the receive window as Linux chooses it (linux profile) */
+/* tcp_rcvwnd.c: the receive window as Linux chooses it (rcv_window: linux) */
 uint32_t tcp_rcvwnd_initial(uint32_t rcvbuf, uint32_t mss); /* tcp_select_initial_window */
 uint8_t tcp_rcvwnd_wscale(const struct tcp_params *p, uint32_t rcvbuf);
 uint32_t tcp_rcvwnd_syn(struct tcb *tcb, bool synack); /* our SYN's window; sets rcv_ssthresh */
@@ -440,10 +447,18 @@ void tcp_delack_on_ack_sent(struct tcb *tcb);
 void tcp_delack_on_data_sent(struct tcb *tcb);
 void tcp_delack_timeout(struct tcb *tcb);
 
+/* tcp_jiffies.c: timer granularity (exact, jiffies or Linux's timer wheel) */
+sim_time_t tcp_jiffies_round_up(const struct tcp_params *p, sim_time_t t);
+sim_time_t tcp_jiffy(const struct tcp_params *p); /* one tick (1 ms when exact) */
+/* When a timer armed at `now` for `delay` fires under the profile's granularity. */
+sim_time_t tcp_timer_expiry(const struct tcp_params *p, sim_time_t now, sim_time_t delay);
+/* tcp_timer.c: arm one of the TCB's timers `delay` from now, rounded as above. */
+void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay);
+
 /* tcp_rto.c: RFC 6298 arithmetic, pure */
 void tcp_rtt_sample(struct tcb *tcb, sim_time_t r);
 sim_time_t tcp_rto_backoff(sim_time_t rto, uint32_t shifts, sim_time_t max);
-/* The delay before SYN retransmission number `n` (1-based) under the profile. */
+/* The delay before SYN retransmission number `n` (1-based) (syn_linear_timeouts). */
 sim_time_t tcp_syn_rto(const struct tcp_params *params, sim_time_t rto, uint32_t n);
 
 /* tcp_sack.c: RFC 2018 blocks from the receiver's out-of-order queue and

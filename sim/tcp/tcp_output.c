@@ -35,7 +35,7 @@ static void add_timestamps(const struct tcb *tcb, struct tcp_segment *seg)
 
 /* Free receive space, with receiver-side silly-window avoidance (RFC 9293
  * 3.8.6.2.2): the right edge only moves by at least min(RCV.BUFF/2, MSS),
- * and it never moves left (3.8.6). The linux profile: tcp_rcvwnd.c. */
+ * and it never moves left (3.8.6). rcv_window linux: tcp_rcvwnd.c. */
 uint32_t tcp_rcv_window(const struct tcb *tcb)
 {
     if (tcb_params(tcb)->rcv_window == TCP_RCV_WINDOW_LINUX)
@@ -131,12 +131,24 @@ void tcp_send_syn(struct tcb *tcb, uint32_t rexmit)
     transmit(tcb, &seg);
 }
 
-/* ACK-reply of RFC 9293: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>. */
+/* SEQ of a segment without data: the highest sequence number sent
+ * (RFC 9293's SND.NXT, BSD's snd_max), not SND.NXT after a go-back-N
+ * rewind. The peer's RCV.NXT may already be past the rewound SND.NXT; a
+ * segment below it is unacceptable (3.10.7.4, first check) and is answered
+ * with an ACK and dropped, ACK field unread: two rewound peers then trade
+ * ACKs for ever. While a zero-window probe octet is out, BSD uses SND.NXT
+ * (the probe octet may be beyond the peer's window). */
+tcp_seq tcp_ctl_seq(const struct tcb *tcb)
+{
+    return tcb->rtx_is_persist ? tcb->snd_nxt : tcb->snd_max;
+}
+
+/* ACK-reply of RFC 9293: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, SEQ as above. */
 void tcp_send_ack(struct tcb *tcb)
 {
     struct tcp_segment seg;
     seg_init(tcb, &seg);
-    seg.seq = tcb->snd_nxt;
+    seg.seq = tcp_ctl_seq(tcb);
     seg.ack = tcb->rcv_nxt;
     seg.flags = TCP_ACK;
     add_timestamps(tcb, &seg);
@@ -145,27 +157,33 @@ void tcp_send_ack(struct tcb *tcb)
     transmit(tcb, &seg);
 }
 
-/* ABORT's <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5). Linux also sets ACK
- * with ACK=RCV.NXT (tcp_send_active_reset). */
+/* ABORT's <SEQ=SND.NXT><CTL=RST> (RFC 9293 3.10.5), SEQ the highest sent
+ * (tcp_ctl_seq: a RST below the peer's RCV.NXT is out of window and
+ * ignored). Linux also sets ACK with ACK=RCV.NXT (tcp_send_active_reset). */
 void tcp_send_rst(struct tcb *tcb)
 {
     struct tcp_segment seg;
     seg_init(tcb, &seg);
-    seg.seq = tcb->snd_nxt;
+    seg.seq = tcp_ctl_seq(tcb);
     seg.flags = TCP_RST;
     if (tcb_params(tcb)->rst_ack_on_abort) {
         seg.flags |= TCP_ACK;
         seg.ack = tcb->rcv_nxt;
     }
+    if (tcb_params(tcb)->rst_window) { /* Linux: a RST,ACK like any other segment */
+        add_timestamps(tcb, &seg);
+        seg.win = window_field(tcb, false);
+    }
     transmit(tcb, &seg);
 }
 
-/* RFC 1122 4.2.3.6 / RFC 9293 3.8.4 (SHLD-12): SEG.SEQ = SND.NXT - 1, no data. */
+/* RFC 1122 4.2.3.6 / RFC 9293 3.8.4 (SHLD-12): SEG.SEQ = SND.NXT - 1, no
+ * data; SND.NXT the highest sent (tcp_ctl_seq). */
 void tcp_send_keepalive(struct tcb *tcb)
 {
     struct tcp_segment seg;
     seg_init(tcb, &seg);
-    seg.seq = tcb->snd_nxt - 1;
+    seg.seq = tcb->snd_max - 1;
     seg.ack = tcb->rcv_nxt;
     seg.flags = TCP_ACK;
     add_timestamps(tcb, &seg);

@@ -10,8 +10,6 @@
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 
-static struct engine *persist_engine(struct tcb *tcb) { return &tcb->host->net->engine; }
-
 /* RFC 9293 3.8.6.1 (SHLD-29, SHLD-30): the first probe after one RTO, then
  * exponentially further apart. Linux tcp_probe0_when: max(RTO, TCP_RTO_MIN)
  * shifted by the backoff, capped at TCP_RTO_MAX; persist_min/persist_max
@@ -28,8 +26,9 @@ static sim_time_t persist_clamp(struct tcb *tcb, sim_time_t t)
     if (!tcb->user_timeout || !tcb->persisting)
         return t;
     sim_time_t left = tcb->persist_since + tcb->user_timeout - tcp_now(tcb);
-    if (left <= 0)
-        return SIM_MS(1);
+    sim_time_t min = 2 * tcp_jiffy(tcb_params(tcb)); /* TCP_TIMEOUT_MIN: 2 jiffies */
+    if (left < min)
+        left = min;
     return left < t ? left : t;
 }
 
@@ -38,7 +37,7 @@ void tcp_arm_persist(struct tcb *tcb)
     sim_time_t t = tcp_persist_interval(tcb_params(tcb), tcb->rto, tcb->retransmits);
     tcb->rtx_is_persist = true;
     tcb->rtx_is_tlp = false;
-    engine_arm_after(persist_engine(tcb), &tcb->rtx_timer, persist_clamp(tcb, t));
+    tcp_timer_arm_after(tcb, &tcb->rtx_timer, persist_clamp(tcb, t));
     tcp_trace_timer(tcb, TRACE_TIMER_PERSIST, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 

@@ -1,5 +1,5 @@
-/* The receive window as Linux 6.18 chooses it (linux profile only; the
- * rfc9293 profile uses tcp_rcv_window in tcp_output.c). Read, in the
+/* The receive window as Linux 6.18 chooses it (rcv_window: linux; with
+ * rcv_window: rfc9293 tcp_rcv_window in tcp_output.c decides). Read, in the
  * kernel: tcp_select_initial_window, tcp_select_window and
  * __tcp_select_window (net/ipv4/tcp_output.c), tcp_init_buffer_space,
  * tcp_grow_window and tcp_rcv_space_adjust (net/ipv4/tcp_input.c),

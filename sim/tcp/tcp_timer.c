@@ -13,6 +13,11 @@
 
 static struct engine *engine_of(struct tcb *tcb) { return &tcb->host->net->engine; }
 
+void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay)
+{
+    engine_arm(engine_of(tcb), timer, tcp_timer_expiry(tcb_params(tcb), tcp_now(tcb), delay));
+}
+
 static void rtx_fire(struct engine *engine, struct sim_timer *timer);
 static void delack_fire(struct engine *engine, struct sim_timer *timer);
 static void aux_fire(struct engine *engine, struct sim_timer *timer);
@@ -54,14 +59,16 @@ static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
 /* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
  * the timer never runs past the user timeout, so the connection drops at
  * that moment, not at the next backed-off RTO (Linux
- * tcp_clamp_rto_to_user_timeout). */
+ * tcp_clamp_rto_to_user_timeout: remaining = user_timeout - (now -
+ * retrans_stamp), in whole jiffies; one jiffy once it has passed). The
+ * clock starts at first_rexmit_at (rtx_fire, tcp_tlp.c). */
 static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
 {
     if (!tcb->user_timeout || tcb->retransmits == 0)
         return t;
     sim_time_t left = tcb->first_rexmit_at + tcb->user_timeout - tcp_now(tcb);
     if (left <= 0)
-        return SIM_MS(1); /* Linux: "fire ASAP", one jiffy */
+        return tcp_jiffy(tcb_params(tcb)); /* Linux: "fire ASAP" */
     return left < t ? left : t;
 }
 
@@ -70,7 +77,7 @@ void tcp_arm_rto(struct tcb *tcb)
 {
     tcb->rtx_is_persist = false;
     tcb->rtx_is_tlp = false;
-    engine_arm_after(engine_of(tcb), &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
+    tcp_timer_arm_after(tcb, &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
@@ -100,7 +107,7 @@ void tcp_arm_delack(struct tcb *tcb)
 {
     if (sim_timer_armed(&tcb->delack_timer))
         return;
-    engine_arm_after(engine_of(tcb), &tcb->delack_timer, tcb_params(tcb)->delack_time);
+    tcp_timer_arm_after(tcb, &tcb->delack_timer, tcb_params(tcb)->delack_time);
 }
 
 void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->delack_timer); }
@@ -108,7 +115,7 @@ void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->dela
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after)
 {
     tcb->aux = (uint8_t)kind;
-    engine_arm_after(engine_of(tcb), &tcb->aux_timer, after);
+    tcp_timer_arm_after(tcb, &tcb->aux_timer, after);
     tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_SET, tcb->aux_timer.when);
 }
 
@@ -190,9 +197,10 @@ static bool data_retries_exhausted(struct tcb *tcb)
  * to IP for dead-gateway diagnosis, for SYNs as for data; noted once per
  * segment, at the timeout that finds R1 reached. Linux tcp_write_timeout:
  * data: __dst_negative_advice() once retransmits_timed_out(tcp_retries1)
- * (3 s from a 200 ms base for 3); SYN-SENT: at every timeout after the
- * first retransmission, whatever tcp_retries1 says. A SYN-RECEIVED child
- * is a request sock there, whose SYN,ACK timer gives no advice. */
+ * (3 s from a 200 ms base for 3; retries_time_based); SYN-SENT: at every
+ * timeout after the first retransmission, whatever tcp_retries1 says. A
+ * SYN-RECEIVED child is a request sock there, whose SYN,ACK timer gives no
+ * advice (both: syn_r1_on_second_timeout). */
 static void r1_check(struct tcb *tcb, bool syn)
 {
     const struct tcp_params *p = tcb_params(tcb);
@@ -275,8 +283,10 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
         syn_timeout(tcb);
         return;
     }
-    /* Linux retrans_stamp: the first retransmission's original send time,
-     * which a tail loss probe already fixed (tcp_tlp.c). */
+    /* The user timeout and retries2 clocks start at the last transmission
+     * of the head segment before this first RTO retransmission (Linux
+     * retrans_stamp / the head skb's timestamp): the send that armed this
+     * RTO, unless a tail loss probe resent the head (it set the clock). */
     if (tcb->retransmits == 0 && !(tcb->tlp_active && tcb->tlp_retrans))
         tcb->first_rexmit_at = tcp_now(tcb) - tcb->rto;
     r1_check(tcb, false);
@@ -347,7 +357,7 @@ static void aux_fire(struct engine *engine, struct sim_timer *timer)
 
 /* SO_LINGER {on, N}: close() returns after N even if the FIN is unacked.
  * Linux's close() then returns 0 and the socket finishes as an orphan; the
- * BSD lineage (our rfc9293 profile) returns EWOULDBLOCK. */
+ * BSD lineage returns EWOULDBLOCK (linger_expiry_ewouldblock). */
 static void linger_fire(struct engine *engine, struct sim_timer *timer)
 {
     (void)engine;

@@ -97,7 +97,9 @@ static sim_time_t tw_now(const struct tcp_tw *tw) { return tw->host->net->engine
 static void tw_arm(struct tcp_tw *tw)
 {
     tw_queue_unlink(tw);
-    tw->expires = tw_now(tw) + tcp_params_time_wait(&tw->host->params);
+    /* Linux inet_twsk_schedule: a timer-wheel timer (tcp_jiffies.c) */
+    tw->expires =
+        tcp_timer_expiry(&tw->host->params, tw_now(tw), tcp_params_time_wait(&tw->host->params));
     tw_queue_insert(tw);
     tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_SET, tw->expires);
 }
@@ -115,7 +117,7 @@ void tcp_tw_enter(struct tcb *tcb)
     tw->remote_addr = tcb->remote_addr;
     tw->local_port = tcb->local_port;
     tw->remote_port = tcb->remote_port;
-    tw->snd_nxt = tcb->snd_nxt;
+    tw->snd_nxt = tcb->snd_max; /* our FIN was acknowledged: all that was sent */
     tw->rcv_nxt = tcb->rcv_nxt;
     uint32_t advertised = seq_gt(tcb->rcv_adv, tcb->rcv_nxt) ? tcb->rcv_adv - tcb->rcv_nxt : 0;
     uint32_t free_now = tcp_rcv_window(tcb);
@@ -278,6 +280,66 @@ static void tw_syn(struct tcp_tw *tw, const struct tcp_segment *seg)
     tcp_listen_accept_syn(listener, seg, iss, true);
 }
 
+/* RFC 7323 5.3 PAWS as Linux applies it in TIME_WAIT (tcp_paws_reject):
+ * a TSval older than TS.Recent, unless a RST comes when TS.Recent is over
+ * 60 s old (TCP_PAWS_MSL). */
+static bool tw_paws_reject(const struct tcp_tw *tw, const struct tcp_segment *seg)
+{
+    if (!tw->ts_ok || !(seg->opts & TCP_OPT_TS) || (int32_t)(tw->ts_recent - seg->tsval) <= 0)
+        return false;
+    return !((seg->flags & TCP_RST) && tw_now(tw) - tw->ts_recent_stamp >= SIM_S(60));
+}
+
+/* Linux tcp_oow_rate_limited: a segment that carries data or a FIN is
+ * always answered; a pure ACK or a SYN at most once per
+ * tcp_invalid_ratelimit (shared with the challenge ACK's stamp). */
+static void tw_oow_ack(struct tcp_tw *tw, const struct tcp_segment *seg)
+{
+    if (segment_seq_len(seg) > 0 && !(seg->flags & TCP_SYN))
+        tw_send(tw, TCP_ACK);
+    else
+        tw_challenge_ack(tw);
+}
+
+/* Linux tcp_timewait_state_process, real TIME_WAIT substate (tw_ack_all):
+ * only a bare ACK (or an exact RST) at RCV.NXT is taken silently, and it
+ * restarts the timer (a RST ends TIME_WAIT unless rfc1337); everything else
+ * but a RST is ACKed (TCP_TW_ACK), restarting the timer if it carries ACK or
+ * failed PAWS. A new SYN was handled before (tw_syn). */
+static void tw_input_ack_all(struct tcp_tw *tw, const struct tcp_segment *seg)
+{
+    uint8_t f = seg->flags;
+    bool paws_reject = tw_paws_reject(tw, seg);
+    if (!paws_reject && seg->seq == tw->rcv_nxt && (segment_seq_len(seg) == 0 || (f & TCP_RST))) {
+        if (f & TCP_RST) {
+            if (!tw->host->params.rfc1337) {
+                tw_end(tw, TS_OK);
+                return;
+            }
+        } else {
+            tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_CANCEL, 0);
+            tw_arm(tw);
+        }
+        if (tw->ts_ok && (seg->opts & TCP_OPT_TS)) {
+            tw->ts_recent = seg->tsval;
+            tw->ts_recent_stamp = tw_now(tw);
+        }
+        return;
+    }
+    if (f & TCP_RST) {
+        /* Linux sends no challenge ACK here; the RFC 5961 rule may ask one. */
+        if (tw->host->params.time_wait_rst_challenge_ack && tw->host->params.challenge_ack &&
+            tcp_seq_acceptable(tw->rcv_nxt, tw->rcv_wnd, seg, false))
+            tw_challenge_ack(tw);
+        return;
+    }
+    if (paws_reject || (f & TCP_ACK)) {
+        tcp_trace_conn_timer(tw->host, tw->id, TRACE_TIMER_TIMEWAIT, TRACE_TIMER_CANCEL, 0);
+        tw_arm(tw);
+    }
+    tw_oow_ack(tw, seg);
+}
+
 /* RFC 9293 3.10.7.4, every check as it applies in TIME-WAIT. */
 void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
 {
@@ -285,6 +347,10 @@ void tcp_tw_input(struct tcp_tw *tw, const struct tcp_segment *seg)
     uint8_t f = seg->flags;
     if ((f & TCP_SYN) && !(f & (TCP_ACK | TCP_RST))) {
         tw_syn(tw, seg);
+        return;
+    }
+    if (p->tw_ack_all) {
+        tw_input_ack_all(tw, seg);
         return;
     }
     /* First: sequence number. */

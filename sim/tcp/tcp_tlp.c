@@ -65,6 +65,8 @@ sim_time_t tcp_tlp_pto(const struct tcb *tcb)
     if (tcb->srtt == 0)
         return TLP_TIMEOUT_INIT;
     sim_time_t pto = 2 * tcb->srtt + (tlp_one_segment_out(tcb) ? p->rto_min : TLP_TIMEOUT_MIN);
+    if (p->timer_granularity != TCP_TIMER_EXACT)
+        return tcp_jiffies_round_up(p, pto);
     sim_time_t g = p->clock_granularity;
     if (g > 0 && pto % g)
         pto += g - pto % g;
@@ -79,9 +81,10 @@ bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due)
     if (!tlp_may_schedule(tcb))
         return false;
     sim_time_t now = tcp_now(tcb);
-    sim_time_t when = now + tcp_tlp_pto(tcb);
-    if (rto_due > now && rto_due < when)
-        when = rto_due;
+    sim_time_t delay = tcp_tlp_pto(tcb);
+    if (rto_due > now && rto_due - now < delay)
+        delay = rto_due - now;
+    sim_time_t when = tcp_timer_expiry(tcb_params(tcb), now, delay);
     if (tcb->rtx_is_tlp && sim_timer_armed(&tcb->rtx_timer) && tcb->rtx_timer.when == when &&
         tcb->tlp_rto_due == rto_due)
         return true; /* the rest of a burst: the probe is already due then */
@@ -103,7 +106,7 @@ void tcp_tlp_recheck(struct tcb *tcb)
         return;
     tcb->rtx_is_tlp = false;
     sim_time_t left = tcb->tlp_rto_due - tcp_now(tcb);
-    engine_arm_after(&tcb->host->net->engine, &tcb->rtx_timer, left > 0 ? left : 0);
+    tcp_timer_arm_after(tcb, &tcb->rtx_timer, left > 0 ? left : 0);
     tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
 }
 
@@ -158,9 +161,14 @@ void tcp_tlp_fire(struct tcb *tcb)
         tcp_trace_note(tcb, "tail loss probe: new data (RFC 8985 7.3, tcp_send_loss_probe)");
     } else {
         tcb->tlp_retrans = true;
-        /* Linux __tcp_retransmit_skb sets retrans_stamp: TCP_USER_TIMEOUT and
-         * tcp_retries2 count from here (as the RTO would have, tcp_timer.c) */
-        tcb->first_rexmit_at = tcb->tlp_rto_due - tcb->rto;
+        /* TCP_USER_TIMEOUT and tcp_retries2 count from the last transmission
+         * of the head segment before the first RTO retransmission (Linux
+         * retrans_stamp, falling back to the head's skb timestamp): this
+         * probe when it resent the head (one segment out), else the head's
+         * original send, which armed the RTO now due (recorded on Linux 6.18:
+         * send at 500 ms, probe at 916 ms, user timeout 3000 ms -> 3920 ms). */
+        bool resends_head = tlp_one_segment_out(tcb);
+        tcb->first_rexmit_at = resends_head ? tcp_now(tcb) : tcb->tlp_rto_due - tcb->rto;
         tcp_retransmit_last(tcb, SEG_REXMIT_TLP);
     }
     tcb->tlp_high_seq = tcb->snd_nxt;

@@ -45,26 +45,33 @@ void pd_duration(sim_time_t d, char *out, size_t size)
         snprintf(out, size, "%.4g min", s / 60.0);
 }
 
-/* Writes `s` as a gnuplot double-quoted string. */
+/* A control character (a line break above all) would end the string and
+ * start a new gnuplot command: shown as a space instead. */
+static int pd_printable(char c) { return (unsigned char)c < 0x20 || c == 0x7f ? ' ' : c; }
+
+/* Writes `s` as a gnuplot double-quoted string (data files only: gnuplot
+ * runs `backquotes` inside double quotes on a command line). */
 void pd_quote(FILE *out, const char *s)
 {
     putc('"', out);
     for (; *s; s++) {
         if (*s == '"' || *s == '\\')
             putc('\\', out);
-        putc(*s, out);
+        putc(pd_printable(*s), out);
     }
     putc('"', out);
 }
 
-/* Writes `s` as a gnuplot single-quoted string (no escapes but '' for '). */
+/* Writes `s` as a gnuplot single-quoted string (no escapes but '' for ',
+ * no substitution of backquotes or macros): the one safe form for untrusted
+ * text in a script. */
 void pd_squote(FILE *out, const char *s)
 {
     putc('\'', out);
     for (; *s; s++) {
         if (*s == '\'')
             putc('\'', out);
-        putc(*s, out);
+        putc(pd_printable(*s), out);
     }
     putc('\'', out);
 }

@@ -1,7 +1,9 @@
 /* CSV timeline sink: a header line, then one row per event in the fixed
  * columns of ARCHITECTURE.md; cells that do not apply stay empty. Cells are
- * quoted per RFC 4180 only when they hold a comma, quote or line break. */
+ * quoted per RFC 4180 only when they hold a comma, quote or line break; a
+ * cell a spreadsheet would take for a formula is quoted and starts with '. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,15 +52,34 @@ static void csv_num(struct csv_row *row, enum csv_column col, int64_t v)
     row->cell[col] = row->num[col];
 }
 
+/* A cell a spreadsheet would evaluate as a formula (OWASP "CSV injection"):
+ * one starting with '=', '+', '-', '@', tab or CR that is not a plain
+ * number (a negative return value stays a number). */
+static bool csv_is_formula(const char *s)
+{
+    if (!strchr("=+-@\t\r", s[0]) || s[0] == '\0')
+        return false;
+    const char *p = s + (s[0] == '-' || s[0] == '+');
+    if (!*p)
+        return true;
+    for (; *p; p++)
+        if ((*p < '0' || *p > '9') && *p != '.')
+            return true;
+    return false;
+}
+
 static void csv_write_cell(FILE *out, const char *s)
 {
     if (!s)
         return;
-    if (!strpbrk(s, ",\"\r\n")) {
+    bool formula = csv_is_formula(s);
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
         fputs(s, out);
         return;
     }
     putc('"', out);
+    if (formula)
+        putc('\'', out); /* shown as text, never evaluated */
     for (; *s; s++) {
         if (*s == '"')
             putc('"', out); /* RFC 4180 2.7: a quote inside is doubled */

@@ -11,6 +11,25 @@ struct trace_jsonl {
 };
 
 /* Writes `s` as a JSON string (RFC 8259 section 7), or null for NULL. */
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629 4: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0. */
+static int jsonl_utf8_len(const unsigned char *p)
+{
+    int n = p[0] >= 0xF0 ? 4 : p[0] >= 0xE0 ? 3 : 2;
+    if (p[0] < 0xC2 || p[0] > 0xF4)
+        return 0;
+    for (int i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    if ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F) ||
+        (p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* A JSON string (RFC 8259 7) for any bytes: controls escaped, and a byte
+ * that is not part of well-formed UTF-8 written as U+FFFD, so every line
+ * stays valid JSON. */
 static void jsonl_string(FILE *out, const char *s)
 {
     if (!s) {
@@ -28,10 +47,19 @@ static void jsonl_string(FILE *out, const char *s)
         case '\b': fputs("\\b", out); break;
         case '\f': fputs("\\f", out); break;
         default:
-            if (*p < 0x20)
+            if (*p < 0x20) {
                 fprintf(out, "\\u%04x", *p);
-            else
+            } else if (*p < 0x80) {
                 putc(*p, out);
+            } else {
+                int n = jsonl_utf8_len(p);
+                if (n == 0) {
+                    fputs("\\ufffd", out);
+                } else {
+                    fwrite(p, 1, (size_t)n, out);
+                    p += n - 1;
+                }
+            }
         }
     }
     putc('"', out);

@@ -559,14 +559,28 @@ static const char *text_err_why(int err)
     }
 }
 
+/* Text that did not come from this file's own format strings: a control
+ * character in it (an ESC that would drive the terminal, a line break that
+ * would forge a line) is shown as \xNN. */
+static void text_put_escaped(FILE *out, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            putc(*p, out);
+    }
+}
+
 static void text_app(struct trace_text *text, const struct trace_event *ev)
 {
     const char *call = ev->u.app.call ? ev->u.app.call : "?";
     text_begin(text, ev);
+    text_put_escaped(text->out, call);
     if (ev->u.app.ret == TS_OK)
-        fprintf(text->out, "%s() = %" PRId64 "\n", call, ev->u.app.value);
+        fprintf(text->out, "() = %" PRId64 "\n", ev->u.app.value);
     else
-        fprintf(text->out, "%s() = %s\n", call, ts_err_name(ev->u.app.ret));
+        fprintf(text->out, "() = %s\n", ts_err_name(ev->u.app.ret));
     if (!text->opt.explain)
         return;
     const char *h = text_host(ev);
@@ -647,11 +661,13 @@ static void text_emit(void *ctx, const struct trace_event *ev)
     case TRACE_NOTE:
         if (ev->host) {
             text_begin(text, ev); /* whose note: "server#3 -- ..." */
-            fprintf(text->out, "-- %s\n", ev->u.note.text ? ev->u.note.text : "");
-            break;
+            fputs("-- ", text->out);
+        } else {
+            text_time(when, ev->t);
+            fprintf(text->out, "%s -- ", when);
         }
-        text_time(when, ev->t);
-        fprintf(text->out, "%s -- %s\n", when, ev->u.note.text ? ev->u.note.text : "");
+        text_put_escaped(text->out, ev->u.note.text ? ev->u.note.text : "");
+        putc('\n', text->out);
         break;
     }
 }
