@@ -51,6 +51,10 @@ check "check runs .yaml and .pkt in folders and subfolders" \
 "$tcpsim" check "$tmp/wrong.pkt" > /dev/null 2>&1
 check "check exits 1 for a failing script" '[ $? -eq 1 ]'
 
+"$tcpsim" plot "$ok" --out "$tmp/plot" --data-only > /dev/null 2>&1
+check "plot takes a .pkt (ladder data with both sides)" \
+    '[ $? -eq 0 ] && grep -q "SYN-ACK" "$tmp/plot/ladder.dat" && grep -q "remote" "$tmp/plot/meta.gp"'
+
 # The same peer in YAML: a peer: section runs as a script; failures and
 # errors name the step's YAML line.
 y=scenarios/peer-rst-challenge.yaml

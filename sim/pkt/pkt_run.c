@@ -229,6 +229,13 @@ static int run_event(struct pkt_run *r, const struct pk_event *ev)
 static void endpoint_sent(void *ctx, const struct tcp_segment *seg)
 {
     struct pkt_run *r = ctx;
+    if (tracer_active(&r->net.tracer)) { /* the peer receives it (ladders end their arrows) */
+        struct trace_event ev = {.t = r->net.engine.now, .kind = TRACE_SEG, .host = "remote"};
+        ev.u.seg.dir = TRACE_RX;
+        ev.u.seg.seg = seg;
+        ev.u.seg.payload = &r->net.payload;
+        tracer_emit(&r->net.tracer, &ev);
+    }
     if (r->qlen == r->qcap) {
         size_t cap = r->qcap ? r->qcap * 2 : 64;
         struct pk_sent *q = malloc(cap * sizeof *q);
