@@ -3,6 +3,9 @@
 #   make test     unit tests (ASan+UBSan), every scenario's expectations, bad inputs
 #   make demo     runs the teaching scenarios, prints a timeline, writes plots
 #   make bench    prints engine and simulator speed figures
+#   make soak N=100000 [FROM=1]  random scenarios under the invariant checker;
+#                 each violation shrunk to a scenario in out/soak/
+#   make fuzz [FUZZ_SECONDS=120]  libFuzzer (clang) on the loader and on load-and-run
 #   make format   applies .clang-format; make lint checks it and runs cppcheck
 #   make install  installs under PREFIX (default /usr/local), honouring DESTDIR
 #   make uninstall, make deb (a Debian package, needs dpkg-dev and debhelper)
@@ -47,9 +50,20 @@ UNIT_BIN := $(patsubst tests/%.c,build/test/%,$(UNIT_SRC))
 BENCH_SRC:= $(sort $(wildcard tests/bench/*.c))
 BENCH_BIN:= $(patsubst tests/bench/%.c,build/bench/%,$(BENCH_SRC))
 HEADERS  := $(wildcard include/tcpsim/*.h sim/*/*.h tests/*.h)
+# libFuzzer targets (tests/fuzz/fuzz_*.c): built with clang for `make fuzz`,
+# and with the test flags and a replay main for `make test` (no clang needed).
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAY_BIN := $(patsubst tests/fuzz/fuzz_%.c,build/test/replay_%,$(FUZZ_SRC))
+FUZZ_BIN := $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(FUZZ_SRC))
+FUZZ_CC  ?= clang
+FUZZ_CFLAGS := $(CSTD) -Wall -Wextra $(INC) $(YAML_CFLAGS) -O1 -g -fno-omit-frame-pointer \
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ := $(patsubst sim/%.c,build/fuzz/%.o,$(LIB_SRC))
+FUZZ_SECONDS ?= 120
+.SECONDARY: $(FUZZ_OBJ)
 
 .PHONY: all deps test unit check-scenarios bad-inputs demo bench plots clean lint format \
-        install uninstall man completion deb FORCE
+        install uninstall man completion deb soak fuzz FORCE
 
 all: tcpsim man completion
 
@@ -140,6 +154,17 @@ build/test/test_tcp_%: tests/test_tcp_%.c tests/tcp_harness.c $(TEST_OBJ) $(HEAD
 	$(CC) $(TEST_CFLAGS) $(CMOCKA_CFLAGS) -Itests -o $@ $< tests/tcp_harness.c $(TEST_OBJ) \
 	    $(TEST_LDFLAGS) $(CMOCKA_LIBS) $(YAML_LIBS) -lm
 
+build/test/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TEST_OBJ) $(HEADERS)
+	$(CC) $(TEST_CFLAGS) -o $@ $< tests/fuzz/replay.c $(TEST_OBJ) $(TEST_LDFLAGS) $(YAML_LIBS) -lm
+
+build/fuzz/%.o: sim/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	@echo "  CC/fuzz $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ) $(HEADERS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(YAML_LIBS) -lm
+
 build/bench/%: tests/bench/%.c $(REL_OBJ) $(HEADERS) | build/bench
 	$(CC) $(REL_CFLAGS) -o $@ $< $(REL_OBJ) $(YAML_LIBS) -lm
 
@@ -147,7 +172,7 @@ build/rel build/test build/bench:
 	@mkdir -p $@
 
 test: deps
-	@$(MAKE) --no-print-directory build/test/tcpsim $(UNIT_BIN)
+	@$(MAKE) --no-print-directory build/test/tcpsim $(UNIT_BIN) $(REPLAY_BIN)
 	@scripts/run-tests.sh build/test $(UNIT_BIN)
 
 demo: deps
@@ -157,8 +182,22 @@ demo: deps
 bench: $(BENCH_BIN) tcpsim
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
 
+# Each target for FUZZ_SECONDS, from tests/fuzz/corpus/TARGET (new inputs
+# kept in out/fuzz/TARGET), crashes to out/fuzz/; copy one into
+# tests/fuzz/crashes/ (after the fix) so make test replays it for good.
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+N    ?= 100000
+FROM ?= 1
+soak: tcpsim
+	@mkdir -p out
+	./tcpsim soak --count $(N) --from $(FROM) --out out/soak --quiet
+
 plots: tcpsim
-	@scripts/plots.sh
+	@scripts/plots.sh --readme
 
 # Style is .clang-format's; `make format` applies it, `make lint` checks it.
 format:

@@ -4,6 +4,8 @@
 # one plain sentence per event, checks every scenario's expectations, and
 # renders the pictures into plots/out/ (skipped when gnuplot is missing).
 set -u
+# Nothing may depend on the caller's locale (sorting, number formats).
+export LC_ALL=C
 cd "$(dirname "$0")/.."
 tcpsim=${TCPSIM:-./tcpsim}
 [ -x "$tcpsim" ] || { echo "demo: $tcpsim not built (make tcpsim)"; exit 1; }

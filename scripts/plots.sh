@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
 # `make plots`: renders every scenario in scenarios/ into plots/out/<name>/
-# (data files, PNG and SVG), then the pictures the README shows into
-# plots/readme/: the ladder of handshake-and-close and the congestion-control
-# plot of a bulk/loss scenario when one exists (else a sequence/time plot).
+# (data files, PNG and SVG); with --readme (make plots does so) also the
+# pictures the README shows into plots/readme/ (tracked files): the ladder
+# of handshake-and-close and the congestion-control plot of a bulk/loss
+# scenario when one exists (else a sequence/time plot). make demo leaves
+# plots/readme/ alone, so it never dirties the working tree.
 # Needs ./tcpsim (make tcpsim) and gnuplot; TCPSIM overrides the binary.
 set -u
+# Nothing may depend on the caller's locale (sorting, number formats).
+export LC_ALL=C
+readme=0
+[ "${1:-}" = --readme ] && readme=1
 cd "$(dirname "$0")/.."
 tcpsim=${TCPSIM:-./tcpsim}
 outdir=plots/out
@@ -12,7 +18,7 @@ if ! command -v gnuplot >/dev/null 2>&1; then
     echo "plots: gnuplot is not installed; skipping the pictures (apt-get install gnuplot)"
     exit 0
 fi
-mkdir -p "$outdir" plots/readme
+mkdir -p "$outdir"
 failed=0; count=0
 for yaml in scenarios/*.yaml; do
     [ -e "$yaml" ] || continue
@@ -24,9 +30,14 @@ for yaml in scenarios/*.yaml; do
     fi
 done
 echo "plots: $count scenarios rendered into $outdir/<name>/{ladder,states,seqtime,cc,counts}.{png,svg}"
+if [ $readme -eq 0 ]; then
+    [ $failed -eq 0 ]
+    exit
+fi
 
 # README pictures (replacing the ones an earlier run chose): a ladder and, when a scenario moves real data under
 # loss, its congestion window (the first scenario whose name says so).
+mkdir -p plots/readme
 rm -f plots/readme/cc-*.png plots/readme/seqtime-*.png
 if [ -d "$outdir/handshake-and-close" ]; then
     cp "$outdir/handshake-and-close/ladder.png" plots/readme/ladder-handshake-and-close.png

@@ -7,6 +7,8 @@
 #      tests/bad/*.pkt: the same for packetdrill scripts
 #   4. tests/*.sh: end-to-end checks of the command line (determinism, ...)
 set -u
+# Nothing may depend on the caller's locale (sorting, number formats).
+export LC_ALL=C
 builddir=$1; shift
 tcpsim="$builddir/tcpsim"
 passed=0; failed=0; failures=()

@@ -51,7 +51,7 @@ else
     echo "  skip man rendering: groff not installed"
 fi
 missing=""
-for opt in $("${TCPSIM:-$root/build/test/tcpsim}" --help 2>/dev/null | grep -oE -- '--?[a-zA-Z][a-zA-Z-]*' | sort -u); do
+for opt in $("${TCPSIM:-$root/build/test/tcpsim}" --help 2>/dev/null | grep -oE -- '(^|[][ |])--?[a-zA-Z][a-zA-Z_-]*' | sed 's/^[][ |]*//' | sort -u); do
     grep -qF -- "$(printf '%s' "$opt" | sed 's/-/\\-/g')" "$man1" || missing="$missing $opt"
 done
 [ -z "$missing" ] && ok "every option of --help is in tcpsim(1)" || bad "not in tcpsim(1):$missing"

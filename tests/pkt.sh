@@ -57,7 +57,7 @@ check "plot takes a .pkt (ladder data with both sides)" \
 
 # The same peer in YAML: a peer: section runs as a script; failures and
 # errors name the step's YAML line.
-y=scenarios/peer-rst-challenge.yaml
+y=scenarios/pkt/peer-rst-challenge.yaml
 "$tcpsim" run "$y" > /dev/null 2>&1
 check "a YAML peer: scenario passes" '[ $? -eq 0 ]'
 sed 's/expect: {flags: A, seq: 1, ack: 1}/expect: {flags: A, seq: 1, ack: 2}/' "$y" > "$tmp/w.yaml"

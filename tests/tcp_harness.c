@@ -34,7 +34,7 @@ static void h_deliver_nothing(void *ctx, const struct tcp_segment *seg)
     (void)seg;
 }
 
-static void h_drop_nothing(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+static void h_drop_nothing(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     (void)ctx;
     (void)seg;

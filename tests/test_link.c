@@ -15,7 +15,7 @@
 struct cap_rec {
     sim_time_t t;
     uint32_t seq;
-    enum link_drop_reason why;
+    enum drop_reason why;
 };
 
 /* Records what comes out of the link, with the engine time it happened. */
@@ -27,7 +27,7 @@ struct capture {
     uint32_t n_lost;
     uint64_t total_got;
     uint64_t total_lost;
-    uint64_t lost_by[LINK_DROP_PARTITION + 1];
+    uint64_t lost_by[DROP_PARTITION + 1];
     struct tcp_segment last; /* the last segment delivered */
 };
 
@@ -47,7 +47,7 @@ static void cap_deliver(void *ctx, const struct tcp_segment *seg)
     c->last = *seg;
 }
 
-static void cap_drop(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+static void cap_drop(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     struct capture *c = ctx;
 
@@ -252,7 +252,7 @@ static void test_queue_limit_drops_excess_with_reason_queue(void **state)
         send_seg(f, i, TCP_ACK, 1460);
     assert_int_equal(f->cap.n_lost, 3);
     for (uint32_t i = 0; i < 3; i++) {
-        assert_int_equal(f->cap.lost[i].why, LINK_DROP_QUEUE);
+        assert_int_equal(f->cap.lost[i].why, DROP_QUEUE);
         assert_int_equal(f->cap.lost[i].seq, 2 + i);
     }
     /* Once the first has left the wire there is room for one more. */
@@ -294,7 +294,7 @@ static void test_loss_ten_percent_lands_near_ten_percent(void **state)
     engine_run(&f->engine, SIM_TIME_MAX);
     /* Binomial(100000, 0.1): sd ~ 95; allow five of them. */
     assert_in_range(f->cap.total_lost, 9525, 10475);
-    assert_int_equal(f->cap.lost_by[LINK_DROP_LOSS], f->cap.total_lost);
+    assert_int_equal(f->cap.lost_by[DROP_LOSS], f->cap.total_lost);
     assert_int_equal(f->cap.total_got + f->cap.total_lost, 100000);
     fixture_free(f);
 }
@@ -316,7 +316,7 @@ static void test_loss_zero_never_drops_and_full_loss_always_drops(void **state)
     assert_int_equal(a->cap.total_got, 10000);
     assert_int_equal(a->cap.total_lost, 0);
     assert_int_equal(b->cap.total_got, 0);
-    assert_int_equal(b->cap.lost_by[LINK_DROP_LOSS], 10000);
+    assert_int_equal(b->cap.lost_by[DROP_LOSS], 10000);
     fixture_free(a);
     fixture_free(b);
 }
@@ -336,7 +336,7 @@ static void test_loss_data_only_spares_pure_acks(void **state)
     assert_int_equal(f->cap.got[1].seq, 3);
     assert_int_equal(f->cap.n_lost, 1);
     assert_int_equal(f->cap.lost[0].seq, 2);
-    assert_int_equal(f->cap.lost[0].why, LINK_DROP_LOSS);
+    assert_int_equal(f->cap.lost[0].why, DROP_LOSS);
     fixture_free(f);
 }
 
@@ -371,7 +371,7 @@ static void test_rule_nth_3_drops_only_the_third_match(void **state)
     /* PA segments are at positions 3, 5, 7, 8: the third is 7. */
     assert_int_equal(f->cap.n_lost, 1);
     assert_int_equal(f->cap.lost[0].seq, 7);
-    assert_int_equal(f->cap.lost[0].why, LINK_DROP_RULE);
+    assert_int_equal(f->cap.lost[0].why, DROP_RULE);
     assert_int_equal(f->cap.n_got, sizeof(rule_mix) - 1);
     assert_int_equal(f->link.rules[0].matched, 4);
     fixture_free(f);
@@ -475,7 +475,7 @@ static void test_partition_drops_inside_interval_only(void **state)
     assert_int_equal(f->cap.lost[1].seq, 3);
     assert_int_equal(f->cap.lost[2].seq, 5);
     for (uint32_t i = 0; i < 3; i++)
-        assert_int_equal(f->cap.lost[i].why, LINK_DROP_PARTITION);
+        assert_int_equal(f->cap.lost[i].why, DROP_PARTITION);
     assert_int_equal(f->cap.n_got, 2);
     fixture_free(f);
 }
@@ -490,7 +490,7 @@ static void test_partition_comes_before_rules(void **state)
     assert_int_equal(link_add_rule(&f->link, &r), TS_OK);
     assert_int_equal(link_add_down(&f->link, 0, SIM_S(1)), TS_OK);
     send_seg(f, 1, TCP_ACK, 0);
-    assert_int_equal(f->cap.lost[0].why, LINK_DROP_PARTITION);
+    assert_int_equal(f->cap.lost[0].why, DROP_PARTITION);
     assert_int_equal(f->link.rules[0].matched, 0);
     fixture_free(f);
 }
@@ -633,10 +633,21 @@ static void test_link_free_with_segments_in_flight_disarms_their_timers(void **s
 static void test_drop_reason_names_match_timeline_contract(void **state)
 {
     (void)state;
-    assert_string_equal(link_drop_reason_name(LINK_DROP_LOSS), "loss");
-    assert_string_equal(link_drop_reason_name(LINK_DROP_RULE), "rule");
-    assert_string_equal(link_drop_reason_name(LINK_DROP_QUEUE), "queue");
-    assert_string_equal(link_drop_reason_name(LINK_DROP_PARTITION), "partition");
+    assert_string_equal(drop_reason_name(DROP_LOSS), "loss");
+    assert_string_equal(drop_reason_name(DROP_RULE), "rule");
+    assert_string_equal(drop_reason_name(DROP_QUEUE), "queue");
+    assert_string_equal(drop_reason_name(DROP_PARTITION), "partition");
+    /* The host's and the listen queues' reasons (ARCHITECTURE.md, added since). */
+    assert_string_equal(drop_reason_name(DROP_CRASHED), "crashed");
+    assert_string_equal(drop_reason_name(DROP_NO_SUCH_HOST), "no such host");
+    assert_string_equal(drop_reason_name(DROP_SYN_QUEUE_FULL), "SYN queue full");
+    assert_string_equal(drop_reason_name(DROP_MAX_SYN_BACKLOG), "max_syn_backlog");
+    assert_string_equal(drop_reason_name(DROP_ACCEPT_QUEUE_FULL), "accept queue full");
+    assert_null(drop_reason_name(DROP_NONE));
+    /* Every reason has its own sentence; none falls back to the generic one. */
+    for (int r = DROP_NONE + 1; r < DROP_REASON_COUNT; r++)
+        assert_string_not_equal(drop_reason_sentence((enum drop_reason)r),
+                                drop_reason_sentence(DROP_NONE));
 }
 
 int main(void)

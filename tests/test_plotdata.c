@@ -68,7 +68,7 @@ static struct tcp_segment seg(bool from_client, uint8_t flags, tcp_seq seq, tcp_
 }
 
 static void emit_seg(struct world *w, sim_time_t t, enum trace_seg_dir dir, const char *host,
-                     const struct tcp_segment *s, const char *why)
+                     const struct tcp_segment *s, enum drop_reason why)
 {
     struct trace_event ev = {.t = t, .kind = TRACE_SEG, .host = host, .conn = s->src_conn};
     ev.u.seg.dir = dir;
@@ -97,16 +97,16 @@ static void play_handshake_with_lost_synack(struct world *w)
     struct tcp_segment ack = seg(true, TCP_ACK, CLIENT_ISN + 1, SERVER_ISN + 1, 0);
     emit_state(w, 0, "server", 1, TCP_CLOSED, TCP_LISTEN);
     emit_state(w, SIM_MS(100), "client", 1, TCP_CLOSED, TCP_SYN_SENT);
-    emit_seg(w, SIM_MS(100), TRACE_TX, "client", &syn, NULL);
-    emit_seg(w, SIM_MS(110), TRACE_RX, "server", &syn, NULL);
+    emit_seg(w, SIM_MS(100), TRACE_TX, "client", &syn, DROP_NONE);
+    emit_seg(w, SIM_MS(110), TRACE_RX, "server", &syn, DROP_NONE);
     emit_state(w, SIM_MS(110), "server", 2, TCP_LISTEN, TCP_SYN_RECV);
-    emit_seg(w, SIM_MS(110), TRACE_TX, "server", &synack, NULL);
-    emit_seg(w, SIM_MS(110), TRACE_DROP, "server", &synack, "loss");
-    emit_seg(w, SIM_MS(1110), TRACE_TX, "server", &synack2, NULL);
-    emit_seg(w, SIM_MS(1120), TRACE_RX, "client", &synack2, NULL);
+    emit_seg(w, SIM_MS(110), TRACE_TX, "server", &synack, DROP_NONE);
+    emit_seg(w, SIM_MS(110), TRACE_DROP, "server", &synack, DROP_LOSS);
+    emit_seg(w, SIM_MS(1110), TRACE_TX, "server", &synack2, DROP_NONE);
+    emit_seg(w, SIM_MS(1120), TRACE_RX, "client", &synack2, DROP_NONE);
     emit_state(w, SIM_MS(1120), "client", 1, TCP_SYN_SENT, TCP_ESTABLISHED);
-    emit_seg(w, SIM_MS(1120), TRACE_TX, "client", &ack, NULL);
-    emit_seg(w, SIM_MS(1130), TRACE_RX, "server", &ack, NULL);
+    emit_seg(w, SIM_MS(1120), TRACE_TX, "client", &ack, DROP_NONE);
+    emit_seg(w, SIM_MS(1130), TRACE_RX, "server", &ack, DROP_NONE);
     emit_state(w, SIM_MS(1130), "server", 2, TCP_SYN_RECV, TCP_ESTABLISHED);
 }
 
@@ -187,10 +187,10 @@ static void ladder_names_the_kind_of_retransmission(void **state)
     fast.retransmit = SEG_REXMIT_FAST;
     struct tcp_segment tlp = seg(true, TCP_ACK, CLIENT_ISN + 101, SERVER_ISN + 1, 100);
     tlp.retransmit = SEG_REXMIT_TLP;
-    emit_seg(&w, SIM_MS(100), TRACE_TX, "client", &fast, NULL);
-    emit_seg(&w, SIM_MS(110), TRACE_RX, "server", &fast, NULL);
-    emit_seg(&w, SIM_MS(200), TRACE_TX, "client", &tlp, NULL);
-    emit_seg(&w, SIM_MS(210), TRACE_RX, "server", &tlp, NULL);
+    emit_seg(&w, SIM_MS(100), TRACE_TX, "client", &fast, DROP_NONE);
+    emit_seg(&w, SIM_MS(110), TRACE_RX, "server", &fast, DROP_NONE);
+    emit_seg(&w, SIM_MS(200), TRACE_TX, "client", &tlp, DROP_NONE);
+    emit_seg(&w, SIM_MS(210), TRACE_RX, "server", &tlp, DROP_NONE);
     world_finish(&w, SIM_S(1));
     char line[512];
     assert_non_null(nth_line(w.buf[F_LADDER], "seg ", 0, line, sizeof line));
@@ -264,14 +264,14 @@ static void seq_file_shows_the_main_senders_segments_relative_to_its_isn(void **
     struct tcp_segment synack = seg(false, TCP_SYN | TCP_ACK, SERVER_ISN, CLIENT_ISN + 1, 0);
     struct tcp_segment data = seg(true, TCP_ACK | TCP_PSH, CLIENT_ISN + 1, SERVER_ISN + 1, 100);
     struct tcp_segment ack = seg(false, TCP_ACK, SERVER_ISN + 1, CLIENT_ISN + 101, 0);
-    emit_seg(&w, SIM_MS(0), TRACE_TX, "client", &syn, NULL);
-    emit_seg(&w, SIM_MS(10), TRACE_RX, "server", &syn, NULL);
-    emit_seg(&w, SIM_MS(10), TRACE_TX, "server", &synack, NULL);
-    emit_seg(&w, SIM_MS(20), TRACE_RX, "client", &synack, NULL);
-    emit_seg(&w, SIM_MS(20), TRACE_TX, "client", &data, NULL);
-    emit_seg(&w, SIM_MS(30), TRACE_RX, "server", &data, NULL);
-    emit_seg(&w, SIM_MS(30), TRACE_TX, "server", &ack, NULL);
-    emit_seg(&w, SIM_MS(40), TRACE_RX, "client", &ack, NULL);
+    emit_seg(&w, SIM_MS(0), TRACE_TX, "client", &syn, DROP_NONE);
+    emit_seg(&w, SIM_MS(10), TRACE_RX, "server", &syn, DROP_NONE);
+    emit_seg(&w, SIM_MS(10), TRACE_TX, "server", &synack, DROP_NONE);
+    emit_seg(&w, SIM_MS(20), TRACE_RX, "client", &synack, DROP_NONE);
+    emit_seg(&w, SIM_MS(20), TRACE_TX, "client", &data, DROP_NONE);
+    emit_seg(&w, SIM_MS(30), TRACE_RX, "server", &data, DROP_NONE);
+    emit_seg(&w, SIM_MS(30), TRACE_TX, "server", &ack, DROP_NONE);
+    emit_seg(&w, SIM_MS(40), TRACE_RX, "client", &ack, DROP_NONE);
     world_finish(&w, SIM_S(1));
     const char *seq = w.buf[F_SEQ];
     /* s t seq end ack win rexmit dropped; a t ack window_right_edge */

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run/runner_internal.h"
+#include "run/sock_names.h"
 
 static void test_names_are_per_host(void **state)
 {

@@ -371,6 +371,15 @@ static void probe_retries_time_based(struct harness *h, bool linux_rule)
     assert_int_equal(h_pending(h), linux_rule ? 2 : 4);
 }
 
+static void probe_syn_sent_close_econnreset(struct harness *h, bool linux_rule)
+{
+    h_syn_sent(h);
+    assert_int_equal(sock_send(h->sock, 100), TS_OK);
+    assert_int_equal(sock_shutdown(h->sock, 2), TS_OK);
+    h_run_for(h, 0);
+    assert_int_equal(h->connected_err, linux_rule ? TS_ECONNRESET : TS_EPIPE);
+}
+
 /* ---- issue 12: close, SHUT_RD and TIME_WAIT as Linux 6.18 answers ------------ */
 
 static void probe_orphan_rst_reply(struct harness *h, bool linux_rule)
@@ -474,6 +483,8 @@ static struct rule rules[] = {
     RULE(shut_rd_keeps_data, "after SHUT_RD read() returns 0 and later data is readable",
          probe_shut_rd_keeps_data),
     RULE(tw_ack_all, "data in TIME_WAIT draws an ACK", probe_tw_ack_all),
+    RULE(syn_sent_close_econnreset, "CLOSE in SYN_SENT fails the connect with ECONNRESET",
+         probe_syn_sent_close_econnreset),
 };
 #define RULE_COUNT (sizeof rules / sizeof rules[0])
 

@@ -63,6 +63,24 @@ static void test_syn_sent_close_sends_nothing_and_late_syn_ack_draws_rst(void **
     h_expect_none(h);
 }
 
+/* R-SYNSENT-04 via shutdown(SHUT_WR), the application still holding the
+ * socket: the TCB goes, nothing is sent, and the pending OPEN and the
+ * queued SEND are answered "error: closing" (EPIPE; Linux tcp_disconnect:
+ * ECONNRESET) instead of vanishing unreported. */
+static void test_syn_sent_shutdown_wr_fails_pending_connect_and_queued_send(void **state)
+{
+    struct harness *h = *state;
+    h_syn_sent(h);
+    struct tcb *sock = h->sock;
+    assert_int_equal(sock_send(sock, 3000), TS_OK);
+    assert_int_equal(sock_shutdown(sock, 2), TS_OK);
+    h_run_for(h, 0);
+    h_expect_none(h);
+    assert_int_equal(h_state(h), TCP_CLOSED);
+    assert_int_equal(h->connected_count, 1);
+    assert_int_equal(h->connected_err, h_linux(h) ? TS_ECONNRESET : TS_EPIPE);
+}
+
 /* R-SYNSENT-05 */
 static void test_syn_sent_abort_sends_no_rst(void **state)
 {
@@ -255,6 +273,7 @@ int main(void)
         H_TEST_BOTH(test_syn_sent_send_is_queued_until_established),
         H_TEST_BOTH(test_syn_sent_receive_is_pending_until_text_arrives),
         H_TEST_BOTH(test_syn_sent_close_sends_nothing_and_late_syn_ack_draws_rst),
+        H_TEST_BOTH(test_syn_sent_shutdown_wr_fails_pending_connect_and_queued_send),
         H_TEST_BOTH(test_syn_sent_abort_sends_no_rst),
         H_TEST_BOTH(test_syn_sent_status_reports_syn_sent),
         H_TEST_BOTH(test_syn_sent_unacceptable_ack_draws_rst_from_seg_ack),

@@ -60,7 +60,7 @@ static void test_pto_is_twice_srtt_with_several_segments_out_rfc8985_7_2(void **
     sim_time_t srtt = h->sock->srtt;
     tcp_seq first = send_segments(h, 4);
     sim_time_t sent = h_now(h);
-    assert_true(h->sock->rtx_is_tlp);
+    assert_int_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     /* 2*SRTT + TCP_TIMEOUT_MIN (2 ms), in 1 ms ticks */
     assert_int_equal(h->sock->rtx_timer.when, sent + ms_up(2 * srtt + SIM_MS(2)));
     sim_time_t t = h_run_until_tx(h, sent + SIM_S(1));
@@ -76,7 +76,7 @@ static void test_pto_adds_delayed_ack_allowance_with_one_segment_out_rfc8985_7_2
     sim_time_t srtt = h->sock->srtt;
     send_segments(h, 1);
     sim_time_t sent = h_now(h);
-    assert_true(h->sock->rtx_is_tlp);
+    assert_int_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     /* Linux: 2*SRTT + tcp_rto_min (the peer may hold its ACK) */
     sim_time_t pto = ms_up(2 * srtt + h->local->params.rto_min);
     assert_true(sent + pto < sent + h->sock->rto);
@@ -92,12 +92,12 @@ static void test_pto_is_never_later_than_the_rto_rfc8985_7_2(void **state)
     sim_time_t sent = h_now(h);
     sim_time_t rto = h->sock->rto;
     assert_true(ms_up(2 * h->sock->srtt + h->local->params.rto_min) > rto);
-    assert_true(h->sock->rtx_is_tlp);
+    assert_int_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     assert_int_equal(h->sock->rtx_timer.when, sent + rto);
     /* what fires at the RTO's deadline is the probe, then a full RTO */
     assert_int_equal(h_run_until_tx(h, sent + SIM_S(1)), sent + rto);
     next_seg(h, first, SEG_REXMIT_TLP);
-    assert_false(h->sock->rtx_is_tlp);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     assert_int_equal(h->sock->rtx_timer.when, sent + 2 * rto);
 }
 
@@ -141,12 +141,12 @@ static void test_only_one_probe_per_tail_then_the_rto_rfc8985_7_3(void **state)
     sim_time_t probe = h_run_until_tx(h, h_now(h) + SIM_S(1));
     next_seg(h, first + 3 * MSS, SEG_REXMIT_TLP);
     /* the RTO runs now, a full RTO from the probe */
-    assert_false(h->sock->rtx_is_tlp);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     assert_int_equal(h->sock->rtx_timer.when, probe + h->sock->rto);
     /* new data while the probe is out arms no second probe */
     assert_int_equal(sock_send(h->sock, MSS), TS_OK);
     h_consume_all(h);
-    assert_false(h->sock->rtx_is_tlp);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     sim_time_t rto = h->sock->rto;
     sim_time_t t = h_run_until_tx(h, h_now(h) + SIM_S(5));
     assert_int_equal(t, probe + rto);
@@ -209,7 +209,7 @@ static void test_no_probe_in_fast_recovery_rfc8985_7_2(void **state)
         h_inject_seg(h, &d);
     }
     assert_true(h->sock->in_recovery);
-    assert_false(h->sock->rtx_is_tlp);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
 }
 
 static void test_rfc9293_profile_sends_no_probe(void **state)
@@ -218,7 +218,7 @@ static void test_rfc9293_profile_sends_no_probe(void **state)
     assert_false(h->local->params.tlp);
     established(h, SIM_MS(50));
     tcp_seq first = send_segments(h, 4);
-    assert_false(h->sock->rtx_is_tlp);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     sim_time_t sent = h_now(h);
     sim_time_t rto = h->sock->rto;
     sim_time_t t = h_run_until_tx(h, sent + SIM_S(5));
@@ -232,7 +232,7 @@ static void test_tlp_false_in_the_linux_profile_sends_no_probe(void **state)
     h->local->params.tlp = false;
     established(h, SIM_MS(50));
     tcp_seq first = send_segments(h, 4);
-    assert_false(h->sock->rtx_is_tlp);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     h_run_until_tx(h, h_now(h) + SIM_S(5));
     next_seg(h, first, SEG_REXMIT_RTO);
 }
@@ -254,11 +254,11 @@ static void test_probe_after_a_persist_episode_ended_by_the_probe_octet_ack(void
     assert_int_equal(probe->len, 1);
     ack(h, h->iss + 2); /* took the octet, window open again */
     assert_false(sim_timer_armed(&h->sock->rtx_timer));
-    assert_false(h->sock->rtx_is_persist);
+    assert_int_not_equal(h->sock->rtx_mode, TCP_RTX_PROBE0);
     assert_false(h->sock->persisting);
     h_consume_all(h);
     assert_int_equal(sock_send(h->sock, MSS), TS_OK);
-    assert_true(h->sock->rtx_is_tlp);
+    assert_int_equal(h->sock->rtx_mode, TCP_RTX_LOSS_PROBE);
     sim_time_t sent = h_now(h);
     h_consume_all(h);
     h_run_until_tx(h, sent + SIM_S(10));

@@ -317,7 +317,7 @@ static void jsonl_drop_adds_why_then_extras_after_win(void **state)
     s.wscale = 7;
     s.retransmit = SEG_REXMIT_RTO;
     struct trace_event ev = ev_seg(SIM_S(1), TRACE_DROP, "client", &s);
-    ev.u.seg.why = "loss";
+    ev.u.seg.why = DROP_LOSS;
     char *out = jsonl_of(&ev, 1);
     assert_string_equal(out, "{\"t\":1000000000,\"ev\":\"seg\",\"dir\":\"drop\",\"host\":\"client\","
                              "\"conn\":1,\"src\":\"10.0.0.1:40000\",\"dst\":\"10.0.0.2:80\","
@@ -407,7 +407,7 @@ static void csv_has_header_then_one_row_per_event_in_fixed_columns(void **state)
         ev_app(5, "connect", TS_ECONNREFUSED, 0),
         ev_cc(6),
     };
-    evs[0].u.seg.why = "queue";
+    evs[0].u.seg.why = DROP_QUEUE;
     char *out = csv_of(evs, 5);
     assert_string_equal(out, CSV_HEADER
                         "250000000,seg,client,1,drop,10.0.0.1:40000,10.0.0.2:80,PA,1001,5001,7,"
@@ -555,7 +555,7 @@ static void text_prints_tx_once_skips_rx_and_prefixes_drops(void **state)
         ev_seg(SIM_MS(250), TRACE_TX, "client", &segs[3]),
         ev_seg(SIM_MS(300), TRACE_DROP, "client", &segs[3]),
     };
-    evs[5].u.seg.why = "loss";
+    evs[5].u.seg.why = DROP_LOSS;
     struct trace_text_options opt = {.quiet = true};
     char *out = text_of(&opt, evs, 6);
     const char *tail = strstr(out, "  0.250000");
@@ -662,7 +662,7 @@ static void text_explain_adds_a_sentence_under_each_event(void **state)
         ev_seg(SIM_MS(300), TRACE_DROP, "client", &segs[0]),
         ev_state(SIM_S(2), TCP_FIN_WAIT2, TCP_TIME_WAIT),
     };
-    evs[2].u.seg.why = "loss";
+    evs[2].u.seg.why = DROP_LOSS;
     struct trace_text_options opt = {.explain = true};
     char *out = text_of(&opt, evs, 4);
     assert_string_equal(

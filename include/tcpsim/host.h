@@ -98,9 +98,9 @@ void host_input(struct host *host, const struct tcp_segment *seg);
 /* A segment on the host's timeline: received (TRACE_RX) or discarded
  * (TRACE_DROP, `why` names the drop reason). */
 void host_trace_seg(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
-                    uint32_t conn, const char *why);
+                    uint32_t conn, enum drop_reason why);
 void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
-                     const char *why);
+                     enum drop_reason why);
 
 /* Crash: the host silently stops sending and receiving; its sockets stay as
  * they were (timers still fire but nothing leaves). Reboot: every socket is

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tcpsim/drop_reasons.h"
 #include "tcpsim/engine.h"
 #include "tcpsim/rng.h"
 #include "tcpsim/segment.h"
@@ -44,17 +45,11 @@ struct link_down {
     sim_time_t to;
 };
 
-/* Why the link dropped a segment (names appear as the JSONL "why"). */
-enum link_drop_reason {
-    LINK_DROP_LOSS,      /* "loss" */
-    LINK_DROP_RULE,      /* "rule" */
-    LINK_DROP_QUEUE,     /* "queue" */
-    LINK_DROP_PARTITION, /* "partition" */
-};
-const char *link_drop_reason_name(enum link_drop_reason why);
+/* Why the link dropped a segment: DROP_LOSS, DROP_RULE, DROP_QUEUE or
+ * DROP_PARTITION (drop_reasons.h). */
 
 typedef void (*link_deliver_fn)(void *ctx, const struct tcp_segment *seg);
-typedef void (*link_drop_fn)(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why);
+typedef void (*link_drop_fn)(void *ctx, const struct tcp_segment *seg, enum drop_reason why);
 
 struct link_flight; /* private: an in-flight segment and its delivery timer */
 

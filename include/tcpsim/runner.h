@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tcpsim/net.h"
 #include "tcpsim/scenario.h"
@@ -38,6 +39,24 @@ struct expect_result {
 /* Evaluates every expectation; `results` has room for scenario->expect_count.
  * Returns the number that failed. */
 size_t runner_check(struct runner *runner, struct expect_result *results);
+
+/* What each connection's byte streams came to, recorded when its socket
+ * is released (or, for sockets still open, when the run ends): the
+ * invariant checker (sim/check/) compares what one side's application
+ * wrote with what the other side received. */
+struct runner_conn {
+    int host;    /* host index */
+    uint32_t id; /* connection id (the timeline's "conn") */
+    uint16_t local_port, remote_port;
+    uint64_t written;  /* octets the application's send() calls accepted */
+    uint64_t received; /* in-order octets received (read or not) */
+    uint64_t bad;      /* octets whose stream offset did not match */
+};
+/* The records so far, in release order; valid until runner_free. */
+const struct runner_conn *runner_conns(const struct runner *runner, size_t *count);
+/* Replaces RUNNER_EVENT_LIMIT for this run (0 = the default). A soak or an
+ * exhaustive search caps each run far lower, so a storm ends quickly. */
+void runner_set_event_limit(struct runner *runner, uint64_t limit);
 
 /* Octets delivered out of stream order on any connection (must be 0). */
 uint64_t runner_stream_errors(const struct runner *runner);

@@ -220,6 +220,10 @@ struct scenario {
  * line and a caret) into `error`; on success returns 0. Never exits. */
 int scenario_load(const char *path, const char *const *overrides, size_t override_count,
                   struct scenario *out, char *error, size_t error_size);
+/* The same from text in memory (a generated scenario, a fuzzer's input);
+ * `path` names it in messages and is the default name. */
+int scenario_load_text(const char *path, const char *text, size_t len, const char *const *overrides,
+                       size_t override_count, struct scenario *out, char *error, size_t error_size);
 void scenario_free(struct scenario *scenario);
 
 /* Parsers shared by the loader and --set; return 0 or -1. */

@@ -105,6 +105,55 @@ void sock_get_info(const struct tcb *tcb, struct sock_info *out);
  * 0 or TS_ENOMEM. */
 int host_socket_infos(const struct host *host, struct sock_info **rows, size_t *count);
 
+/* What a blind attacker who knows the connection would put in a forged
+ * segment (RFC 5961 1; the `inject` step): the 4-tuple as the socket holds
+ * it and the next sequence numbers it sends and expects. */
+struct sock_wire {
+    uint32_t local_addr, remote_addr;
+    uint16_t local_port, remote_port;
+    tcp_seq snd_nxt, rcv_nxt;
+};
+void sock_get_wire(const struct tcb *tcb, struct sock_wire *out);
+
+/* What an application can learn of a TCP socket through getsockopt
+ * (SO_RCVBUF, SO_SNDBUF, TCP_MAXSEG, TCP_INFO) and poll(): the packetdrill
+ * front end's view (sim/pkt/). Times in nanoseconds, windows in octets. */
+struct sock_tcp_info {
+    enum tcp_state state;
+    uint32_t rcvbuf, sndbuf;
+    uint32_t mss; /* effective send MSS (options not subtracted) */
+    bool ts_ok, rd_shut, wr_shut, fin_rcvd;
+    uint8_t snd_wscale, rcv_wscale;
+    uint32_t cwnd, ssthresh;
+    sim_time_t rto, srtt, rttvar;
+    uint32_t retransmits;
+    int so_error; /* pending error (enum ts_err), not cleared */
+};
+void sock_get_tcp_info(const struct tcb *tcb, struct sock_tcp_info *out);
+/* getsockopt(SO_ERROR): the pending error, cleared. */
+int sock_take_error(struct tcb *tcb);
+/* Bytes that reached the applications of `host` out of stream order (always
+ * 0 unless the model is broken; runner_stream_errors). */
+uint64_t host_stream_errors(const struct host *host);
+
+/* What a socket's two byte streams came to (the invariant checker's
+ * "every byte delivered once, in order"). */
+struct sock_streams {
+    int host;    /* host index */
+    uint32_t id; /* connection id */
+    uint16_t local_port, remote_port;
+    uint64_t written;  /* octets the application's send() calls accepted */
+    uint64_t received; /* in-order octets received (read or not) */
+    uint64_t bad;      /* octets whose stream offset did not match */
+};
+/* Fills *out; false for a listener or a socket that never carried anything
+ * (no data either way and no handshake). */
+bool sock_get_streams(const struct tcb *tcb, struct sock_streams *out);
+/* Calls fn for every socket the host still holds (TIME_WAIT records
+ * excepted: their streams were recorded when the application let go). */
+void host_for_each_socket(const struct host *host, void (*fn)(void *ctx, const struct tcb *tcb),
+                          void *ctx);
+
 /* Opaque pointer the application may hang on a socket. */
 void sock_set_user(struct tcb *tcb, void *user);
 void *sock_user(const struct tcb *tcb);

@@ -135,6 +135,7 @@ struct tcp_params {
     bool rst_window;         /* our RST carries the receive window and timestamps */
     bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
     bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
+    bool syn_sent_close_econnreset; /* CLOSE in SYN_SENT fails connect/sends: ECONNRESET */
 };
 
 void tcp_params_defaults(struct tcp_params *params, enum tcp_profile profile);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "tcpsim/drop_reasons.h"
 #include "tcpsim/payload.h"
 #include "tcpsim/segment.h"
 #include "tcpsim/tcp_state.h"
@@ -46,7 +47,7 @@ struct trace_event {
         struct {
             enum trace_seg_dir dir;
             const struct tcp_segment *seg;
-            const char *why; /* for drops: "loss", "rule", "queue", "partition", "crashed" */
+            enum drop_reason why;                /* for drops (drop_reasons.h) */
             const struct payload_store *payload; /* literal bytes (NULL: generated only) */
         } seg;
         struct {

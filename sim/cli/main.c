@@ -11,6 +11,7 @@
 #include "build_info.h"
 #include "out_file.h"
 #include "plot_cli.h"
+#include "soak_cli.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/pkt.h"
 #include "tcpsim/runner.h"
@@ -40,6 +41,10 @@ static const char usage[] =
     "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
     "                                  write gnuplot data and pictures\n"
+    "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
+    "                                  random scenarios under the invariant checker\n"
+    "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
+    "                                  every way to drop up to K of the first N segments\n"
     "  tcpsim --help | --version\n"
     "\n"
     "--set overrides any scenario value by its dotted path (check: in every\n"
@@ -702,6 +707,10 @@ static int dispatch(int argc, char **argv)
         return cmd_validate(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
+    if (strcmp(cmd, "soak") == 0)
+        return soak_cli_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "explore") == 0)
+        return explore_cli_main(argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }
 

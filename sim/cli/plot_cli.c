@@ -162,6 +162,10 @@ static int plot_spawn(char *const argv[], bool quiet)
     if (pid == 0) {
         if (quiet && !freopen("/dev/null", "w", stdout))
             _exit(127);
+        /* The scripts are UTF-8 (set encoding utf8); under the C locale
+         * gnuplot warns "iconv failed to convert degree sign" on every
+         * picture. C.UTF-8 is in every glibc since 2.35 (Debian 12). */
+        setenv("LC_ALL", "C.UTF-8", 1);
         execvp(argv[0], argv);
         _exit(127);
     }

@@ -260,7 +260,7 @@ int host_pick_port(struct host *host, uint32_t raddr, uint16_t rport, struct hos
 }
 
 void host_trace_seg(struct host *host, enum trace_seg_dir dir, const struct tcp_segment *seg,
-                    uint32_t conn, const char *why)
+                    uint32_t conn, enum drop_reason why)
 {
     const struct tracer *tracer = &host->net->tracer;
     if (!tracer_active(tracer))
@@ -278,15 +278,15 @@ void host_output(struct host *host, struct tcp_segment *seg, uint32_t conn)
 {
     seg->src_conn = conn;
     if (host->crashed) {
-        host_trace_seg(host, TRACE_DROP, seg, conn, "crashed");
+        host_trace_seg(host, TRACE_DROP, seg, conn, DROP_CRASHED);
         return;
     }
-    host_trace_seg(host, TRACE_TX, seg, conn, NULL);
+    host_trace_seg(host, TRACE_TX, seg, conn, DROP_NONE);
     link_send(&host->net->links[host->index], seg);
 }
 
 void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t conn,
-                     const char *why)
+                     enum drop_reason why)
 {
     host_trace_seg(host, TRACE_DROP, seg, conn, why);
 }
@@ -294,12 +294,12 @@ void host_trace_drop(struct host *host, const struct tcp_segment *seg, uint32_t 
 void host_input(struct host *host, const struct tcp_segment *seg)
 {
     if (host->crashed) {
-        host_trace_seg(host, TRACE_DROP, seg, 0, "crashed");
+        host_trace_seg(host, TRACE_DROP, seg, 0, DROP_CRASHED);
         return;
     }
     if (seg->dst_addr != host->addr) {
         /* Not for us (a reply to a forged source address): IP discards it. */
-        host_trace_seg(host, TRACE_DROP, seg, 0, "no such host");
+        host_trace_seg(host, TRACE_DROP, seg, 0, DROP_NO_SUCH_HOST);
         return;
     }
     host->net->proto->input(host, seg);

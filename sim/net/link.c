@@ -36,20 +36,6 @@ struct link_flight {
     struct link_flight *next; /* free list */
 };
 
-static const char *const link_reason_names[] = {
-    [LINK_DROP_LOSS] = "loss",
-    [LINK_DROP_RULE] = "rule",
-    [LINK_DROP_QUEUE] = "queue",
-    [LINK_DROP_PARTITION] = "partition",
-};
-
-const char *link_drop_reason_name(enum link_drop_reason why)
-{
-    if ((unsigned)why >= sizeof(link_reason_names) / sizeof(link_reason_names[0]))
-        return "?";
-    return link_reason_names[why];
-}
-
 static void link_flight_fire(struct engine *engine, struct sim_timer *timer);
 
 void link_init(struct link *link, struct engine *engine, const struct link_params *params,
@@ -169,8 +155,7 @@ static void link_give_back(struct link *link, struct link_flight *f)
     link->free_list = f;
 }
 
-static void link_report_drop(struct link *link, const struct tcp_segment *seg,
-                             enum link_drop_reason why)
+static void link_report_drop(struct link *link, const struct tcp_segment *seg, enum drop_reason why)
 {
     link->sent++;
     link->dropped++;
@@ -274,21 +259,21 @@ int link_send(struct link *link, const struct tcp_segment *seg)
     sim_time_t now = engine_now(link->engine);
 
     if (link_is_down(link, now)) {
-        link_report_drop(link, seg, LINK_DROP_PARTITION);
+        link_report_drop(link, seg, DROP_PARTITION);
         return TS_OK;
     }
     if (link_rules_drop(link, seg, now)) {
-        link_report_drop(link, seg, LINK_DROP_RULE);
+        link_report_drop(link, seg, DROP_RULE);
         return TS_OK;
     }
     /* Draw only when loss applies, so other settings keep their draws. */
     if (p->loss_ppm > 0 && !(p->loss_data_only && seg->len == 0) &&
         rng_chance_ppm(&link->loss_rng, p->loss_ppm)) {
-        link_report_drop(link, seg, LINK_DROP_LOSS);
+        link_report_drop(link, seg, DROP_LOSS);
         return TS_OK;
     }
     if (p->rate_bps > 0 && p->queue_limit > 0 && link->queued >= p->queue_limit) {
-        link_report_drop(link, seg, LINK_DROP_QUEUE);
+        link_report_drop(link, seg, DROP_QUEUE);
         return TS_OK;
     }
 

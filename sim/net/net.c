@@ -53,7 +53,7 @@ static void deliver_to(void *ctx, const struct tcp_segment *seg)
     host_input((struct host *)ctx, seg);
 }
 
-static void link_dropped(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+static void link_dropped(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     struct host *sender = ctx;
     const struct tracer *tracer = &sender->net->tracer;
@@ -65,7 +65,7 @@ static void link_dropped(void *ctx, const struct tcp_segment *seg, enum link_dro
                              .conn = seg->src_conn};
     ev.u.seg.dir = TRACE_DROP;
     ev.u.seg.seg = seg;
-    ev.u.seg.why = link_drop_reason_name(why);
+    ev.u.seg.why = why;
     ev.u.seg.payload = &sender->net->payload;
     tracer_emit(tracer, &ev);
 }
@@ -83,12 +83,12 @@ static void deliver_b(void *ctx, const struct tcp_segment *seg)
     struct net *net = ctx;
     deliver_to(net->hosts[0], seg);
 }
-static void drop_a(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+static void drop_a(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     struct net *net = ctx;
     link_dropped(net->hosts[0], seg, why);
 }
-static void drop_b(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+static void drop_b(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     struct net *net = ctx;
     link_dropped(net->hosts[1], seg, why);

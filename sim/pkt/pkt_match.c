@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "pkt_run.h"
-#include "tcp/tcp_internal.h"
+#include "tcpsim/socket.h"
 
 /* ------------------------------------------------------------- formatting */
 
@@ -103,12 +103,14 @@ static void pick_tuple(struct pkt_run *r)
         const struct pk_fd *f = &r->fds[i];
         if (!f->used || !f->tcb)
             continue;
+        struct sock_wire w;
+        sock_get_wire(f->tcb, &w);
         if (f->listening) {
             if (!listen_port)
-                listen_port = f->tcb->local_port;
-        } else if (f->tcb->remote_port) {
-            c->lport = f->tcb->local_port;
-            c->rport = f->tcb->remote_port;
+                listen_port = w.local_port;
+        } else if (w.remote_port) {
+            c->lport = w.local_port;
+            c->rport = w.remote_port;
             c->known = true;
             return;
         }

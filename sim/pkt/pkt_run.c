@@ -259,7 +259,7 @@ static void endpoint_sent(void *ctx, const struct tcp_segment *seg)
     s->t = r->net.engine.now;
 }
 
-static void endpoint_dropped(void *ctx, const struct tcp_segment *seg, enum link_drop_reason why)
+static void endpoint_dropped(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     (void)ctx;
     (void)seg;

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "pkt_run.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 
@@ -269,7 +268,7 @@ static int sys_connect(struct pkt_run *r, const struct pk_event *ev, struct pk_f
         return ret_err(r, ev, f->connect_err, 0);
     }
     if (f->tcb) {
-        if (f->tcb->state == TCP_SYN_SENT)
+        if (sock_state(f->tcb) == TCP_SYN_SENT)
             return ret_err(r, ev, TS_EALREADY, 0);
         if (f->connect_done && f->connect_err == 0 && !f->listening) {
             return ret_err(r, ev, TS_EISCONN, 0);
@@ -353,9 +352,9 @@ static int sys_write(struct pkt_run *r, const struct pk_event *ev, struct pk_fd 
     }
     if (!f->tcb)
         return ret_err(r, ev, TS_EPIPE, 0);
-    if (f->tcb->state == TCP_SYN_SENT && !f->nonblock && n > 0)
+    if (sock_state(f->tcb) == TCP_SYN_SENT && !f->nonblock && n > 0)
         return PK_WAIT; /* sk_stream_wait_connect */
-    if (f->tcb->state == TCP_SYN_SENT && f->nonblock)
+    if (sock_state(f->tcb) == TCP_SYN_SENT && f->nonblock)
         return ret_err(r, ev, TS_EAGAIN, 0);
     int err = n ? sock_send(f->tcb, (uint64_t)n) : 0;
     return ret_err(r, ev, err, n);
@@ -374,7 +373,7 @@ static int sys_read(struct pkt_run *r, const struct pk_event *ev, struct pk_fd *
         return ret_err(r, ev, TS_ENOTCONN, 0);
     if (n == 0)
         return check(r, ev, 0, 0);
-    if (f->tcb->state == TCP_SYN_SENT)
+    if (sock_state(f->tcb) == TCP_SYN_SENT)
         return f->nonblock ? ret_err(r, ev, TS_EAGAIN, 0) : PK_WAIT;
     uint64_t got;
     bool eof;
@@ -505,28 +504,29 @@ static int sys_getsockopt(struct pkt_run *r, const struct pk_event *ev, struct p
     const struct pk_expr *name = arg(ev, 2), *val = arg(ev, 3);
     const char *opt = name && name->kind == PE_WORD ? name->word : "?";
     struct tcb *t = f->tcb;
+    struct sock_tcp_info ti = {0};
+    if (t)
+        sock_get_tcp_info(t, &ti);
     int64_t got;
     const char *got_name = NULL;
     if (strcmp(opt, "SO_ERROR") == 0) {
-        int e = t ? t->so_error : 0;
-        if (t)
-            t->so_error = 0;
+        int e = t ? sock_take_error(t) : 0;
         got = e;
         got_name = e ? ts_err_name(e) : NULL;
     } else if (strcmp(opt, "SO_RCVBUF") == 0) {
-        got = t ? t->rcvbuf : f->rcvbuf ? f->rcvbuf : r->host->params.rcvbuf;
+        got = t ? ti.rcvbuf : f->rcvbuf ? f->rcvbuf : r->host->params.rcvbuf;
     } else if (strcmp(opt, "SO_SNDBUF") == 0) {
-        got = t ? t->sndbuf : f->sndbuf ? f->sndbuf : r->host->params.sndbuf;
+        got = t ? ti.sndbuf : f->sndbuf ? f->sndbuf : r->host->params.sndbuf;
     } else if (strcmp(opt, "TCP_MAXSEG") == 0) {
-        got = t && tcp_state_synchronized(t->state) ? t->mss - (t->ts_ok ? 12 : 0) : 536;
+        got = t && tcp_state_synchronized(ti.state) ? ti.mss - (ti.ts_ok ? 12 : 0) : 536;
     } else if (strcmp(opt, "TCP_NODELAY") == 0) {
-        got = t ? t->nodelay : f->nodelay;
+        got = f->nodelay;
     } else if (strcmp(opt, "SO_KEEPALIVE") == 0) {
-        got = t ? t->keepalive_on : f->keepalive;
+        got = f->keepalive;
     } else if (strcmp(opt, "SO_REUSEADDR") == 0) {
         got = f->reuseaddr;
     } else if (strcmp(opt, "TCP_USER_TIMEOUT") == 0) {
-        got = t ? t->user_timeout / SIM_MS(1) : f->user_timeout_ms < 0 ? 0 : f->user_timeout_ms;
+        got = f->user_timeout_ms < 0 ? 0 : f->user_timeout_ms;
     } else {
         pk_note(r, "%s:%d: note: getsockopt %s is not modelled; value not checked", r->script->file,
                 ev->line, opt);
@@ -630,32 +630,33 @@ static const struct pk_expr *field(const struct pk_expr *st, const char *name)
 /* Linux tcp_poll's mask for a socket. */
 static int64_t poll_mask(struct pkt_run *r, const struct pk_fd *f)
 {
-    const struct tcb *t = f->tcb;
-    if (!t)
+    (void)r;
+    if (!f->tcb)
         return PK_POLLHUP | PK_POLLIN | PK_POLLRDNORM | PK_POLLRDHUP | PK_POLLOUT | PK_POLLWRNORM;
-    if (t->state == TCP_LISTEN) {
-        for (const struct tcb *c = r->host->all; c; c = c->all_next)
-            if (c->parent == t && !c->accepted && c->state != TCP_SYN_RECV)
-                return PK_POLLIN | PK_POLLRDNORM;
-        return 0;
+    struct sock_tcp_info t;
+    sock_get_tcp_info(f->tcb, &t);
+    if (t.state == TCP_LISTEN) {
+        struct sock_info info;
+        sock_get_info(f->tcb, &info); /* a listener's recv_q: connections awaiting accept */
+        return info.recv_q ? PK_POLLIN | PK_POLLRDNORM : 0;
     }
     int64_t mask = 0;
-    bool closed = t->state == TCP_CLOSED;
-    bool rcv_shut = t->fin_rcvd || t->rd_shut || closed;
-    bool snd_shut = t->wr_shut || closed;
+    bool closed = t.state == TCP_CLOSED;
+    bool rcv_shut = t.fin_rcvd || t.rd_shut || closed;
+    bool snd_shut = t.wr_shut || closed;
     if ((rcv_shut && snd_shut) || closed)
         mask |= PK_POLLHUP;
     if (rcv_shut)
         mask |= PK_POLLIN | PK_POLLRDNORM | PK_POLLRDHUP;
-    if (t->state != TCP_SYN_SENT && t->state != TCP_SYN_RECV) {
-        if (t->rcv_queued > 0)
+    if (t.state != TCP_SYN_SENT && t.state != TCP_SYN_RECV) {
+        if (sock_recv_queue(f->tcb) > 0)
             mask |= PK_POLLIN | PK_POLLRDNORM;
         /* sk_stream_is_writeable: free space at least a third of the buffer */
-        uint64_t queued = t->snd_written - t->snd_una_off;
-        if (snd_shut || queued * 3 < (uint64_t)t->sndbuf * 2)
+        uint64_t queued = sock_send_queue(f->tcb);
+        if (snd_shut || queued * 3 < (uint64_t)t.sndbuf * 2)
             mask |= PK_POLLOUT | PK_POLLWRNORM;
     }
-    if (t->so_error)
+    if (t.so_error)
         mask |= PK_POLLERR;
     return mask;
 }

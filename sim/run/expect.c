@@ -6,14 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner_internal.h"
+#include "expect.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/host.h"
 
-static int host_of(const struct runner *r, const char *name)
+static int host_of(const struct expect *x, const char *name)
 {
     for (int i = 0; i < 2; i++)
-        if (r->net.hosts[i] && r->net.hosts[i]->name == name)
+        if (x->net->hosts[i] && x->net->hosts[i]->name == name)
             return i;
     return -1;
 }
@@ -23,17 +23,17 @@ static bool flags_match(const struct expectation *e, uint8_t flags)
     return (flags & e->flags_mask) == e->flags_set;
 }
 
-static void record(struct runner *r, const struct trace_event *ev, int host)
+static void record(struct expect *x, const struct trace_event *ev, int host)
 {
-    if (r->event_count == r->event_cap) {
-        size_t cap = r->event_cap ? r->event_cap * 2 : 256;
-        struct rec_event *grown = realloc(r->events, cap * sizeof *grown);
+    if (x->event_count == x->event_cap) {
+        size_t cap = x->event_cap ? x->event_cap * 2 : 256;
+        struct rec_event *grown = realloc(x->events, cap * sizeof *grown);
         if (!grown)
             return;
-        r->events = grown;
-        r->event_cap = cap;
+        x->events = grown;
+        x->event_cap = cap;
     }
-    struct rec_event *rec = &r->events[r->event_count++];
+    struct rec_event *rec = &x->events[x->event_count++];
     memset(rec, 0, sizeof *rec);
     rec->t = ev->t;
     rec->conn = ev->conn;
@@ -65,12 +65,12 @@ static bool rexmit_match(const struct expectation *e, const struct tcp_segment *
 
 static void expect_emit(void *ctx, const struct trace_event *ev)
 {
-    struct runner *r = ctx;
-    int host = host_of(r, ev->host);
+    struct expect *x = ctx;
+    int host = host_of(x, ev->host);
     if (host < 0)
         return;
     if (ev->kind == TRACE_SEG) {
-        const struct scenario *sc = r->scenario;
+        const struct scenario *sc = x->scenario;
         for (size_t i = 0; i < sc->expect_count; i++) {
             const struct expectation *e = &sc->expects[i];
             if (e->kind != EXPECT_SEG_COUNT || e->host != host || e->dir != ev->u.seg.dir)
@@ -78,22 +78,22 @@ static void expect_emit(void *ctx, const struct trace_event *ev)
             if (ev->t < e->from || (e->to != SIM_TIME_NEVER && ev->t >= e->to))
                 continue;
             if (flags_match(e, ev->u.seg.seg->flags) && rexmit_match(e, ev->u.seg.seg))
-                r->seg_counts[i]++;
+                x->seg_counts[i]++;
         }
         return;
     }
     if (ev->kind == TRACE_APP) {
-        const struct scenario *sc = r->scenario;
+        const struct scenario *sc = x->scenario;
         for (size_t i = 0; i < sc->expect_count; i++) {
             const struct expectation *e = &sc->expects[i];
             if (e->kind == EXPECT_CALL_COUNT && e->host == host && e->ret == ev->u.app.ret &&
                 ev->t >= e->from && (e->to == SIM_TIME_NEVER || ev->t < e->to) &&
                 strcmp(e->call, ev->u.app.call) == 0)
-                r->seg_counts[i]++;
+                x->seg_counts[i]++;
         }
     }
-    if (r->record && (ev->kind == TRACE_STATE || ev->kind == TRACE_APP))
-        record(r, ev, host);
+    if (x->record && (ev->kind == TRACE_STATE || ev->kind == TRACE_APP))
+        record(x, ev, host);
 }
 
 static void probe_fire(struct engine *engine, struct sim_timer *timer)
@@ -104,45 +104,48 @@ static void probe_fire(struct engine *engine, struct sim_timer *timer)
         engine_arm(engine, timer, engine->now);
         return;
     }
-    const struct expectation *e = &p->runner->scenario->expects[p->expect_index];
-    p->value = host_count_in_state(p->runner->net.hosts[e->host], e->state);
+    const struct expectation *e = &p->x->scenario->expects[p->expect_index];
+    p->value = host_count_in_state(p->x->net->hosts[e->host], e->state);
     p->taken = true;
 }
 
-int expect_setup(struct runner *r)
+int expect_setup(struct expect *x, const struct scenario *sc, struct net *net,
+                 const struct sock_names *names)
 {
-    const struct scenario *sc = r->scenario;
+    x->scenario = sc;
+    x->net = net;
+    x->names = names;
     size_t n = sc->expect_count ? sc->expect_count : 1;
-    r->seg_counts = calloc(n, sizeof *r->seg_counts);
-    r->probes = calloc(n, sizeof *r->probes);
-    if (!r->seg_counts || !r->probes)
+    x->seg_counts = calloc(n, sizeof *x->seg_counts);
+    x->probes = calloc(n, sizeof *x->probes);
+    if (!x->seg_counts || !x->probes)
         return TS_ENOMEM;
     for (size_t i = 0; i < sc->expect_count; i++) {
         const struct expectation *e = &sc->expects[i];
         if (e->kind == EXPECT_SOCKETS_IN) {
-            struct count_probe *p = &r->probes[i];
+            struct count_probe *p = &x->probes[i];
             p->expect_index = i;
-            if (engine_timer_add(&r->net.engine, &p->timer, probe_fire) != TS_OK)
+            if (engine_timer_add(&x->net->engine, &p->timer, probe_fire) != TS_OK)
                 return TS_ENOMEM;
-            p->runner = r; /* owns a reserved slot from here (expect_teardown) */
-            engine_arm(&r->net.engine, &p->timer, e->at);
+            p->x = x; /* owns a reserved slot from here (expect_teardown) */
+            engine_arm(&x->net->engine, &p->timer, e->at);
         } else if (e->kind != EXPECT_SEG_COUNT && e->kind != EXPECT_CALL_COUNT) {
-            r->record = true;
+            x->record = true;
         }
     }
-    struct trace_sink sink = {expect_emit, NULL, r};
-    return tracer_add(&r->net.tracer, sink) == 0 ? TS_OK : TS_ENOMEM;
+    struct trace_sink sink = {expect_emit, NULL, x};
+    return tracer_add(&x->net->tracer, sink) == 0 ? TS_OK : TS_ENOMEM;
 }
 
-void expect_teardown(struct runner *r)
+void expect_teardown(struct expect *x)
 {
-    if (r->probes)
-        for (size_t i = 0; i < r->scenario->expect_count; i++)
-            if (r->probes[i].runner)
-                engine_timer_del(&r->net.engine, &r->probes[i].timer);
-    free(r->probes);
-    free(r->seg_counts);
-    free(r->events);
+    if (x->probes)
+        for (size_t i = 0; i < x->scenario->expect_count; i++)
+            if (x->probes[i].x)
+                engine_timer_del(&x->net->engine, &x->probes[i].timer);
+    free(x->probes);
+    free(x->seg_counts);
+    free(x->events);
 }
 
 /* ------------------------------------------------------------ evaluation */
@@ -176,7 +179,7 @@ static void format_time(sim_time_t t, char *out, size_t size)
         snprintf(out, size, "%.6fs", (double)t / 1e9);
 }
 
-static bool resolve(const struct runner *r, const struct expectation *e, uint32_t *conn,
+static bool resolve(const struct expect *x, const struct expectation *e, uint32_t *conn,
                     char *detail, size_t size)
 {
     if (e->conn_id) {
@@ -184,10 +187,10 @@ static bool resolve(const struct runner *r, const struct expectation *e, uint32_
         return true;
     }
     const char *name = e->sock ? e->sock : "conn";
-    const struct sock_name *slot = runner_find_name(r, e->host, name);
+    const struct sock_name *slot = sock_names_find(x->names, e->host, name);
     if (!slot) {
         snprintf(detail, size, "no socket named '%s' on %s", name,
-                 r->scenario->hosts[e->host].name);
+                 x->scenario->hosts[e->host].name);
         return false;
     }
     *conn = slot->first_conn;
@@ -199,14 +202,14 @@ static bool is_mine(const struct rec_event *ev, int host, uint32_t conn, uint8_t
     return ev->host == host && ev->conn == conn && ev->kind == kind;
 }
 
-static bool check_states(const struct runner *r, const struct expectation *e, uint32_t conn,
+static bool check_states(const struct expect *x, const struct expectation *e, uint32_t conn,
                          char *detail, size_t size)
 {
     char seen[200] = "";
     size_t len = 0, n = 0;
     bool ok = true;
-    for (size_t i = 0; i < r->event_count; i++) {
-        const struct rec_event *ev = &r->events[i];
+    for (size_t i = 0; i < x->event_count; i++) {
+        const struct rec_event *ev = &x->events[i];
         if (!is_mine(ev, e->host, conn, TRACE_STATE))
             continue;
         if (n == 0) {
@@ -225,13 +228,13 @@ static bool check_states(const struct runner *r, const struct expectation *e, ui
     return ok;
 }
 
-static enum tcp_state state_at(const struct runner *r, int host, uint32_t conn, sim_time_t t,
+static enum tcp_state state_at(const struct expect *x, int host, uint32_t conn, sim_time_t t,
                                bool *any)
 {
     enum tcp_state s = TCP_CLOSED;
     *any = false;
-    for (size_t i = 0; i < r->event_count; i++) {
-        const struct rec_event *ev = &r->events[i];
+    for (size_t i = 0; i < x->event_count; i++) {
+        const struct rec_event *ev = &x->events[i];
         if (!is_mine(ev, host, conn, TRACE_STATE))
             continue;
         if (ev->t > t)
@@ -242,11 +245,12 @@ static enum tcp_state state_at(const struct runner *r, int host, uint32_t conn, 
     return s;
 }
 
-static sim_time_t time_in(const struct runner *r, const struct expectation *e, uint32_t conn)
+static sim_time_t time_in(const struct expect *x, const struct expectation *e, uint32_t conn,
+                          sim_time_t end)
 {
     sim_time_t total = 0, since = -1;
-    for (size_t i = 0; i < r->event_count; i++) {
-        const struct rec_event *ev = &r->events[i];
+    for (size_t i = 0; i < x->event_count; i++) {
+        const struct rec_event *ev = &x->events[i];
         if (!is_mine(ev, e->host, conn, TRACE_STATE))
             continue;
         if (ev->to == e->state && since < 0)
@@ -257,31 +261,32 @@ static sim_time_t time_in(const struct runner *r, const struct expectation *e, u
         }
     }
     if (since >= 0)
-        total += r->end - since;
+        total += end - since;
     return total;
 }
 
-static bool check_one(const struct runner *r, size_t index, char *detail, size_t size)
+static bool check_one(const struct expect *x, sim_time_t end, size_t index, char *detail,
+                      size_t size)
 {
-    const struct expectation *e = &r->scenario->expects[index];
+    const struct expectation *e = &x->scenario->expects[index];
     char a[32], b[32];
     uint32_t conn = 0;
     detail[0] = '\0';
     switch (e->kind) {
     case EXPECT_SEG_COUNT: {
-        int64_t got = (int64_t)r->seg_counts[index];
+        int64_t got = (int64_t)x->seg_counts[index];
         snprintf(detail, size, "expected count %s %lld, got %lld", op_text(e->op),
                  (long long)e->value, (long long)got);
         return compare(e->op, got, e->value);
     }
     case EXPECT_CALL_COUNT: {
-        int64_t got = (int64_t)r->seg_counts[index];
+        int64_t got = (int64_t)x->seg_counts[index];
         snprintf(detail, size, "expected %s() = %s %s %lld times, got %lld", e->call,
                  ts_err_name(e->ret), op_text(e->op), (long long)e->value, (long long)got);
         return compare(e->op, got, e->value);
     }
     case EXPECT_SOCKETS_IN: {
-        const struct count_probe *p = &r->probes[index];
+        const struct count_probe *p = &x->probes[index];
         if (!p->taken) {
             format_time(e->at, a, sizeof a);
             snprintf(detail, size, "the run ended before %s", a);
@@ -293,26 +298,26 @@ static bool check_one(const struct runner *r, size_t index, char *detail, size_t
     }
     default: break;
     }
-    if (!resolve(r, e, &conn, detail, size))
+    if (!resolve(x, e, &conn, detail, size))
         return false;
     bool any;
     switch (e->kind) {
-    case EXPECT_STATES: return check_states(r, e, conn, detail, size);
+    case EXPECT_STATES: return check_states(x, e, conn, detail, size);
     case EXPECT_STATE_AT: {
-        enum tcp_state s = state_at(r, e->host, conn, e->at, &any);
+        enum tcp_state s = state_at(x, e->host, conn, e->at, &any);
         format_time(e->at, a, sizeof a);
         snprintf(detail, size, "expected %s at %s, got %s", tcp_state_name(e->state), a,
                  tcp_state_name(s));
         return s == e->state;
     }
     case EXPECT_FINAL_STATE: {
-        enum tcp_state s = state_at(r, e->host, conn, SIM_TIME_MAX, &any);
+        enum tcp_state s = state_at(x, e->host, conn, SIM_TIME_MAX, &any);
         snprintf(detail, size, "expected final state %s, got %s", tcp_state_name(e->state),
                  tcp_state_name(s));
         return s == e->state;
     }
     case EXPECT_TIME_IN: {
-        sim_time_t got = time_in(r, e, conn);
+        sim_time_t got = time_in(x, e, conn, end);
         format_time(e->value, a, sizeof a);
         format_time(got, b, sizeof b);
         snprintf(detail, size, "expected time in %s %s %s, got %s", tcp_state_name(e->state),
@@ -320,8 +325,8 @@ static bool check_one(const struct runner *r, size_t index, char *detail, size_t
         return compare(e->op, got, e->value);
     }
     case EXPECT_RETURNS:
-        for (size_t i = 0; i < r->event_count; i++) {
-            const struct rec_event *ev = &r->events[i];
+        for (size_t i = 0; i < x->event_count; i++) {
+            const struct rec_event *ev = &x->events[i];
             if (is_mine(ev, e->host, conn, TRACE_APP) && strcmp(ev->call, e->call) == 0) {
                 snprintf(detail, size, "expected %s() = %s, got %s", e->call, ts_err_name(e->ret),
                          ts_err_name(ev->ret));
@@ -335,12 +340,12 @@ static bool check_one(const struct runner *r, size_t index, char *detail, size_t
     }
 }
 
-size_t runner_check(struct runner *r, struct expect_result *results)
+size_t expect_results(const struct expect *x, sim_time_t end, struct expect_result *results)
 {
     size_t failed = 0;
-    for (size_t i = 0; i < r->scenario->expect_count; i++) {
-        results[i].expect = &r->scenario->expects[i];
-        results[i].pass = check_one(r, i, results[i].detail, sizeof results[i].detail);
+    for (size_t i = 0; i < x->scenario->expect_count; i++) {
+        results[i].expect = &x->scenario->expects[i];
+        results[i].pass = check_one(x, end, i, results[i].detail, sizeof results[i].detail);
         failed += !results[i].pass;
     }
     return failed;

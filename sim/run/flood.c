@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "flood.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/host.h"
 
 #define FLOOD_NET 0xc6120000u /* 198.18.0.0 */
 #define FLOOD_SPAN (1u << 17) /* /15 */

@@ -6,18 +6,12 @@
 
 #include "flood.h"
 #include "runner_internal.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 #include "tcpsim/tcp_host.h"
 #include "workload.h"
 
 static struct sock_name *name_slot(struct runner *r, int host, const char *name)
-{
-    return sock_names_find(&r->names, host, name);
-}
-
-const struct sock_name *runner_find_name(const struct runner *r, int host, const char *name)
 {
     return sock_names_find(&r->names, host, name);
 }
@@ -68,7 +62,7 @@ static void trace_app_call(struct runner *r, int host, uint32_t conn, const char
 /* The scripted app's record on a socket, or NULL (none yet, or a workload's). */
 static struct app_sock *app_of(struct tcb *tcb)
 {
-    struct app_tag *tag = tcb->user;
+    struct app_tag *tag = sock_user(tcb);
     return tag && tag->kind == APP_SCRIPTED ? (struct app_sock *)tag : NULL;
 }
 
@@ -200,9 +194,36 @@ static void app_close_done(void *ctx, struct tcb *tcb, int err)
     (void)err;
 }
 
+/* Keeps what the socket's two byte streams came to (runner_conns). */
+static void record_conn(struct runner *r, const struct tcb *tcb)
+{
+    struct sock_streams st;
+    if (!sock_get_streams(tcb, &st))
+        return; /* listeners and sockets that never carried anything */
+    if (r->conn_count == r->conn_cap) {
+        size_t cap = r->conn_cap ? 2 * r->conn_cap : 16;
+        struct runner_conn *grown = realloc(r->conns, cap * sizeof *grown);
+        if (!grown)
+            return;
+        r->conns = grown;
+        r->conn_cap = cap;
+    }
+    r->conns[r->conn_count++] = (struct runner_conn){.host = st.host,
+                                                     .id = st.id,
+                                                     .local_port = st.local_port,
+                                                     .remote_port = st.remote_port,
+                                                     .written = st.written,
+                                                     .received = st.received,
+                                                     .bad = st.bad};
+}
+
+static void record_conn_cb(void *ctx, const struct tcb *tcb) { record_conn(ctx, tcb); }
+
 static void app_released(void *ctx, struct tcb *tcb)
 {
     struct runner *r = ctx;
+    if (!r->finished)
+        record_conn(r, tcb);
     if (workload_released(tcb))
         return;
     struct app_sock *a = app_of(tcb);
@@ -254,16 +275,18 @@ static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct socko
  * host's interface but the TCB does not know about it. */
 static void inject(struct tcb *tcb, const struct scenario_step *st)
 {
+    struct sock_wire w;
+    sock_get_wire(tcb, &w);
     struct tcp_segment seg;
     memset(&seg, 0, sizeof seg);
-    seg.src_addr = tcb->host->addr;
-    seg.dst_addr = tcb->remote_addr;
-    seg.src_port = tcb->local_port;
-    seg.dst_port = tcb->remote_port;
-    seg.seq = tcb->snd_nxt + (uint32_t)st->seq_offset;
+    seg.src_addr = w.local_addr;
+    seg.dst_addr = w.remote_addr;
+    seg.src_port = w.local_port;
+    seg.dst_port = w.remote_port;
+    seg.seq = w.snd_nxt + (uint32_t)st->seq_offset;
     seg.flags = st->inject_flags;
     if (seg.flags & TCP_ACK)
-        seg.ack = tcb->rcv_nxt + (uint32_t)st->ack_offset;
+        seg.ack = w.rcv_nxt + (uint32_t)st->ack_offset;
     seg.len = (uint32_t)st->bytes;
     seg.win = st->inject_win >= 0 ? (uint16_t)st->inject_win : 1024;
     const struct tcp_segment *o = &st->inject_opts;
@@ -277,7 +300,7 @@ static void inject(struct tcb *tcb, const struct scenario_step *st)
         seg.sack[i].start = seg.ack + o->sack[i].start;
         seg.sack[i].end = seg.ack + o->sack[i].end;
     }
-    host_output(tcb->host, &seg, 0);
+    host_output(sock_host(tcb), &seg, 0);
 }
 
 static void run_step(struct runner *r, const struct scenario_step *st)
@@ -424,7 +447,7 @@ int runner_create(const struct scenario *sc, struct runner **out)
     }
     err = workloads_create(&r->net, sc, &r->workloads);
     if (!err)
-        err = expect_setup(r);
+        err = expect_setup(&r->expect, sc, &r->net, &r->names);
     if (err) {
         runner_free(r);
         return err;
@@ -440,7 +463,8 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit = r->net.engine.fired + RUNNER_EVENT_LIMIT;
+    r->net.engine.fire_limit =
+        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
     engine_run(&r->net.engine, stop);
     r->end = r->net.engine.now;
     if (r->net.engine.fired >= r->net.engine.fire_limit)
@@ -451,8 +475,10 @@ int runner_run(struct runner *r)
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
     for (int h = 0; h < 2; h++)
-        for (struct tcb *t = r->net.hosts[h]->all; t; t = t->all_next)
-            r->stream_errors += t->rcv_bad;
+        r->stream_errors += host_stream_errors(r->net.hosts[h]);
+    for (int h = 0; h < 2; h++)
+        host_for_each_socket(r->net.hosts[h], record_conn_cb, r);
+    r->finished = true;
     tracer_finish(&r->net.tracer);
     return TS_OK;
 }
@@ -460,6 +486,19 @@ int runner_run(struct runner *r)
 sim_time_t runner_end_time(const struct runner *r) { return r->end; }
 enum runner_cut runner_cut(const struct runner *r) { return r->cut; }
 uint64_t runner_stream_errors(const struct runner *r) { return r->stream_errors; }
+
+size_t runner_check(struct runner *r, struct expect_result *results)
+{
+    return expect_results(&r->expect, r->end, results);
+}
+
+const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
+{
+    *count = r->conn_count;
+    return r->conns;
+}
+
+void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
 
 void runner_free(struct runner *r)
 {
@@ -470,7 +509,7 @@ void runner_free(struct runner *r)
             engine_cancel(&r->net.engine, &r->steps[i].timer);
         engine_release(&r->net.engine, (uint32_t)r->scenario->step_count);
     }
-    expect_teardown(r);
+    expect_teardown(&r->expect);
     flood_free_all(r->floods);
     for (struct app_sock *a = r->app_socks; a; a = a->next)
         engine_timer_del(&r->net.engine, &a->timer);
@@ -482,5 +521,6 @@ void runner_free(struct runner *r)
     }
     sock_names_free(&r->names);
     free(r->steps);
+    free(r->conns);
     free(r);
 }

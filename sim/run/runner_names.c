@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "runner_internal.h"
+#include "sock_names.h"
 
 #define SOCK_NAMES_MIN_INDEX 64 /* slots; always a power of two, at most half full */
 

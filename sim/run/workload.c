@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include "app_tag.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 
@@ -113,7 +112,7 @@ static struct wl_conn *conn_new(struct wl_app *app, enum app_tag_kind kind, stru
     if (*head)
         (*head)->prev = c;
     *head = c;
-    tcb->user = &c->ref;
+    sock_set_user(tcb, &c->ref);
     return c;
 }
 
@@ -137,17 +136,17 @@ static void conn_free(struct wl_conn *c)
 static void conn_close(struct wl_conn *c)
 {
     struct tcb *tcb = c->tcb;
-    tcb->user = &c->app->all->closed;
+    sock_set_user(tcb, &c->app->all->closed);
     conn_free(c);
     sock_close(tcb);
 }
 
 static struct app_tag *ref_of(const struct tcb *tcb)
 {
-    const struct app_tag *tag = tcb->user;
+    const struct app_tag *tag = sock_user(tcb);
     if (!tag || tag->kind == APP_SCRIPTED)
         return NULL; /* the runner's scripted socket */
-    return tcb->user;
+    return sock_user(tcb);
 }
 
 static struct wl_conn *conn_of(const struct tcb *tcb)
@@ -262,7 +261,7 @@ static void listen_fire(struct engine *engine, struct sim_timer *timer)
         trace_failed_call(app, app->server, "listen", err);
         return;
     }
-    l->user = &app->ref;
+    sock_set_user(l, &app->ref);
     if (app->cfg->keepalive)
         sock_set_keepalive(l, true); /* children inherit it */
     app->listener = l;
@@ -348,7 +347,7 @@ static void server_exit_fire(struct engine *engine, struct sim_timer *timer)
     if (app->listener) {
         struct tcb *l = app->listener;
         app->listener = NULL;
-        l->user = &app->all->closed;
+        sock_set_user(l, &app->all->closed);
         sock_close(l);
     }
     while (app->servers)
@@ -476,7 +475,7 @@ void workloads_free(struct workloads *w)
         for (int side = 0; side < 2; side++)
             for (struct wl_conn *c = side ? app->servers : app->clients; c; c = c->next) {
                 engine_cancel(e, &c->timer);
-                c->tcb->user = NULL; /* the TCBs outlive us until net_free */
+                sock_set_user(c->tcb, NULL); /* the TCBs outlive us until net_free */
             }
     }
     while (w->slabs) {

@@ -246,12 +246,41 @@ static int scn_load_tree(struct scn_ctx *ctx, struct ynode *root, const char *co
     return 0;
 }
 
+/* Parses `text` (NUL-terminated, `len` octets) as the scenario file `path`. */
+static int scn_load_buffer(struct scn_ctx *ctx, const char *path, const char *text, size_t len,
+                           const char *const *overrides, size_t override_count)
+{
+    struct scenario *out = ctx->sc;
+    struct ydoc_error yerr;
+    struct ynode *root = NULL;
+    int rc = -1;
+
+    ctx->src = text;
+    ctx->src_len = len;
+    if (!(out->file = strdup(path))) {
+        scn_error(ctx, NULL, "out of memory");
+        goto done;
+    }
+    if (ydoc_parse(text, len, &root, &yerr) < 0) {
+        struct ynode at = {.text = "", .line = yerr.line, .col = yerr.col};
+        scn_error(ctx, &at, "%s", yerr.msg);
+        goto done;
+    }
+    if (!root || ydoc_is_null(root)) {
+        struct ynode at = {.text = "", .line = 1, .col = 1};
+        scn_error(ctx, &at, "empty file: a scenario needs at least 'hosts:'");
+        goto done;
+    }
+    rc = scn_load_tree(ctx, root, overrides, override_count);
+done:
+    ydoc_free(root);
+    return rc;
+}
+
 int scenario_load(const char *path, const char *const *overrides, size_t override_count,
                   struct scenario *out, char *error, size_t error_size)
 {
     struct scn_ctx ctx = {.file = path, .error = error, .error_size = error_size, .sc = out};
-    struct ydoc_error yerr;
-    struct ynode *root = NULL;
     char *text = NULL;
     size_t len = 0;
     int rc = -1;
@@ -259,28 +288,35 @@ int scenario_load(const char *path, const char *const *overrides, size_t overrid
     memset(out, 0, sizeof *out);
     if (error && error_size)
         error[0] = '\0';
-    if (scn_read_file(&ctx, &text, &len) < 0)
-        goto done;
-    ctx.src = text;
-    ctx.src_len = len;
-    if (!(out->file = strdup(path))) {
-        scn_error(&ctx, NULL, "out of memory");
-        goto done;
-    }
-    if (ydoc_parse(text, len, &root, &yerr) < 0) {
-        struct ynode at = {.text = "", .line = yerr.line, .col = yerr.col};
-        scn_error(&ctx, &at, "%s", yerr.msg);
-        goto done;
-    }
-    if (!root || ydoc_is_null(root)) {
-        struct ynode at = {.text = "", .line = 1, .col = 1};
-        scn_error(&ctx, &at, "empty file: a scenario needs at least 'hosts:'");
-        goto done;
-    }
-    rc = scn_load_tree(&ctx, root, overrides, override_count);
-done:
-    ydoc_free(root);
+    if (scn_read_file(&ctx, &text, &len) == 0)
+        rc = scn_load_buffer(&ctx, path, text, len, overrides, override_count);
     free(text);
+    if (rc < 0)
+        scenario_free(out);
+    return rc;
+}
+
+int scenario_load_text(const char *path, const char *text, size_t len, const char *const *overrides,
+                       size_t override_count, struct scenario *out, char *error, size_t error_size)
+{
+    struct scn_ctx ctx = {.file = path, .error = error, .error_size = error_size, .sc = out};
+    memset(out, 0, sizeof *out);
+    if (error && error_size)
+        error[0] = '\0';
+    if (len > SCN_FILE_MAX) {
+        scn_error(&ctx, NULL, "file too large for a scenario");
+        return -1;
+    }
+    /* libyaml and the error printer want a terminated copy. */
+    char *copy = malloc(len + 1);
+    if (!copy) {
+        scn_error(&ctx, NULL, "out of memory");
+        return -1;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    int rc = scn_load_buffer(&ctx, path, copy, len, overrides, override_count);
+    free(copy);
     if (rc < 0)
         scenario_free(out);
     return rc;
@@ -313,12 +349,4 @@ void scenario_free(struct scenario *sc)
     }
     free(sc->expects);
     memset(sc, 0, sizeof *sc);
-}
-
-int scenario_host_index(const struct scenario *sc, const char *name)
-{
-    for (size_t i = 0; i < sc->host_count; i++)
-        if (sc->hosts[i].name && strcmp(sc->hosts[i].name, name) == 0)
-            return (int)i;
-    return -1;
 }

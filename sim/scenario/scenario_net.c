@@ -129,6 +129,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(syn_r1_on_second_timeout),
     SCN_BOOL(syn_recv_close_fin_wait1),
     SCN_BOOL(listen_close_resets_children),
+    SCN_BOOL(syn_sent_close_econnreset),
 };
 #define SCN_TCP_FIELD_COUNT (sizeof scn_tcp_fields / sizeof scn_tcp_fields[0])
 

@@ -144,6 +144,16 @@ int scn_get_addr(struct scn_ctx *ctx, const struct ynode *node, const char *key,
     return 0;
 }
 
+/* A query of the loaded scenario, here beside the one reader of host names
+ * (the loader, scenario_load.c, calls into this file, never the reverse). */
+int scenario_host_index(const struct scenario *sc, const char *name)
+{
+    for (size_t i = 0; i < sc->host_count; i++)
+        if (sc->hosts[i].name && strcmp(sc->hosts[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
 int scn_host_ref(struct scn_ctx *ctx, const struct ynode *node, size_t byte_offset,
                  const char *name, int *index)
 {

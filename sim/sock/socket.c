@@ -229,7 +229,14 @@ int sock_shutdown(struct tcb *tcb, int how)
     }
     if (how & 2) {
         if (tcb->state == TCP_SYN_SENT) {
-            tcp_close_tcb(tcb); /* R-SYNSENT-04: delete, no segment */
+            /* R-SYNSENT-04 (RFC 9293 3.10.4): delete the TCB, send nothing,
+             * and answer the pending OPEN and queued SENDs "error: closing"
+             * (EPIPE, as SEND in a closing state); they must not vanish
+             * unreported. Linux inet_shutdown -> tcp_disconnect: sk_err =
+             * ECONNRESET, the write queue purged. */
+            tcp_notify_failed(tcb, tcb_params(tcb)->syn_sent_close_econnreset ? TS_ECONNRESET
+                                                                              : TS_EPIPE);
+            tcp_close_tcb(tcb);
             return traced(tcb, "shutdown", TS_OK, 0);
         }
         close_write_half(tcb);
@@ -320,8 +327,7 @@ int sock_close(struct tcb *tcb)
     if (tcb->linger_on && tcp_state_fin_sent(tcb->state) && tcb->state != TCP_TIME_WAIT &&
         tcb->state != TCP_FIN_WAIT2) {
         tcb->close_pending = true;
-        engine_arm_after(&tcb->host->net->engine, &tcb->linger_timer, tcb->linger_time);
-        tcp_trace_timer(tcb, TRACE_TIMER_LINGER, TRACE_TIMER_SET, tcb->linger_timer.when);
+        tcp_arm_linger(tcb);
         ret = TS_EINPROGRESS;
     }
     return ret;

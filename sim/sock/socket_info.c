@@ -32,7 +32,7 @@ static void info_timer(const struct tcb *tcb, struct sock_info *out)
         out->timer = SOCK_TIMER_TIMEWAIT;
         out->timer_left = tcb->tw->expires - now;
     } else if (sim_timer_armed(&tcb->rtx_timer)) {
-        out->timer = tcb->rtx_is_persist ? SOCK_TIMER_PERSIST : SOCK_TIMER_ON;
+        out->timer = tcb->rtx_mode == TCP_RTX_PROBE0 ? SOCK_TIMER_PERSIST : SOCK_TIMER_ON;
         out->timer_left = tcb->rtx_timer.when - now;
         out->timer_count = tcb->retransmits;
     } else if (sim_timer_armed(&tcb->aux_timer)) {
@@ -136,4 +136,72 @@ int host_socket_infos(const struct host *host, struct sock_info **rows, size_t *
 oom:
     free(r.v);
     return TS_ENOMEM;
+}
+
+void sock_get_wire(const struct tcb *tcb, struct sock_wire *out)
+{
+    *out = (struct sock_wire){.local_addr = tcb->host->addr,
+                              .remote_addr = tcb->remote_addr,
+                              .local_port = tcb->local_port,
+                              .remote_port = tcb->remote_port,
+                              .snd_nxt = tcb->snd_nxt,
+                              .rcv_nxt = tcb->rcv_nxt};
+}
+
+void sock_get_tcp_info(const struct tcb *tcb, struct sock_tcp_info *out)
+{
+    *out = (struct sock_tcp_info){.state = tcb->state,
+                                  .rcvbuf = tcb->rcvbuf,
+                                  .sndbuf = tcb->sndbuf,
+                                  .mss = tcb->mss,
+                                  .ts_ok = tcb->ts_ok,
+                                  .rd_shut = tcb->rd_shut,
+                                  .wr_shut = tcb->wr_shut,
+                                  .fin_rcvd = tcb->fin_rcvd,
+                                  .snd_wscale = tcb->snd_wscale,
+                                  .rcv_wscale = tcb->rcv_wscale,
+                                  .cwnd = tcb->cwnd,
+                                  .ssthresh = tcb->ssthresh,
+                                  .rto = tcb->rto,
+                                  .srtt = tcb->srtt,
+                                  .rttvar = tcb->rttvar,
+                                  .retransmits = tcb->retransmits,
+                                  .so_error = tcb->so_error};
+}
+
+int sock_take_error(struct tcb *tcb)
+{
+    int err = tcb->so_error;
+    tcb->so_error = 0;
+    return err;
+}
+
+uint64_t host_stream_errors(const struct host *host)
+{
+    uint64_t n = 0;
+    for (const struct tcb *t = host->all; t; t = t->all_next)
+        n += t->rcv_bad;
+    return n;
+}
+
+bool sock_get_streams(const struct tcb *tcb, struct sock_streams *out)
+{
+    if (tcb->state == TCP_LISTEN ||
+        (tcb->snd_written == 0 && tcb->rcv_total == 0 && !tcb->syn_acked))
+        return false;
+    *out = (struct sock_streams){.host = tcb->host->index,
+                                 .id = tcb->id,
+                                 .local_port = tcb->local_port,
+                                 .remote_port = tcb->remote_port,
+                                 .written = tcb->snd_written,
+                                 .received = tcb->rcv_total,
+                                 .bad = tcb->rcv_bad};
+    return true;
+}
+
+void host_for_each_socket(const struct host *host, void (*fn)(void *ctx, const struct tcb *tcb),
+                          void *ctx)
+{
+    for (const struct tcb *t = host->all; t; t = t->all_next)
+        fn(ctx, t);
 }

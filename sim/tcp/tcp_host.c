@@ -70,12 +70,12 @@ static void tcp_host_input(struct host *host, const struct tcp_segment *seg)
     const struct conn_slot *s = host_demux_find(host, seg->dst_port, seg->src_addr, seg->src_port);
     struct tcp_tw *tw = s ? host_slot_tw(s) : NULL;
     if (tw) {
-        host_trace_seg(host, TRACE_RX, seg, tw->id, NULL);
+        host_trace_seg(host, TRACE_RX, seg, tw->id, DROP_NONE);
         tcp_tw_input(tw, seg);
         return;
     }
     struct tcb *tcb = s ? host_slot_conn(s) : host_find_listener(host, seg->dst_port);
-    host_trace_seg(host, TRACE_RX, seg, tcb ? tcb->id : 0, NULL);
+    host_trace_seg(host, TRACE_RX, seg, tcb ? tcb->id : 0, DROP_NONE);
     if (!tcb) {
         tcp_reply_rst(host, seg); /* RFC 9293 3.10.7.1: no TCB */
         return;

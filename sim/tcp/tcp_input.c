@@ -164,7 +164,7 @@ static bool listen_cookie_ack(struct tcb *listener, const struct tcp_segment *se
     if (mss == 0)
         return false;
     if (tcp_listen_acceptq_full(listener)) {
-        host_trace_drop(listener->host, seg, listener->id, "accept queue full");
+        host_trace_drop(listener->host, seg, listener->id, DROP_ACCEPT_QUEUE_FULL);
         return true;
     }
     struct tcp_segment syn = *seg; /* the SYN the cookie stands for */
@@ -210,10 +210,13 @@ void tcp_input_listen(struct tcb *listener, const struct tcp_segment *seg)
 
 /* -------------------------------------------------------------- SYN-SENT */
 
-static void complete_active_open(struct tcb *tcb, const struct tcp_segment *seg)
+/* The end of the handshake, however it ended (the peer's SYN,ACK in
+ * SYN-SENT, the ACK of our SYN,ACK in SYN-RECEIVED): written once. */
+static void handshake_done(struct tcb *tcb, enum tcp_state from)
 {
     tcp_set_state(tcb, TCP_ESTABLISHED);
-    tcp_stop_rexmit(tcb);
+    if (from == TCP_SYN_SENT)
+        tcp_stop_rexmit(tcb); /* our SYN is ACKed (SYN-RECEIVED: ack_update stops it) */
     tcb->retransmits = 0;
     /* RFC 6298 (5.7): after a SYN timeout, data starts with RTO >= 3 s. */
     if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
@@ -221,9 +224,11 @@ static void complete_active_open(struct tcb *tcb, const struct tcp_segment *seg)
     tcp_cc_init(tcb);
     if (linux_rcv_window(tcb))
         tcp_rcvwnd_established(tcb);
-    (void)seg;
+    if (tcb->wr_shut)                      /* (only ever set by then in SYN-RECEIVED) */
+        tcp_set_state(tcb, TCP_FIN_WAIT1); /* R-SYNRCVD-05: the queued CLOSE */
     tcp_arm_keepalive(tcb);
-    tcp_notify_connected(tcb, TS_OK);
+    if (!tcb->passive)
+        tcp_notify_connected(tcb, TS_OK);
 }
 
 /* RFC 6298 Karn: a sample only from a segment sent once. */
@@ -244,9 +249,8 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
             if (!(seg->flags & TCP_RST)) {
                 send_rst_for(tcb->host, seg);
                 /* Linux re-arms the SYN timer almost at once (R-SYNSENT-07). */
-                if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn) {
-                    tcp_timer_arm_after(tcb, &tcb->rtx_timer, SIM_MS(2));
-                }
+                if (tcb_params(tcb)->syn_sent_bad_ack_resends_syn)
+                    tcp_arm_syn_retry(tcb, SIM_MS(2));
             }
             return;
         }
@@ -277,7 +281,7 @@ static void input_syn_sent(struct tcb *tcb, const struct tcp_segment *seg)
         tcb->max_snd_wnd = tcb->snd_wnd;
         tcb->snd_wl1 = seg->seq;
         tcb->snd_wl2 = seg->ack;
-        complete_active_open(tcb, seg);
+        handshake_done(tcb, TCP_SYN_SENT);
         tcp_send_ack(tcb); /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK> */
         tcp_output(tcb);
         return;
@@ -454,22 +458,25 @@ static void advance_snd_una(struct tcb *tcb, tcp_seq ack)
         tcb->snd_nxt = tcb->snd_una;
 }
 
-static void update_send_window(struct tcb *tcb, const struct tcp_segment *seg)
+/* RFC 9293 3.10.7.4 (fifth), ESTABLISHED: SND.WL1/SND.WL2 rule. Returns
+ * whether the window was updated. */
+static bool update_send_window(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    /* RFC 9293 3.10.7.4 (fifth), ESTABLISHED: SND.WL1/SND.WL2 rule. */
-    if (seq_lt(tcb->snd_wl1, seg->seq) ||
-        (tcb->snd_wl1 == seg->seq && seq_le(tcb->snd_wl2, seg->ack))) {
-        uint32_t old = tcb->snd_wnd;
-        tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
-        tcb->snd_wl1 = seg->seq;
-        tcb->snd_wl2 = seg->ack;
-        if (tcb->snd_wnd > tcb->max_snd_wnd)
-            tcb->max_snd_wnd = tcb->snd_wnd;
-        tcp_persist_on_ack(tcb, old); /* R-ZWP-06: re-opened, stop probing */
-    }
+    if (!(seq_lt(tcb->snd_wl1, seg->seq) ||
+          (tcb->snd_wl1 == seg->seq && seq_le(tcb->snd_wl2, seg->ack))))
+        return false;
+    uint32_t old = tcb->snd_wnd;
+    tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
+    tcb->snd_wl1 = seg->seq;
+    tcb->snd_wl2 = seg->ack;
+    if (tcb->snd_wnd > tcb->max_snd_wnd)
+        tcb->max_snd_wnd = tcb->snd_wnd;
+    tcp_persist_on_ack(tcb, old); /* R-ZWP-06: re-opened, stop probing */
+    return true;
 }
 
-static void on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
+/* SND.UNA advances; returns the data octets newly acknowledged. */
+static uint32_t on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
 {
     uint64_t data_before = tcb->snd_una_off;
     maybe_sample_rtt(tcb, seg->ack);
@@ -485,6 +492,7 @@ static void on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
         tcp_stop_rexmit(tcb); /* RFC 6298 (5.2) */
     else if (!tcb->in_recovery)
         tcp_arm_rexmit(tcb); /* (5.3) */
+    return acked;
 }
 
 static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
@@ -493,85 +501,107 @@ static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
            ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd &&
            tcb->snd_una != tcb->snd_max &&
-           !tcb->rtx_is_persist; /* BSD: not while probing a zero window */
+           tcb->rtx_mode != TCP_RTX_PROBE0; /* BSD: not while probing a zero window */
 }
 
-/* Fifth check: the ACK field. */
-static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
+/* What an acceptable ACK did, as Linux's tcp_ack returns FLAG_* bits:
+ * computed once by ack_update, read by the steps after it. */
+enum ack_flag {
+    ACK_SND_UNA_ADVANCED = 1u << 0, /* SND.UNA moved (FLAG_SND_UNA_ADVANCED) */
+    ACK_DATA_ACKED = 1u << 1,       /* new data octets acknowledged (FLAG_DATA_ACKED) */
+    ACK_DUP = 1u << 2,              /* a duplicate ACK by RFC 5681 2 */
+    ACK_WIN_UPDATE = 1u << 3,       /* SND.WND updated (FLAG_WIN_UPDATE) */
+    ACK_FIN_ACKED = 1u << 4,        /* all we sent is acknowledged, our FIN included */
+};
+
+/* SYN-RECEIVED: the ACK of our SYN,ACK completes the handshake (RFC 9293
+ * 3.10.7.4 fifth); a passive child moves to its listener's accept queue. */
+static enum verdict syn_recv_ack(struct tcb *tcb, const struct tcp_segment *seg)
 {
-    if (!(seg->flags & TCP_ACK))
-        return DONE; /* R-SYNC-06 */
-    if (tcb->state == TCP_SYN_RECV) {
-        if (!(seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_max))) {
-            send_rst_for(tcb->host, seg); /* R-SYNRCVD-18 */
-            return DONE;
-        }
-        if (tcb->passive && tcb->parent) {
-            if (tcp_listen_acceptq_full(tcb->parent)) {
-                tcp_listen_overflow(tcb, seg); /* Linux tcp_check_req */
-                return DONE;
-            }
-            tcp_listen_child_established(tcb); /* counts it out of SYN_RECV */
-        } else if (tcb->passive) {
-            tcb->accepted = true;
-            tcp_notify_accepted(tcb);
-        }
-        tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
-        tcb->max_snd_wnd = tcb->snd_wnd;
-        tcb->snd_wl1 = seg->seq;
-        tcb->snd_wl2 = seg->ack;
-        tcp_set_state(tcb, TCP_ESTABLISHED);
-        tcb->retransmits = 0;
-        if (tcb->syn_timed_out && tcb->rto < SIM_S(3))
-            tcb->rto = SIM_S(3); /* RFC 6298 (5.7) */
-        tcp_cc_init(tcb);
-        if (linux_rcv_window(tcb))
-            tcp_rcvwnd_established(tcb);
-        if (tcb->wr_shut)
-            tcp_set_state(tcb, TCP_FIN_WAIT1); /* R-SYNRCVD-05: the queued CLOSE */
-        tcp_arm_keepalive(tcb);
-        if (!tcb->passive)
-            tcp_notify_connected(tcb, TS_OK);
-        /* continue as ESTABLISHED: the same ACK also acknowledges our SYN */
-    }
-    /* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
-    if (seq_gt(seg->ack, tcb->snd_max) ||
-        seq_lt(seg->ack, tcb->snd_una - (tcb->max_snd_wnd ? tcb->max_snd_wnd : 1))) {
-        tcp_send_ack(tcb);
+    if (!(seq_lt(tcb->snd_una, seg->ack) && seq_le(seg->ack, tcb->snd_max))) {
+        send_rst_for(tcb->host, seg); /* R-SYNRCVD-18 */
         return DONE;
     }
+    if (tcb->passive && tcb->parent) {
+        if (tcp_listen_acceptq_full(tcb->parent)) {
+            tcp_listen_overflow(tcb, seg); /* Linux tcp_check_req */
+            return DONE;
+        }
+        tcp_listen_child_established(tcb); /* counts it out of SYN_RECV */
+    } else if (tcb->passive) {
+        tcb->accepted = true;
+        tcp_notify_accepted(tcb);
+    }
+    tcb->snd_wnd = (uint32_t)seg->win << tcb->snd_wscale;
+    tcb->max_snd_wnd = tcb->snd_wnd;
+    tcb->snd_wl1 = seg->seq;
+    tcb->snd_wl2 = seg->ack;
+    handshake_done(tcb, TCP_SYN_RECV);
+    return GO_ON; /* continue as ESTABLISHED: the same ACK also acknowledges our SYN */
+}
+
+/* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+static bool ack_in_window(const struct tcb *tcb, const struct tcp_segment *seg)
+{
+    return !seq_gt(seg->ack, tcb->snd_max) &&
+           !seq_lt(seg->ack, tcb->snd_una - (tcb->max_snd_wnd ? tcb->max_snd_wnd : 1));
+}
+
+/* An acceptable ACK updates the sender (RFC 9293 3.10.7.4 fifth,
+ * ESTABLISHED; RFC 5681, 6675, 8985) and says what it did. */
+static unsigned ack_update(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    unsigned flags = 0;
     if (tcb->sb || (seg->opts & TCP_OPT_SACK))
         tcp_sack_on_ack(tcb, seg); /* RFC 6675 5: scoreboard first */
     if (tcb->tlp_active)
         tcp_tlp_on_ack(tcb, seg); /* RFC 8985 7.4, before the timer is re-armed */
     if (seq_gt(seg->ack, tcb->snd_una)) {
-        on_new_ack(tcb, seg);
+        flags |= ACK_SND_UNA_ADVANCED;
+        if (on_new_ack(tcb, seg) > 0)
+            flags |= ACK_DATA_ACKED;
     } else if (is_dup_ack(tcb, seg)) {
+        flags |= ACK_DUP;
         if (tcb->dupacks < 255)
             tcb->dupacks++;
         tcp_cc_on_dupack(tcb);
     }
-    if (tcb->rtx_is_tlp)
+    if (tcb->rtx_mode == TCP_RTX_LOSS_PROBE)
         tcp_tlp_recheck(tcb); /* left the Open state: the RTO, not a probe */
-    update_send_window(tcb, seg);
+    if (update_send_window(tcb, seg))
+        flags |= ACK_WIN_UPDATE;
+    if (our_fin_acked(tcb))
+        flags |= ACK_FIN_ACKED;
+    return flags;
+}
 
+/* FIN-WAIT-1 whose FIN is acknowledged: FIN-WAIT-2, or (note 2 of Figure 5)
+ * TIME-WAIT in the eighth step when a FIN rides on this ACK. */
+static void fin_wait1_fin_acked(struct tcb *tcb, const struct tcp_segment *seg)
+{
+    tcp_stop_rexmit(tcb);
+    if (tcb->close_pending) {
+        tcb->close_pending = false;
+        tcp_stop_linger(tcb);
+        tcp_notify_close_done(tcb, TS_OK);
+    }
+    if ((seg->flags & TCP_FIN) && seq_le(seg->seq, tcb->rcv_nxt))
+        return;
+    tcp_set_state(tcb, TCP_FIN_WAIT2);
+    if (tcb->orphan && tcb_params(tcb)->fin_timeout)
+        tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
+}
+
+/* The fifth step's per-state end (RFC 9293 3.10.7.4): our FIN acknowledged
+ * in FIN-WAIT-1, CLOSING or LAST-ACK. */
+static enum verdict ack_closing_states(struct tcb *tcb, const struct tcp_segment *seg,
+                                       unsigned flags)
+{
+    bool fin_acked = flags & ACK_FIN_ACKED;
     switch (tcb->state) {
     case TCP_FIN_WAIT1:
-        if (our_fin_acked(tcb)) {
-            tcp_stop_rexmit(tcb);
-            if (tcb->close_pending) {
-                tcb->close_pending = false;
-                engine_cancel(&tcb->host->net->engine, &tcb->linger_timer);
-                tcp_notify_close_done(tcb, TS_OK);
-            }
-            /* Figure 5 note 2: a FIN riding on this ACK takes FIN-WAIT-1
-             * straight to TIME-WAIT in the eighth step. */
-            if ((seg->flags & TCP_FIN) && seq_le(seg->seq, tcb->rcv_nxt))
-                return GO_ON;
-            tcp_set_state(tcb, TCP_FIN_WAIT2);
-            if (tcb->orphan && tcb_params(tcb)->fin_timeout)
-                tcp_arm_aux(tcb, AUX_FINWAIT2, tcb_params(tcb)->fin_timeout);
-        }
+        if (fin_acked)
+            fin_wait1_fin_acked(tcb, seg);
         return GO_ON;
     case TCP_CLOSING:
         /* "otherwise ignore the segment" (3.10.7.4, fifth), after the
@@ -579,23 +609,37 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg)
          * entered FIN-WAIT-1 with the FIN behind that data (3.10.4), so
          * CLOSING may still hold unsent data and an unsent FIN: what this
          * ACK freed must go out, or nothing ever will. */
-        if (our_fin_acked(tcb))
+        if (fin_acked)
             tcp_enter_time_wait(tcb);
         else
             tcp_output(tcb);
         return DONE;
     case TCP_LAST_ACK:
-        if (our_fin_acked(tcb)) {
-            if (tcb->close_pending) {
-                tcb->close_pending = false;
-                tcp_notify_close_done(tcb, TS_OK);
-            }
-            tcp_close_tcb(tcb);
-            return DONE;
+        if (!fin_acked)
+            return GO_ON;
+        if (tcb->close_pending) {
+            tcb->close_pending = false;
+            tcp_notify_close_done(tcb, TS_OK);
         }
-        return GO_ON;
+        tcp_close_tcb(tcb);
+        return DONE;
     default: return GO_ON;
     }
+}
+
+/* Fifth check: the ACK field. `*flags` gets what the ACK did. */
+static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg, unsigned *flags)
+{
+    if (!(seg->flags & TCP_ACK))
+        return DONE; /* R-SYNC-06 */
+    if (tcb->state == TCP_SYN_RECV && syn_recv_ack(tcb, seg) == DONE)
+        return DONE;
+    if (!ack_in_window(tcb, seg)) {
+        tcp_send_ack(tcb);
+        return DONE;
+    }
+    *flags = ack_update(tcb, seg);
+    return ack_closing_states(tcb, seg, *flags);
 }
 
 /* Out-of-order segment kept for later (RFC 9293 3.10.7.4, SHLD-31). Ranges
@@ -674,7 +718,8 @@ static bool drain_out_of_order(struct tcb *tcb)
 }
 
 /* Seventh: segment text; eighth: FIN. Returns DONE if the TCB is gone. */
-static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg)
+static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment *seg,
+                                       unsigned ack_flags)
 {
     enum tcp_state s = tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
@@ -721,7 +766,9 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return GO_ON;
         }
     } else if (seg->flags & TCP_FIN) {
-        if (seg->seq + seg->len == tcb->rcv_nxt) /* 3.10.7.4 eighth, after trimming */
+        /* 3.10.7.4 eighth: the FIN at RCV.NXT, after the first check
+         * trimmed any old text (or a state that takes no text ignored it) */
+        if (seg->seq + seg->len == tcb->rcv_nxt || seg->seq == tcb->rcv_nxt)
             fin_here = true;
         else if (seq_gt(seg->seq, tcb->rcv_nxt) && takes_text) {
             hold_out_of_order(tcb, seg);
@@ -754,7 +801,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
         return GO_ON;
     case TCP_FIN_WAIT1:
         tcp_send_ack(tcb);
-        if (our_fin_acked(tcb))
+        if (ack_flags & ACK_FIN_ACKED)
             tcp_enter_time_wait(tcb); /* Figure 5 note 2 */
         else
             tcp_set_state(tcb, TCP_CLOSING);
@@ -794,9 +841,10 @@ static void input_synchronized(struct tcb *tcb, const struct tcp_segment *seg)
         tcb->ts_recent = seg->tsval;
     tcb->last_rcv_time = tcp_now(tcb);
     tcb->ka_probes = 0;
-    if (step5_ack(tcb, seg) == DONE)
+    unsigned ack_flags = 0;
+    if (step5_ack(tcb, seg, &ack_flags) == DONE)
         return;
-    if (step7_text_and_fin(tcb, seg) == DONE)
+    if (step7_text_and_fin(tcb, seg, ack_flags) == DONE)
         return;
     tcp_output(tcb);
 }

@@ -65,20 +65,20 @@ enum listen_verdict tcp_listen_admit(struct tcb *listener, const struct tcp_segm
     if (!tw_reuse && (p->syncookies == 2 || synq_full(listener))) {
         synflood_note(listener, p->syncookies != 0);
         if (!p->syncookies) {
-            host_trace_drop(listener->host, syn, listener->id, "SYN queue full");
+            host_trace_drop(listener->host, syn, listener->id, DROP_SYN_QUEUE_FULL);
             return LISTEN_DROP;
         }
         cookie = true;
     }
     if (tcp_listen_acceptq_full(listener)) {
-        host_trace_drop(listener->host, syn, listener->id, "accept queue full");
+        host_trace_drop(listener->host, syn, listener->id, DROP_ACCEPT_QUEUE_FULL);
         return LISTEN_DROP;
     }
     /* "Without syncookies last quarter of backlog is filled with
      * destinations, proven to be alive." */
     int64_t left = (int64_t)p->max_syn_backlog - listener->syn_queue;
     if (!cookie && !tw_reuse && !p->syncookies && left < (int64_t)(p->max_syn_backlog >> 2)) {
-        host_trace_drop(listener->host, syn, listener->id, "max_syn_backlog");
+        host_trace_drop(listener->host, syn, listener->id, DROP_MAX_SYN_BACKLOG);
         return LISTEN_DROP;
     }
     return cookie ? LISTEN_COOKIE : LISTEN_QUEUE;
@@ -86,7 +86,7 @@ enum listen_verdict tcp_listen_admit(struct tcb *listener, const struct tcp_segm
 
 void tcp_listen_overflow(struct tcb *child, const struct tcp_segment *seg)
 {
-    host_trace_drop(child->host, seg, child->id, "accept queue full");
+    host_trace_drop(child->host, seg, child->id, DROP_ACCEPT_QUEUE_FULL);
     if (!tcb_params(child)->abort_on_overflow)
         return; /* Linux: inet_rsk(req)->acked = 1; the SYN,ACK timer goes on */
     /* tcp_abort_on_overflow: "embryonic_reset", <SEQ=SEG.ACK><CTL=RST>. */

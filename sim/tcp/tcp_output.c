@@ -140,7 +140,7 @@ void tcp_send_syn(struct tcb *tcb, uint32_t rexmit)
  * (the probe octet may be beyond the peer's window). */
 tcp_seq tcp_ctl_seq(const struct tcb *tcb)
 {
-    return tcb->rtx_is_persist ? tcb->snd_nxt : tcb->snd_max;
+    return tcb->rtx_mode == TCP_RTX_PROBE0 ? tcb->snd_nxt : tcb->snd_max;
 }
 
 /* ACK-reply of RFC 9293: <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, SEQ as above. */
@@ -282,7 +282,7 @@ static void emit_data(struct tcb *tcb, tcp_seq seq, uint32_t len, bool fin, uint
         tcb->rtt_start = tcp_now(tcb);
     }
     transmit(tcb, &seg);
-    if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_is_persist)
+    if (!sim_timer_armed(&tcb->rtx_timer) || tcb->rtx_mode == TCP_RTX_PROBE0)
         tcp_arm_rexmit(tcb);
     else if (why == SEG_FIRST)
         tcp_tlp_on_send(tcb); /* Linux tcp_write_xmit: tcp_schedule_loss_probe */

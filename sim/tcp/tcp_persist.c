@@ -2,7 +2,8 @@
  * into (RFC 9293 3.8.6.1 and the override timeout of 3.8.6.2.1; Linux
  * tcp_probe_timer, tcp_send_probe0, tcp_write_wakeup, tcp_ack_probe).
  *
- * It shares rtx_timer with retransmission (never both at once) and uses
+ * It shares rtx_timer with retransmission (never both at once: the timer's
+ * mode is TCP_RTX_PROBE0, tcp_timer.c arms it and dispatches) and uses
  * `retransmits` as its backoff count (Linux icsk_backoff). A peer that
  * answers the probes keeps the connection open for ever (RFC 9293 3.8.6.1,
  * MUST-36): only unanswered probes count towards giving up, and each ACK
@@ -35,10 +36,7 @@ static sim_time_t persist_clamp(struct tcb *tcb, sim_time_t t)
 void tcp_arm_persist(struct tcb *tcb)
 {
     sim_time_t t = tcp_persist_interval(tcb_params(tcb), tcb->rto, tcb->retransmits);
-    tcb->rtx_is_persist = true;
-    tcb->rtx_is_tlp = false;
-    tcp_timer_arm_after(tcb, &tcb->rtx_timer, persist_clamp(tcb, t));
-    tcp_trace_timer(tcb, TRACE_TIMER_PERSIST, TRACE_TIMER_SET, tcb->rtx_timer.when);
+    tcp_arm_probe0(tcb, persist_clamp(tcb, t));
 }
 
 static void persist_reset(struct tcb *tcb)
@@ -77,8 +75,7 @@ void tcp_persist_timeout(struct tcb *tcb)
         /* A window too small for the sender's SWS rule: send what fits
          * (RFC 9293 3.8.6.2.1 override timeout; Linux tcp_write_wakeup).
          * The retransmission timer takes over. */
-        persist_reset(tcb);
-        tcb->rtx_is_persist = false;
+        persist_reset(tcb); /* (rtx_fire already cleared the timer's mode) */
         if (tcp_output_forced(tcb))
             return;
     }
@@ -99,7 +96,7 @@ void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd)
      * tcp_probe_timer), and so drops even an answering peer. */
     if (tcb->persisting && !tcb_params(tcb)->persist_timeout_from_first_probe)
         tcb->persist_since = tcp_now(tcb);
-    bool probing = tcb->rtx_is_persist && sim_timer_armed(&tcb->rtx_timer);
+    bool probing = tcb->rtx_mode == TCP_RTX_PROBE0 && sim_timer_armed(&tcb->rtx_timer);
     if (old_wnd == 0 && tcb->snd_wnd > 0 && (probing || tcb->persisting)) {
         /* The window re-opened: the episode ends (Linux tcp_ack_probe
          * clears icsk_backoff and icsk_probes_tstamp), even when this ACK

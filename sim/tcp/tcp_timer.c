@@ -1,19 +1,26 @@
 /* The TCB's timers (RFC 9293 3.8, 3.10.8; RFC 6298 5; RFC 1122 4.2.3.6).
  *
- * rtx_timer    retransmission of SYN, SYN,ACK, data and FIN; also the persist
- *              timer while the peer's window is zero (never both at once;
- *              tcp_persist.c).
+ * rtx_timer    one timer, three uses, as Linux's icsk_retransmit_timer: its
+ *              mode (enum tcp_rtx_mode, set with every arm) says whether it
+ *              retransmits SYN, SYN,ACK, data and FIN, probes a zero window
+ *              (tcp_persist.c) or sends a tail loss probe (tcp_tlp.c), and
+ *              rtx_fire switches on it (tcp_write_timer_handler).
  * delack_timer delayed acknowledgement (RFC 9293 3.8.6.3, RFC 1122 4.2.3.2).
  * aux_timer    whichever of keep-alive and the FIN_WAIT2 timeout applies in
  *              the current state (TIME_WAIT's 2MSL runs on its compact record,
  *              tcp_timewait.c).
- * linger_timer the deadline of a close() blocked by SO_LINGER {on, N}. */
+ * linger_timer the deadline of a close() blocked by SO_LINGER {on, N}.
+ * Only this file arms and stops them. Every arm of rtx_timer, aux_timer and
+ * linger_timer is traced (delack_timer's arms never were: timelines stay as
+ * they were). */
 #include "tcp_internal.h"
 #include "tcpsim/errors.h"
 
 static struct engine *engine_of(struct tcb *tcb) { return &tcb->host->net->engine; }
 
-void tcp_timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay)
+/* Arms one of the TCB's timers `delay` from now, rounded to the profile's
+ * timer granularity (tcp_jiffies.c). */
+static void timer_arm_after(struct tcb *tcb, struct sim_timer *timer, sim_time_t delay)
 {
     engine_arm(engine_of(tcb), timer, tcp_timer_expiry(tcb_params(tcb), tcp_now(tcb), delay));
 }
@@ -49,11 +56,26 @@ static enum trace_timer_kind aux_trace_kind(enum tcb_aux_timer aux)
     }
 }
 
-static enum trace_timer_kind rtx_trace_kind(const struct tcb *tcb)
+static enum trace_timer_kind rtx_trace_kind(enum tcp_rtx_mode mode)
 {
-    if (tcb->rtx_is_persist)
-        return TRACE_TIMER_PERSIST;
-    return tcb->rtx_is_tlp ? TRACE_TIMER_TLP : TRACE_TIMER_REXMIT;
+    switch (mode) {
+    case TCP_RTX_PROBE0: return TRACE_TIMER_PERSIST;
+    case TCP_RTX_LOSS_PROBE: return TRACE_TIMER_TLP;
+    default: return TRACE_TIMER_REXMIT;
+    }
+}
+
+/* The one place rtx_timer is armed: what it times goes with the deadline. */
+static void rtx_arm(struct tcb *tcb, enum tcp_rtx_mode mode, sim_time_t when)
+{
+    tcb->rtx_mode = (uint8_t)mode;
+    engine_arm(engine_of(tcb), &tcb->rtx_timer, when);
+    tcp_trace_timer(tcb, rtx_trace_kind(mode), TRACE_TIMER_SET, tcb->rtx_timer.when);
+}
+
+static void rtx_arm_after(struct tcb *tcb, enum tcp_rtx_mode mode, sim_time_t delay)
+{
+    rtx_arm(tcb, mode, tcp_timer_expiry(tcb_params(tcb), tcp_now(tcb), delay));
 }
 
 /* TCP_USER_TIMEOUT (RFC 5482 3; RFC 9293 3.8.3): once retransmitting,
@@ -75,10 +97,29 @@ static sim_time_t rexmit_clamp(struct tcb *tcb, sim_time_t t)
 /* RFC 6298 (5.1)/(5.3): (re)start the timer so it expires after RTO. */
 void tcp_arm_rto(struct tcb *tcb)
 {
-    tcb->rtx_is_persist = false;
-    tcb->rtx_is_tlp = false;
-    tcp_timer_arm_after(tcb, &tcb->rtx_timer, rexmit_clamp(tcb, tcb->rto));
-    tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+    rtx_arm_after(tcb, TCP_RTX_RETRANS, rexmit_clamp(tcb, tcb->rto));
+}
+
+/* The RTO due `delay` from now (a tail loss probe gave its deadline back). */
+void tcp_arm_rto_after(struct tcb *tcb, sim_time_t delay)
+{
+    rtx_arm_after(tcb, TCP_RTX_RETRANS, delay);
+}
+
+void tcp_arm_probe0(struct tcb *tcb, sim_time_t after)
+{
+    rtx_arm_after(tcb, TCP_RTX_PROBE0, after);
+}
+
+void tcp_arm_loss_probe(struct tcb *tcb, sim_time_t when, sim_time_t rto_due)
+{
+    tcb->tlp_rto_due = rto_due;
+    rtx_arm(tcb, TCP_RTX_LOSS_PROBE, when);
+}
+
+void tcp_arm_syn_retry(struct tcb *tcb, sim_time_t after)
+{
+    rtx_arm_after(tcb, TCP_RTX_RETRANS, after);
 }
 
 /* The same, except that a tail loss probe may take the RTO's place (RFC 8985
@@ -98,16 +139,24 @@ void tcp_stop_rexmit(struct tcb *tcb)
     if (!sim_timer_armed(&tcb->rtx_timer))
         return;
     engine_cancel(engine_of(tcb), &tcb->rtx_timer);
-    tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_CANCEL, 0);
-    tcb->rtx_is_tlp = false;
-    tcb->rtx_is_persist = false;
+    tcp_trace_timer(tcb, rtx_trace_kind(tcb->rtx_mode), TRACE_TIMER_CANCEL, 0);
+    tcb->rtx_mode = TCP_RTX_RETRANS;
 }
+
+void tcp_arm_linger(struct tcb *tcb)
+{
+    engine_arm_after(engine_of(tcb), &tcb->linger_timer, tcb->linger_time);
+    tcp_trace_timer(tcb, TRACE_TIMER_LINGER, TRACE_TIMER_SET, tcb->linger_timer.when);
+}
+
+/* Untraced, as it always was (timelines stay as they were). */
+void tcp_stop_linger(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->linger_timer); }
 
 void tcp_arm_delack(struct tcb *tcb)
 {
     if (sim_timer_armed(&tcb->delack_timer))
         return;
-    tcp_timer_arm_after(tcb, &tcb->delack_timer, tcb_params(tcb)->delack_time);
+    timer_arm_after(tcb, &tcb->delack_timer, tcb_params(tcb)->delack_time);
 }
 
 void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->delack_timer); }
@@ -115,7 +164,7 @@ void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->dela
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after)
 {
     tcb->aux = (uint8_t)kind;
-    tcp_timer_arm_after(tcb, &tcb->aux_timer, after);
+    timer_arm_after(tcb, &tcb->aux_timer, after);
     tcp_trace_timer(tcb, aux_trace_kind(kind), TRACE_TIMER_SET, tcb->aux_timer.when);
 }
 
@@ -146,7 +195,7 @@ void tcp_enter_time_wait(struct tcb *tcb)
     const struct tcp_params *p = tcb_params(tcb);
     tcp_stop_rexmit(tcb);
     tcp_stop_delack(tcb);
-    engine_cancel(engine_of(tcb), &tcb->linger_timer);
+    tcp_stop_linger(tcb);
     if (tcb->aux != AUX_NONE)
         tcp_stop_aux(tcb);
     if (p->max_tw_buckets && tcb->host->state_count[TCP_TIME_WAIT] >= p->max_tw_buckets) {
@@ -259,20 +308,10 @@ static void syn_timeout(struct tcb *tcb)
     tcp_arm_rexmit(tcb);
 }
 
-/* RFC 6298 (5.4)-(5.6) and RFC 9293 3.10.8 RETRANSMISSION TIMEOUT. */
-static void rtx_fire(struct engine *engine, struct sim_timer *timer)
+/* RFC 6298 (5.4)-(5.6) and RFC 9293 3.10.8 RETRANSMISSION TIMEOUT (Linux
+ * tcp_retransmit_timer). */
+static void retransmit_timeout(struct tcb *tcb)
 {
-    (void)engine;
-    struct tcb *tcb = container_of(timer, struct tcb, rtx_timer);
-    tcp_trace_timer(tcb, rtx_trace_kind(tcb), TRACE_TIMER_FIRE, 0);
-    if (tcb->rtx_is_persist) {
-        tcp_persist_timeout(tcb);
-        return;
-    }
-    if (tcb->rtx_is_tlp) {
-        tcp_tlp_fire(tcb);
-        return;
-    }
     /* Our SYN unacknowledged, even after a CLOSE in SYN-RECEIVED moved us to
      * FIN-WAIT-1: the SYN,ACK is what must go again (RFC 9293 3.10.4). */
     if (tcb->retransmits == 0)
@@ -301,6 +340,22 @@ static void rtx_fire(struct engine *engine, struct sim_timer *timer)
     tcp_cc_on_timeout(tcb);
     tcp_retransmit_first(tcb, SEG_REXMIT_RTO); /* (5.4) */
     tcp_arm_rexmit(tcb);                       /* (5.6) */
+}
+
+/* Linux tcp_write_timer_handler: the mode is read and cleared, then the
+ * handler for what the timer was timing runs (and may re-arm it). */
+static void rtx_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    struct tcb *tcb = container_of(timer, struct tcb, rtx_timer);
+    enum tcp_rtx_mode mode = (enum tcp_rtx_mode)tcb->rtx_mode;
+    tcp_trace_timer(tcb, rtx_trace_kind(mode), TRACE_TIMER_FIRE, 0);
+    tcb->rtx_mode = TCP_RTX_RETRANS;
+    switch (mode) {
+    case TCP_RTX_PROBE0: tcp_persist_timeout(tcb); break;
+    case TCP_RTX_LOSS_PROBE: tcp_tlp_fire(tcb); break;
+    case TCP_RTX_RETRANS: retransmit_timeout(tcb); break;
+    }
 }
 
 static void delack_fire(struct engine *engine, struct sim_timer *timer)

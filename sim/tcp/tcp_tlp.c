@@ -3,7 +3,8 @@
  * come, so instead of waiting for the RTO the sender probes after a probe
  * timeout (PTO) of about two round trips, and the probe's ACK repairs or
  * reveals the loss. The PTO runs on the rexmit timer in the RTO's place, as
- * Linux's ICSK_TIME_LOSS_PROBE shares icsk_retransmit_timer.
+ * Linux's ICSK_TIME_LOSS_PROBE shares icsk_retransmit_timer (mode
+ * TCP_RTX_LOSS_PROBE; tcp_timer.c arms it and dispatches its expiry here).
  *
  * Mirrors tcp_schedule_loss_probe (when and how long), tcp_send_loss_probe
  * (what to send) and tcp_process_tlp_ack (the episode's end). Not modelled:
@@ -34,7 +35,8 @@ static bool tlp_may_schedule(const struct tcb *tcb)
         return false;
     if (!tlp_can_send(tcb->state) || tcb->snd_una == tcb->snd_max)
         return false;
-    if (tcb->in_recovery || tcb->retransmits > 0 || tcb->dupacks > 0 || tcb->rtx_is_persist)
+    if (tcb->in_recovery || tcb->retransmits > 0 || tcb->dupacks > 0 ||
+        tcb->rtx_mode == TCP_RTX_PROBE0)
         return false;
     if (seq_lt(tcb->snd_una, tcb->recover))
         return false;
@@ -85,14 +87,10 @@ bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due)
     if (rto_due > now && rto_due - now < delay)
         delay = rto_due - now;
     sim_time_t when = tcp_timer_expiry(tcb_params(tcb), now, delay);
-    if (tcb->rtx_is_tlp && sim_timer_armed(&tcb->rtx_timer) && tcb->rtx_timer.when == when &&
-        tcb->tlp_rto_due == rto_due)
+    if (tcb->rtx_mode == TCP_RTX_LOSS_PROBE && sim_timer_armed(&tcb->rtx_timer) &&
+        tcb->rtx_timer.when == when && tcb->tlp_rto_due == rto_due)
         return true; /* the rest of a burst: the probe is already due then */
-    tcb->rtx_is_persist = false;
-    tcb->rtx_is_tlp = true;
-    tcb->tlp_rto_due = rto_due;
-    engine_arm(&tcb->host->net->engine, &tcb->rtx_timer, when);
-    tcp_trace_timer(tcb, TRACE_TIMER_TLP, TRACE_TIMER_SET, when);
+    tcp_arm_loss_probe(tcb, when, rto_due);
     return true;
 }
 
@@ -102,19 +100,19 @@ bool tcp_tlp_schedule(struct tcb *tcb, sim_time_t rto_due)
  * it would have had without the probe. */
 void tcp_tlp_recheck(struct tcb *tcb)
 {
-    if (!tcb->rtx_is_tlp || !sim_timer_armed(&tcb->rtx_timer) || tlp_may_schedule(tcb))
+    if (tcb->rtx_mode != TCP_RTX_LOSS_PROBE || !sim_timer_armed(&tcb->rtx_timer) ||
+        tlp_may_schedule(tcb))
         return;
-    tcb->rtx_is_tlp = false;
     sim_time_t left = tcb->tlp_rto_due - tcp_now(tcb);
-    tcp_timer_arm_after(tcb, &tcb->rtx_timer, left > 0 ? left : 0);
-    tcp_trace_timer(tcb, TRACE_TIMER_REXMIT, TRACE_TIMER_SET, tcb->rtx_timer.when);
+    tcp_arm_rto_after(tcb, left > 0 ? left : 0);
 }
 
 /* Linux tcp_write_xmit ends with tcp_schedule_loss_probe(sk, false): new
  * data restarts the PTO from now, never past the RTO already running. */
 void tcp_tlp_on_send(struct tcb *tcb)
 {
-    sim_time_t rto_due = tcb->rtx_is_tlp ? tcb->tlp_rto_due : tcb->rtx_timer.when;
+    sim_time_t rto_due =
+        tcb->rtx_mode == TCP_RTX_LOSS_PROBE ? tcb->tlp_rto_due : tcb->rtx_timer.when;
     tcp_tlp_schedule(tcb, rto_due);
 }
 
@@ -146,7 +144,6 @@ static bool tlp_send_new_data(struct tcb *tcb)
  * RTO). TLP.end_seq is SND.NXT after the probe. */
 void tcp_tlp_fire(struct tcb *tcb)
 {
-    tcb->rtx_is_tlp = false;
     if (tcb->snd_una == tcb->snd_max || !tlp_can_send(tcb->state))
         return;
     if (tcb->tlp_active) {

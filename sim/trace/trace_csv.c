@@ -118,7 +118,8 @@ static void csv_seg(struct csv_row *row, const struct trace_event *ev, char *src
     csv_num(row, CSV_LEN, seg->len);
     csv_num(row, CSV_WIN, seg->win);
     if (ev->u.seg.dir == TRACE_DROP)
-        row->cell[CSV_WHY] = ev->u.seg.why ? ev->u.seg.why : "unknown";
+        row->cell[CSV_WHY] =
+            drop_reason_name(ev->u.seg.why) ? drop_reason_name(ev->u.seg.why) : "unknown";
 }
 
 static void csv_emit(void *ctx, const struct trace_event *ev)

@@ -99,7 +99,9 @@ static void jsonl_seg(FILE *out, const struct trace_event *ev)
             ev->conn, src, (unsigned)seg->src_port, dst, (unsigned)seg->dst_port, flags, seg->seq,
             seg->ack, seg->len, (unsigned)seg->win);
     if (ev->u.seg.dir == TRACE_DROP)
-        jsonl_key_string(out, "why", ev->u.seg.why ? ev->u.seg.why : "unknown");
+        jsonl_key_string(out, "why",
+                         drop_reason_name(ev->u.seg.why) ? drop_reason_name(ev->u.seg.why)
+                                                         : "unknown");
     if (seg->retransmit != SEG_FIRST)
         jsonl_key_string(out, "rexmit", jsonl_rexmit_name(seg->retransmit));
     if (seg->opts) {

@@ -154,7 +154,7 @@ static void pd_seg_event(struct trace_plotdata *pd, const struct trace_event *ev
         if (pd_host_of_name(pd, ev->host) != sender) {
             end = PD_CRASH_RX;
             g = pd_match(pd, s);
-        } else if (ev->u.seg.why && strcmp(ev->u.seg.why, "crashed") == 0) {
+        } else if (ev->u.seg.why == DROP_CRASHED) {
             end = PD_CRASH_TX;
             g = pd_new_seg(pd, ev);
         } else {

@@ -1,7 +1,8 @@
 /* Text timeline sink: one tcpdump-style line per segment on the wire, so
  * students see what they would see in `tcpdump -n`, plus (unless quiet) short
  * annotation lines for states, timers, socket calls, congestion control and
- * notes, and (with explain) one plain-English sentence under each event.
+ * notes, and (with explain) one plain-English sentence under each event
+ * (written by trace_explain.c).
  *
  * Segments are printed once, when sent; a receiver's copy would repeat the
  * line. A drop repeats it behind "DROP(why)". Sequence numbers are relative
@@ -10,12 +11,12 @@
  * directions; a SYN, or the first segment of an unknown conversation, records
  * the bases and is printed absolute. */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tcpsim/errors.h"
 #include "tcpsim/trace_sinks.h"
+#include "trace_explain.h"
 
 /* tcpdump's tcp_seq_hash entry: a conversation in collating order, with the
  * base of the sequence numbers (seq) and of the acks (ack) of segments
@@ -39,7 +40,6 @@ struct trace_text {
 };
 
 #define TEXT_ISN_INITIAL_CAP 1024u
-#define TEXT_EXPLAIN_INDENT "             "
 #define TEXT_PAYLOAD_EXCERPT 48 /* octets of literal payload shown */
 
 /* ---- the ISN table ---------------------------------------------------- */
@@ -148,25 +148,6 @@ static void text_begin(struct trace_text *text, const struct trace_event *ev)
     putc(' ', text->out);
 }
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void
-text_explain(struct trace_text *text, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs(TEXT_EXPLAIN_INDENT, text->out);
-    vfprintf(text->out, fmt, ap);
-    putc('\n', text->out);
-    va_end(ap);
-}
-
-static const char *text_host(const struct trace_event *ev)
-{
-    return ev->host ? ev->host : "the host";
-}
-
 /* ---- segments --------------------------------------------------------- */
 
 static const char *text_rexmit_note(uint32_t why)
@@ -179,121 +160,6 @@ static const char *text_rexmit_note(uint32_t why)
     case SEG_REXMIT_TLP: return "retransmission: tlp";
     default: return "retransmission";
     }
-}
-
-static const char *text_drop_reason(const char *why)
-{
-    if (!why)
-        return "this segment was dropped";
-    if (strcmp(why, "loss") == 0)
-        return "the network lost this segment";
-    if (strcmp(why, "rule") == 0)
-        return "a scripted fault dropped this segment";
-    if (strcmp(why, "queue") == 0)
-        return "the link's queue was full, so this segment was dropped (tail drop)";
-    if (strcmp(why, "partition") == 0)
-        return "the network is partitioned: this segment cannot reach the other host";
-    if (strcmp(why, "crashed") == 0)
-        return "the receiving host is down, so nobody takes this segment";
-    if (strcmp(why, "SYN queue full") == 0)
-        return "the listener's SYN queue is full and SYN cookies are off: the SYN is dropped";
-    if (strcmp(why, "max_syn_backlog") == 0)
-        return "without SYN cookies Linux keeps the last quarter of tcp_max_syn_backlog for "
-               "peers it knows: this SYN is dropped";
-    if (strcmp(why, "accept queue full") == 0)
-        return "the accept queue is full (the application is not calling accept() fast "
-               "enough): Linux drops this segment and the peer must retry";
-    if (strcmp(why, "no such host") == 0)
-        return "no host has this destination address (it was forged): the segment is "
-               "discarded";
-    return "this segment was dropped";
-}
-
-static void text_explain_seg(struct trace_text *text, const struct trace_event *ev, tcp_seq seq,
-                             tcp_seq ack)
-{
-    const struct tcp_segment *seg = ev->u.seg.seg;
-    const char *h = text_host(ev);
-    if (ev->u.seg.dir == TRACE_DROP) {
-        text_explain(text, "%s", text_drop_reason(ev->u.seg.why));
-        return;
-    }
-    switch (seg->retransmit) {
-    case SEG_FIRST: break;
-    case SEG_REXMIT_RTO:
-        text_explain(text,
-                     "%s's retransmission timer expired with no ACK, so it sends this "
-                     "segment again",
-                     h);
-        return;
-    case SEG_REXMIT_FAST:
-        text_explain(text,
-                     "%s got three duplicate ACKs, a sign this segment was lost, and "
-                     "resends it without waiting for the timer (fast retransmit)",
-                     h);
-        return;
-    case SEG_PROBE_KEEPALIVE:
-        text_explain(text,
-                     "%s has heard nothing for a long time and sends a keepalive probe "
-                     "to check that the peer is still there",
-                     h);
-        return;
-    case SEG_PROBE_ZERO_WINDOW:
-        text_explain(text,
-                     "the peer's receive window is zero: %s sends a probe to learn "
-                     "when it opens again",
-                     h);
-        return;
-    case SEG_REXMIT_TLP:
-        text_explain(text,
-                     "no ACK for the tail of the flight within about two round trips: "
-                     "%s resends its last segment as a tail loss probe (RFC 8985 7), "
-                     "so the ACK it draws can repair the loss before the RTO",
-                     h);
-        return;
-    default: text_explain(text, "%s sends this segment again", h); return;
-    }
-    if (seg->flags & TCP_RST)
-        text_explain(text,
-                     "%s resets the connection: RST aborts it at once, without the "
-                     "orderly FIN exchange",
-                     h);
-    else if ((seg->flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
-        text_explain(text,
-                     "%s asks to open a connection: SYN with its initial sequence "
-                     "number",
-                     h);
-    else if (seg->flags & TCP_SYN)
-        text_explain(text,
-                     "%s accepts: its SYN-ACK acknowledges the peer's SYN and carries "
-                     "its own initial sequence number",
-                     h);
-    else if ((seg->flags & TCP_FIN) && seg->len)
-        text_explain(text,
-                     "%s sends its last %" PRIu32 " bytes with a FIN: it has no more "
-                     "data to send",
-                     h, seg->len);
-    else if (seg->flags & TCP_FIN)
-        text_explain(text,
-                     "%s has no more data to send: its FIN closes its direction of the "
-                     "connection (it can still receive)",
-                     h);
-    else if (seg->len)
-        text_explain(text,
-                     "%s sends %" PRIu32 " bytes of data, sequence numbers %" PRIu32 " to %" PRIu32,
-                     h, seg->len, seq, seq + seg->len - 1);
-    else if ((seg->flags & TCP_ACK) && seg->win == 0)
-        text_explain(text,
-                     "%s acknowledges and advertises a zero window: its receive buffer "
-                     "is full, so the peer must stop sending",
-                     h);
-    else if (seg->flags & TCP_ACK)
-        text_explain(text,
-                     "%s acknowledges everything the peer sent before sequence number "
-                     "%" PRIu32,
-                     h, ack);
-    else
-        text_explain(text, "%s sends an empty segment", h);
 }
 
 /* A segment carrying text a scenario sent: an annotation line with the start
@@ -332,7 +198,8 @@ static void text_seg(struct trace_text *text, const struct trace_event *ev)
     FILE *out = text->out;
     fputs(when, out);
     if (ev->u.seg.dir == TRACE_DROP)
-        fprintf(out, " DROP(%s)", ev->u.seg.why ? ev->u.seg.why : "?");
+        fprintf(out, " DROP(%s)",
+                drop_reason_name(ev->u.seg.why) ? drop_reason_name(ev->u.seg.why) : "?");
     fprintf(out, " IP %s.%u > %s.%u: Flags [%s]", src, (unsigned)seg->src_port, dst,
             (unsigned)seg->dst_port, flags);
     /* tcpdump prints seq only when the segment occupies sequence space or
@@ -358,94 +225,10 @@ static void text_seg(struct trace_text *text, const struct trace_event *ev)
     if (!text->opt.quiet)
         text_payload(text, ev);
     if (text->opt.explain)
-        text_explain_seg(text, ev, seq, ack);
+        explain_seg(text->out, ev, seq, ack);
 }
 
 /* ---- states ----------------------------------------------------------- */
-
-static void text_explain_state(struct trace_text *text, const struct trace_event *ev)
-{
-    const char *h = text_host(ev);
-    enum tcp_state from = ev->u.state.from;
-    switch (ev->u.state.to) {
-    case TCP_CLOSED:
-        if (from == TCP_TIME_WAIT)
-            text_explain(text,
-                         "2MSL has passed: %s forgets the connection and its port can be "
-                         "used again",
-                         h);
-        else if (from == TCP_LAST_ACK)
-            text_explain(text, "%s's FIN was acknowledged: the connection is fully closed", h);
-        else if (from == TCP_SYN_SENT)
-            text_explain(text,
-                         "%s's attempt to open the connection ended without a "
-                         "connection",
-                         h);
-        else
-            text_explain(text, "%s's connection is closed and its state released", h);
-        break;
-    case TCP_LISTEN:
-        text_explain(text, "%s waits for connection requests (a passive open)", h);
-        break;
-    case TCP_SYN_SENT:
-        text_explain(text, "%s has sent a SYN and waits for the peer's SYN-ACK", h);
-        break;
-    case TCP_SYN_RECV:
-        if (from == TCP_SYN_SENT)
-            text_explain(text,
-                         "both sides sent a SYN at once (simultaneous open): %s waits "
-                         "for the ACK of its own SYN",
-                         h);
-        else
-            text_explain(text,
-                         "%s received a SYN and answered with a SYN-ACK; it waits for "
-                         "the final ACK of the three-way handshake",
-                         h);
-        break;
-    case TCP_ESTABLISHED:
-        if (from == TCP_SYN_SENT)
-            text_explain(text,
-                         "%s received the SYN-ACK and acknowledges it: the connection is "
-                         "open and data can flow",
-                         h);
-        else if (from == TCP_SYN_RECV)
-            text_explain(text,
-                         "%s received the last ACK of the three-way handshake: the "
-                         "connection is open",
-                         h);
-        else
-            text_explain(text, "%s's connection is open: data can flow both ways", h);
-        break;
-    case TCP_CLOSE_WAIT:
-        text_explain(text,
-                     "%s received the peer's FIN: the peer will send no more data, and "
-                     "%s's application should close its side too",
-                     h, h);
-        break;
-    case TCP_FIN_WAIT1:
-        text_explain(text, "%s has sent its FIN and waits for it to be acknowledged", h);
-        break;
-    case TCP_CLOSING:
-        text_explain(text,
-                     "both sides sent a FIN at the same time: %s waits for the ACK of "
-                     "its own FIN",
-                     h);
-        break;
-    case TCP_LAST_ACK:
-        text_explain(text, "%s has sent its FIN after the peer's and waits for the last ACK", h);
-        break;
-    case TCP_FIN_WAIT2:
-        text_explain(text, "%s's FIN was acknowledged: it waits for the peer to close its side", h);
-        break;
-    case TCP_TIME_WAIT:
-        text_explain(text,
-                     "%s waits 2MSL so that late segments of this connection die out "
-                     "before the port is reused",
-                     h);
-        break;
-    case TCP_STATE_COUNT: break;
-    }
-}
 
 static void text_state(struct trace_text *text, const struct trace_event *ev)
 {
@@ -453,63 +236,10 @@ static void text_state(struct trace_text *text, const struct trace_event *ev)
     fprintf(text->out, "state %s -> %s\n", tcp_state_name(ev->u.state.from),
             tcp_state_name(ev->u.state.to));
     if (text->opt.explain)
-        text_explain_state(text, ev);
+        explain_state(text->out, ev);
 }
 
 /* ---- timers ----------------------------------------------------------- */
-
-static void text_explain_fire(struct trace_text *text, const struct trace_event *ev)
-{
-    const char *h = text_host(ev);
-    switch (ev->u.timer.timer) {
-    case TRACE_TIMER_REXMIT:
-        text_explain(text,
-                     "no ACK came before the retransmission timeout: %s resends the "
-                     "oldest unacknowledged segment and doubles its timeout "
-                     "(RFC 6298 5.5)",
-                     h);
-        break;
-    case TRACE_TIMER_PERSIST:
-        text_explain(text,
-                     "the peer's window is still zero: %s probes it, so a lost window "
-                     "update cannot stall the connection forever",
-                     h);
-        break;
-    case TRACE_TIMER_KEEPALIVE:
-        text_explain(text,
-                     "the connection has been idle for the keepalive time: %s checks "
-                     "whether the peer is still there",
-                     h);
-        break;
-    case TRACE_TIMER_TIMEWAIT:
-        text_explain(text, "2MSL has passed: %s's TIME_WAIT connection can be removed", h);
-        break;
-    case TRACE_TIMER_FINWAIT2:
-        text_explain(text,
-                     "the peer did not close its side in time: %s stops waiting in "
-                     "FIN_WAIT2",
-                     h);
-        break;
-    case TRACE_TIMER_DELACK:
-        text_explain(text,
-                     "the delayed-ACK timer expired: %s sends the ACK it was holding "
-                     "back",
-                     h);
-        break;
-    case TRACE_TIMER_LINGER:
-        text_explain(text,
-                     "the linger time ran out: %s stops waiting for its data to be "
-                     "acknowledged",
-                     h);
-        break;
-    case TRACE_TIMER_TLP:
-        text_explain(text,
-                     "the probe timeout (about two round trips) passed with data "
-                     "unacknowledged: %s sends a tail loss probe (RFC 8985 7.3)",
-                     h);
-        break;
-    }
-}
 
 static void text_timer(struct trace_text *text, const struct trace_event *ev)
 {
@@ -531,33 +261,11 @@ static void text_timer(struct trace_text *text, const struct trace_event *ev)
     if (ev->u.timer.backoff > 0)
         fprintf(text->out, " (backoff %" PRIu32 ")", ev->u.timer.backoff);
     putc('\n', text->out);
-    if (!text->opt.explain)
-        return;
-    if (ev->u.timer.action == TRACE_TIMER_FIRE)
-        text_explain_fire(text, ev);
-    else if (ev->u.timer.action == TRACE_TIMER_SET)
-        text_explain(text,
-                     "%s starts its %s timer: it fires then unless it is cancelled "
-                     "first",
-                     text_host(ev), name);
-    else
-        text_explain(text, "%s stops its %s timer: what it was waiting for has happened",
-                     text_host(ev), name);
+    if (text->opt.explain)
+        explain_timer(text->out, ev);
 }
 
 /* ---- socket calls ----------------------------------------------------- */
-
-static const char *text_err_why(int err)
-{
-    switch (err) {
-    case TS_ECONNREFUSED: return "the peer answered with RST: nothing listens on that port";
-    case TS_ECONNRESET: return "the peer reset the connection with RST";
-    case TS_ETIMEDOUT: return "the peer never answered and TCP gave up retransmitting";
-    case TS_EPIPE: return "the connection is already closed for sending";
-    case TS_EINPROGRESS: return "the handshake has started and finishes later";
-    default: return ts_err_message(err);
-    }
-}
 
 /* Text that did not come from this file's own format strings: a control
  * character in it (an ESC that would drive the terminal, a line break that
@@ -581,22 +289,8 @@ static void text_app(struct trace_text *text, const struct trace_event *ev)
         fprintf(text->out, "() = %" PRId64 "\n", ev->u.app.value);
     else
         fprintf(text->out, "() = %s\n", ts_err_name(ev->u.app.ret));
-    if (!text->opt.explain)
-        return;
-    const char *h = text_host(ev);
-    if (ev->u.app.ret != TS_OK)
-        text_explain(text, "the application on %s called %s() and got %s: %s", h, call,
-                     ts_err_name(ev->u.app.ret), text_err_why(ev->u.app.ret));
-    else if (ev->u.app.value == 0 && strcmp(call, "recv") == 0)
-        text_explain(text,
-                     "recv() returned 0 on %s: the peer closed its side, so this is the "
-                     "end of the data",
-                     h);
-    else if (ev->u.app.value != 0)
-        text_explain(text, "the application on %s called %s(), which handled %" PRId64 " bytes", h,
-                     call, ev->u.app.value);
-    else
-        text_explain(text, "the application on %s called %s(), which succeeded", h, call);
+    if (text->opt.explain)
+        explain_app(text->out, ev);
 }
 
 /* ---- congestion control ----------------------------------------------- */
@@ -625,19 +319,8 @@ static void text_cc(struct trace_text *text, const struct trace_event *ev)
     else
         fprintf(text->out, "%" PRIu32, ev->u.cc.ssthresh);
     fprintf(text->out, " flight %" PRIu32 " srtt %s rto %s\n", ev->u.cc.flight, srtt, rto);
-    if (!text->opt.explain)
-        return;
-    if (ev->u.cc.cwnd < ev->u.cc.ssthresh)
-        text_explain(text,
-                     "%s may have cwnd bytes unacknowledged; cwnd is below ssthresh, so "
-                     "it is in slow start and cwnd grows by about a segment per ACK",
-                     text_host(ev));
-    else
-        text_explain(text,
-                     "%s may have cwnd bytes unacknowledged; cwnd has reached ssthresh, "
-                     "so it is in congestion avoidance and cwnd grows by about a "
-                     "segment per round trip",
-                     text_host(ev));
+    if (text->opt.explain)
+        explain_cc(text->out, ev);
 }
 
 /* ---- the sink --------------------------------------------------------- */

@@ -1,0 +1,301 @@
+/* Unit tests for sim/check/: the invariant checker (each rule fires on a
+ * hand-made timeline that breaks it, and stays quiet on a clean run), the
+ * random scenario generator (deterministic, always loadable) and the
+ * exhaustive fault search. */
+#include "cmocka_wrap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcpsim/explore.h"
+#include "tcpsim/invariants.h"
+#include "tcpsim/scengen.h"
+
+static const char *const names[2] = {"client", "server"};
+
+static const char handshake_yaml[] = "name: t\n"
+                                     "link: {delay: 10ms}\n"
+                                     "hosts:\n"
+                                     "  client: {addr: 10.0.0.1}\n"
+                                     "  server: {addr: 10.0.0.2}\n"
+                                     "steps:\n"
+                                     "  - {at: 0s, host: server, call: listen, port: 80}\n"
+                                     "  - {at: 100ms, host: client, call: connect, to: server:80}\n"
+                                     "  - {at: 300ms, host: client, call: send, bytes: 3000}\n"
+                                     "  - {at: 5s, host: client, call: close}\n"
+                                     "  - {at: 6s, host: server, call: close}\n";
+
+static void load(const char *yaml, struct scenario *sc)
+{
+    char error[SCENARIO_ERROR_MAX];
+    int rc = scenario_load_text("t.yaml", yaml, strlen(yaml), NULL, 0, sc, error, sizeof error);
+    if (rc != 0)
+        fail_msg("%s", error);
+}
+
+/* A finished, idle run to hand to inv_finish with a hand-made timeline. */
+struct idle_run {
+    struct scenario sc;
+    struct runner *r;
+};
+
+static void idle_run_make(struct idle_run *ir)
+{
+    load("hosts: {client: {addr: 10.0.0.1}, server: {addr: 10.0.0.2}}\n", &ir->sc);
+    assert_int_equal(runner_create(&ir->sc, &ir->r), 0);
+    runner_run(ir->r);
+}
+
+static void idle_run_free(struct idle_run *ir)
+{
+    runner_free(ir->r);
+    scenario_free(&ir->sc);
+}
+
+static void emit_state(struct inv_checker *c, sim_time_t t, const char *host, uint32_t conn,
+                       enum tcp_state from, enum tcp_state to)
+{
+    struct trace_event ev = {.t = t, .kind = TRACE_STATE, .host = host, .conn = conn};
+    ev.u.state.from = from;
+    ev.u.state.to = to;
+    struct trace_sink s = inv_sink(c);
+    s.emit(s.ctx, &ev);
+}
+
+static void emit_seg(struct inv_checker *c, sim_time_t t, const char *host, uint32_t conn,
+                     enum trace_seg_dir dir, const struct tcp_segment *seg)
+{
+    struct trace_event ev = {.t = t, .kind = TRACE_SEG, .host = host, .conn = conn};
+    ev.u.seg.dir = dir;
+    ev.u.seg.seg = seg;
+    struct trace_sink s = inv_sink(c);
+    s.emit(s.ctx, &ev);
+}
+
+static bool has(struct inv_checker *c, enum inv_kind kind)
+{
+    const struct inv_violation *v;
+    size_t n = inv_violations(c, &v);
+    for (size_t i = 0; i < n; i++)
+        if (v[i].kind == kind)
+            return true;
+    return false;
+}
+
+static void test_clean_close_keeps_every_invariant(void **state)
+{
+    (void)state;
+    struct scenario sc;
+    load(handshake_yaml, &sc);
+    struct checked_run_options o = {.inv = {.clean = true, .strict_end = true}, .twice = true};
+    struct checked_run run;
+    assert_int_equal(checked_run(&sc, &o, &run), 0);
+    for (size_t i = 0; i < run.count; i++)
+        print_message("unexpected: %s: %s\n", inv_kind_name(run.v[i].kind), run.v[i].detail);
+    assert_int_equal(run.count, 0);
+    scenario_free(&sc);
+}
+
+static void test_transition_outside_rfc9293_diagram_is_flagged(void **state)
+{
+    (void)state;
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    emit_state(c, 1, "client", 1, TCP_CLOSED, TCP_SYN_SENT);
+    emit_state(c, 2, "client", 1, TCP_SYN_SENT, TCP_ESTABLISHED);
+    assert_false(has(c, INV_TRANSITION));
+    emit_state(c, 3, "client", 1, TCP_ESTABLISHED, TCP_LAST_ACK); /* skips CLOSE_WAIT */
+    assert_true(has(c, INV_TRANSITION));
+    inv_free(c);
+}
+
+static void test_transition_from_a_state_it_was_not_in_is_flagged(void **state)
+{
+    (void)state;
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    emit_state(c, 1, "client", 1, TCP_CLOSED, TCP_SYN_SENT);
+    emit_state(c, 2, "client", 1, TCP_ESTABLISHED, TCP_FIN_WAIT1);
+    assert_true(has(c, INV_TRANSITION));
+    inv_free(c);
+}
+
+static void test_segment_from_closed_socket_is_flagged(void **state)
+{
+    (void)state;
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    struct tcp_segment rst = {.src_port = 1, .dst_port = 2, .flags = TCP_RST};
+    emit_state(c, 1, "client", 1, TCP_ESTABLISHED, TCP_CLOSED);
+    emit_seg(c, 1, "client", 1, TRACE_TX, &rst); /* the abort's RST, same instant: fine */
+    assert_false(has(c, INV_SEG_FROM_CLOSED));
+    emit_seg(c, 5, "client", 1, TRACE_TX, &rst);
+    assert_true(has(c, INV_SEG_FROM_CLOSED));
+    inv_free(c);
+}
+
+static void test_pure_ack_pingpong_is_flagged(void **state)
+{
+    (void)state;
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    struct tcp_segment c2s = {.src_addr = 1, .dst_addr = 2, .src_port = 40000, .dst_port = 80,
+                              .flags = TCP_ACK};
+    struct tcp_segment s2c = {.src_addr = 2, .dst_addr = 1, .src_port = 80, .dst_port = 40000,
+                              .flags = TCP_ACK};
+    /* Each side answers the other's pure ACK with a pure ACK at once. */
+    for (sim_time_t t = 10; t < 200; t += 20) {
+        emit_seg(c, t, "server", 2, TRACE_RX, &c2s);
+        emit_seg(c, t, "server", 2, TRACE_TX, &s2c);
+        emit_seg(c, t + 10, "client", 1, TRACE_RX, &s2c);
+        emit_seg(c, t + 10, "client", 1, TRACE_TX, &c2s);
+    }
+    assert_true(has(c, INV_PINGPONG));
+    inv_free(c);
+}
+
+static void test_one_ack_answering_an_ack_is_no_pingpong(void **state)
+{
+    (void)state;
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    struct tcp_segment c2s = {.src_addr = 1, .dst_addr = 2, .src_port = 40000, .dst_port = 80,
+                              .flags = TCP_ACK};
+    struct tcp_segment s2c = {.src_addr = 2, .dst_addr = 1, .src_port = 80, .dst_port = 40000,
+                              .flags = TCP_ACK};
+    /* Keep-alive: a probe, its answer, silence; many times over. */
+    for (sim_time_t t = 10; t < 2000; t += 100) {
+        emit_seg(c, t, "client", 1, TRACE_TX, &c2s);
+        emit_seg(c, t + 10, "server", 2, TRACE_RX, &c2s);
+        emit_seg(c, t + 10, "server", 2, TRACE_TX, &s2c);
+        emit_seg(c, t + 20, "client", 1, TRACE_RX, &s2c);
+    }
+    assert_false(has(c, INV_PINGPONG));
+    inv_free(c);
+}
+
+static void test_closing_with_nothing_pending_is_stuck(void **state)
+{
+    (void)state;
+    struct idle_run ir;
+    idle_run_make(&ir);
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    emit_state(c, 1, "client", 1, TCP_FIN_WAIT1, TCP_CLOSING);
+    emit_state(c, 1, "server", 1, TCP_FIN_WAIT1, TCP_FIN_WAIT2);
+    inv_finish(c, ir.r);
+    assert_true(has(c, INV_STUCK));
+    inv_free(c);
+    idle_run_free(&ir);
+}
+
+static void test_close_never_sending_fin_is_stuck(void **state)
+{
+    (void)state;
+    struct idle_run ir;
+    idle_run_make(&ir);
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    emit_state(c, 1, "client", 1, TCP_SYN_SENT, TCP_ESTABLISHED);
+    struct trace_event ev = {.t = 2, .kind = TRACE_APP, .host = "client", .conn = 1};
+    ev.u.app.call = "close";
+    struct trace_sink s = inv_sink(c);
+    s.emit(s.ctx, &ev);
+    inv_finish(c, ir.r);
+    assert_true(has(c, INV_STUCK));
+    inv_free(c);
+    idle_run_free(&ir);
+}
+
+static void test_generator_is_deterministic_and_always_loads(void **state)
+{
+    (void)state;
+    struct checked_run_options o = {.event_limit = 200000};
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        struct gen_scenario a, b;
+        assert_int_equal(gen_scenario_make(seed, &a), 0);
+        assert_int_equal(gen_scenario_make(seed, &b), 0);
+        char *ya = gen_scenario_yaml(&a, "c"), *yb = gen_scenario_yaml(&b, "c");
+        assert_string_equal(ya, yb);
+        struct checked_run run;
+        char error[SCENARIO_ERROR_MAX];
+        int rc = gen_scenario_check(&a, &o, &run, error, sizeof error);
+        if (rc)
+            fail_msg("seed %llu: %s\n%s", (unsigned long long)seed, error, ya);
+        free(ya);
+        free(yb);
+        gen_scenario_free(&a);
+        gen_scenario_free(&b);
+    }
+}
+
+static void test_generator_makes_both_profiles_and_both_kinds(void **state)
+{
+    (void)state;
+    int linux_profile = 0, clean = 0, n = 200;
+    for (int seed = 1; seed <= n; seed++) {
+        struct gen_scenario g;
+        assert_int_equal(gen_scenario_make((uint64_t)seed, &g), 0);
+        char *y = gen_scenario_yaml(&g, NULL);
+        linux_profile += strstr(y, "profile: linux") != NULL;
+        clean += g.clean;
+        free(y);
+        gen_scenario_free(&g);
+    }
+    assert_true(linux_profile > n / 4 && linux_profile < 3 * n / 4);
+    assert_true(clean > n / 4 && clean < 3 * n / 4);
+}
+
+static void count_found(void *ctx, const struct explore_fault *f, size_t n,
+                        const struct checked_run *run)
+{
+    (void)f;
+    (void)n;
+    (void)run;
+    (*(int *)ctx)++;
+}
+
+static void test_explore_tries_every_pair_of_drops_among_the_first_n(void **state)
+{
+    (void)state;
+    struct scenario sc;
+    load(handshake_yaml, &sc);
+    struct explore_options o = {.faults = 2, .first = 4, .auto_clean = true};
+    struct explore_stats st;
+    int found = 0;
+    assert_int_equal(explore_run(&sc, &o, count_found, &found, &st), 0);
+    /* The probe, the fault-free run, 4 single drops and C(4,2) = 6 pairs. */
+    assert_int_equal(st.runs, 1 + 1 + 4 + 6);
+    assert_true(st.base_clean);
+    scenario_free(&sc);
+}
+
+static void test_explore_rule_text_reproduces_the_drop(void **state)
+{
+    (void)state;
+    struct scenario sc;
+    load(handshake_yaml, &sc);
+    struct explore_fault f[2] = {{.host = 0, .nth = 2, .flags = TCP_ACK},
+                                 {.host = 0, .nth = 5, .flags = TCP_ACK | TCP_FIN}};
+    char text[1024];
+    explore_rules_yaml(&sc, f, 2, text, sizeof text);
+    /* The later one first: a rule hides what it drops from the rules after it. */
+    const char *a = strstr(text, "nth: 5"), *b = strstr(text, "nth: 2");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a < b);
+    assert_non_null(strstr(text, "from: client"));
+    scenario_free(&sc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_close_keeps_every_invariant),
+        cmocka_unit_test(test_transition_outside_rfc9293_diagram_is_flagged),
+        cmocka_unit_test(test_transition_from_a_state_it_was_not_in_is_flagged),
+        cmocka_unit_test(test_segment_from_closed_socket_is_flagged),
+        cmocka_unit_test(test_pure_ack_pingpong_is_flagged),
+        cmocka_unit_test(test_one_ack_answering_an_ack_is_no_pingpong),
+        cmocka_unit_test(test_closing_with_nothing_pending_is_stuck),
+        cmocka_unit_test(test_close_never_sending_fin_is_stuck),
+        cmocka_unit_test(test_generator_is_deterministic_and_always_loads),
+        cmocka_unit_test(test_generator_makes_both_profiles_and_both_kinds),
+        cmocka_unit_test(test_explore_tries_every_pair_of_drops_among_the_first_n),
+        cmocka_unit_test(test_explore_rule_text_reproduces_the_drop),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
