@@ -11,9 +11,8 @@ cd "$(dirname "$0")/.."
 export LC_ALL=C
 
 # ---------------------------------------------------------------- the rules
-# The layer order, lowest first, written once. A new folder is one word here
-# (sim/pkt/, a packetdrill front end, goes between scenario and run).
-LAYERS="core net tcp sock trace scenario pkt run check cli"
+# The layer order, lowest first, written once. A new folder is one word here.
+LAYERS="core net tcp sock trace scenario pkt run check tools cli"
 
 # Public headers with no sim/<folder>/<name>.c of the same name: their layer.
 # (A header with one takes its implementation's folder.)
@@ -33,7 +32,7 @@ runner.h run
 # Private headers another folder may include: "includer owner". The socket
 # layer is the socket half of TCP (Linux's inet_connection_sock / tcp.c);
 # the packetdrill front end reads YAML peer: scenarios with the scenario
-# layer's YAML reader (yaml_doc.h).
+# layer's YAML reader (yaml_doc.h); it reads sockets through tcpsim/socket.h.
 FRIENDS="
 sock tcp
 pkt scenario
