@@ -528,7 +528,7 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
             const char *known[] = {
                 "--ip_version=",        "--local_ip=", "--remote_ip=", "--gateway_ip=",
                 "--netmask_ip=",        "--mtu=",      "--bind_port=", "--connect_port=",
-                "--tolerance_percent=", "--speed="};
+                "--tolerance_percent=", "--speed=",    "--non_fatal="};
             bool ok = false;
             for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
                 ok = ok || strncmp(a, known[k], strlen(known[k])) == 0;
@@ -536,8 +536,13 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
                 fprintf(stderr, "tcpsim: note: packetdrill option %s ignored\n", a);
         } else if (strcmp(a, "-D") == 0 && i + 1 < argc) {
             i++; /* -D NAME=VALUE: script symbols, unused */
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0 ||
+                   strcmp(a, "--debug") == 0) {
             /* the timeline is already printed */
+        } else if (strcmp(a, "--strict_segments") == 0) {
+            cfg->strict_segments = true;
+        } else if (strcmp(a, "--dry_run") == 0) {
+            cfg->dry_run = true;
         } else {
             argv[n++] = argv[i];
         }
@@ -553,11 +558,17 @@ static int cmd_run_pkt(const struct run_args *a, const struct pkt_config *cfg)
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    struct pkt_run *run;
-    if (pkt_run_create(script, cfg, &run) != TS_OK) {
-        fprintf(stderr, "tcpsim: out of memory\n");
+    if (cfg->dry_run) {
         pkt_script_free(script);
-        return EXIT_FAILED;
+        return 0;
+    }
+    struct pkt_run *run;
+    int made = pkt_run_create(script, cfg, &run);
+    if (made != TS_OK) {
+        fprintf(stderr, "tcpsim: %s\n",
+                made == TS_EINVAL ? "unknown profile (linux or rfc9293)" : "out of memory");
+        pkt_script_free(script);
+        return made == TS_EINVAL ? EXIT_BAD_INPUT : EXIT_FAILED;
     }
     const char *base = strrchr(a->file, '/') ? strrchr(a->file, '/') + 1 : a->file;
     char name[256];
@@ -589,7 +600,7 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run_args(argc, argv, &a);
     if (rc)
         return rc;
-    if (has_suffix(a.file, ".pkt")) {
+    if (pkt_file_is_script(a.file)) {
         for (size_t i = 0; i < a.over.count; i++) {
             if (strncmp(a.over.sets[i], "seed=", 5) == 0)
                 pcfg.seed = strtoull(a.over.sets[i] + 5, NULL, 10);
@@ -700,7 +711,7 @@ static void check_file(const char *file, const struct overrides *o, struct check
 {
     struct scenario sc;
     char error[SCENARIO_ERROR_MAX];
-    if (has_suffix(file, ".pkt")) {
+    if (pkt_file_is_script(file)) {
         check_pkt(file, t);
         return;
     }
@@ -898,7 +909,7 @@ static int cmd_validate(int argc, char **argv)
         return -files;
     if (files != 1)
         return bad_usage("validate takes one scenario file%s", "");
-    if (has_suffix(argv[0], ".pkt")) {
+    if (pkt_file_is_script(argv[0])) {
         struct pkt_script *script;
         char err[512];
         if (pkt_load(argv[0], &script, err, sizeof err) != PKT_PASS) {

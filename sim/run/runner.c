@@ -311,9 +311,20 @@ static void inject(struct tcb *tcb, const struct scenario_step *st)
     seg.seq = w.snd_nxt + (uint32_t)st->seq_offset;
     seg.flags = st->inject_flags;
     if (seg.flags & TCP_ACK)
-        seg.ack = w.rcv_nxt;
+        seg.ack = w.rcv_nxt + (uint32_t)st->ack_offset;
     seg.len = (uint32_t)st->bytes;
-    seg.win = 1024;
+    seg.win = st->inject_win >= 0 ? (uint16_t)st->inject_win : 1024;
+    const struct tcp_segment *o = &st->inject_opts;
+    seg.opts = o->opts;
+    seg.mss = o->mss;
+    seg.wscale = o->wscale;
+    seg.tsval = o->tsval;
+    seg.tsecr = o->tsecr;
+    seg.nsack = o->nsack;
+    for (int i = 0; i < o->nsack; i++) {
+        seg.sack[i].start = seg.ack + o->sack[i].start;
+        seg.sack[i].end = seg.ack + o->sack[i].end;
+    }
     host_output(sock_host(tcb), &seg, 0);
 }
 
