@@ -9,8 +9,8 @@
  * Mirrors tcp_schedule_loss_probe (when and how long), tcp_send_loss_probe
  * (what to send) and tcp_process_tlp_ack (the episode's end). Not modelled:
  * RACK, so a probe that reveals more than the last segment lost leaves the
- * rest to the RTO; DSACK, so "both the original and the probe arrived" is
- * only seen as a pure duplicate ACK. */
+ * rest to the RTO (another helper brings RACK in). "Both the original and
+ * the probe arrived" is seen from a D-SACK (`dsack`) or a pure duplicate ACK. */
 #include "tcp_internal.h"
 
 #define TLP_TIMEOUT_MIN SIM_MS(2) /* Linux TCP_TIMEOUT_MIN_US: timer slack */
@@ -199,13 +199,23 @@ static void tlp_loss_repaired(struct tcb *tcb)
  * TLP.end_seq means the probe filled a hole (a loss); a pure duplicate ACK
  * at it means the original and the probe both arrived (no loss). An ACK of
  * exactly TLP.end_seq that moves SND.UNA cannot tell which copy arrived, so
- * the episode goes on. Linux's DSACK test is skipped: no DSACKs here. */
+ * the episode goes on. A D-SACK of the probe (`dsack`) says the original
+ * arrived: no loss (Linux FLAG_DSACK_TLP). */
 void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg)
 {
     if (seq_lt(seg->ack, tcb->tlp_high_seq))
         return;
     if (!tcb->tlp_retrans) {
         tcb->tlp_active = false;
+        return;
+    }
+    tcp_seq ds, de;
+    if (tcb_params(tcb)->dsack && tcp_sack_dsack_of(seg, &ds, &de) &&
+        seq_ge(de, tcb->tlp_high_seq) && seq_lt(ds, tcb->tlp_high_seq)) {
+        /* Linux FLAG_DSACK_TLP: the probe's copy was a duplicate, so the
+         * original arrived: no loss, no cwnd reduction. */
+        tcb->tlp_active = false;
+        tcp_trace_note(tcb, "tail loss probe was a duplicate (D-SACK): no loss");
         return;
     }
     if (seq_gt(seg->ack, tcb->tlp_high_seq)) {
