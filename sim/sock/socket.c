@@ -401,7 +401,7 @@ int sock_accept(struct tcb *listener, struct tcb **child)
             found = t;
     if (!found)
         return TS_EAGAIN;
-    tcp_listen_unlink_child(found, (enum tcp_state)found->state);
+    tcp_listen_unlink_child(found, found->state);
     found->accepted = true;
     found->parent = NULL;
     tcp_trace_app(found, "accept", TS_OK, 0);

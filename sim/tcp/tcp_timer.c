@@ -100,12 +100,23 @@ void tcp_arm_rto(struct tcb *tcb)
     rtx_arm_after(tcb, TCP_RTX_RETRANS, rexmit_clamp(tcb, tcb->rto));
 }
 
+/* The same, except that a tail loss probe may take the RTO's place (RFC 8985
+ * 7.2; Linux tcp_set_xmit_timer: tcp_schedule_loss_probe, else the RTO). */
+void tcp_arm_rexmit(struct tcb *tcb)
+{
+    if (tcp_tlp_schedule(tcb, tcp_now(tcb) + rexmit_clamp(tcb, tcb->rto)))
+        return;
+    tcp_arm_rto(tcb);
+}
+
 /* The RTO due `delay` from now (a tail loss probe gave its deadline back). */
 void tcp_arm_rto_after(struct tcb *tcb, sim_time_t delay)
 {
     rtx_arm_after(tcb, TCP_RTX_RETRANS, delay);
 }
 
+/* The persist timer (tcp_persist.c) and the tail loss probe's PTO
+ * (tcp_tlp.c, `when` already rounded) on the same timer. */
 void tcp_arm_probe0(struct tcb *tcb, sim_time_t after)
 {
     rtx_arm_after(tcb, TCP_RTX_PROBE0, after);
@@ -117,18 +128,10 @@ void tcp_arm_loss_probe(struct tcb *tcb, sim_time_t when, sim_time_t rto_due)
     rtx_arm(tcb, TCP_RTX_LOSS_PROBE, when);
 }
 
+/* R-SYNSENT-07 (Linux): the SYN again soon after a bad ACK in SYN-SENT. */
 void tcp_arm_syn_retry(struct tcb *tcb, sim_time_t after)
 {
     rtx_arm_after(tcb, TCP_RTX_RETRANS, after);
-}
-
-/* The same, except that a tail loss probe may take the RTO's place (RFC 8985
- * 7.2; Linux tcp_set_xmit_timer: tcp_schedule_loss_probe, else the RTO). */
-void tcp_arm_rexmit(struct tcb *tcb)
-{
-    if (tcp_tlp_schedule(tcb, tcp_now(tcb) + rexmit_clamp(tcb, tcb->rto)))
-        return;
-    tcp_arm_rto(tcb);
 }
 
 /* RFC 6298 (5.2): stop the timer when all outstanding data is acknowledged.
