@@ -349,7 +349,7 @@ static void test_arm_after_reserve_never_allocates_and_always_fires(void **state
         assert_int_equal(engine_timer_add(&engine, &t[i].timer, counted_fire), TS_OK);
     }
     assert_true(engine.capacity >= RS_TIMERS);
-    struct sim_timer **heap = engine.heap;
+    struct engine_slot *heap = engine.heap;
     for (int i = 0; i < RS_TIMERS; i++)
         engine_arm(&engine, &t[i].timer, SIM_MS(RS_TIMERS - i));
     assert_ptr_equal(engine.heap, heap);
@@ -583,7 +583,9 @@ static void rte_check_slots(const struct rt_engine *e)
             continue;
         armed++;
         assert_true(s <= e->engine.count);
-        assert_ptr_equal(e->engine.heap[s], &e->t[i].timer);
+        assert_ptr_equal(e->engine.heap[s].timer, &e->t[i].timer);
+        assert_int_equal(e->engine.heap[s].when, e->t[i].timer.when);
+        assert_int_equal(e->engine.heap[s].order, e->t[i].timer.order);
     }
     assert_int_equal(armed, e->engine.count);
 }

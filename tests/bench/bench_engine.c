@@ -131,7 +131,7 @@ static double bare_run(uint32_t npending, uint64_t events)
         }
         double dt = bench_seconds() - t0;
         rate = (double)events / dt;
-        printf("bare binary heap hold %u pending: %llu events in %.2f s = %.1f M events/s\n",
+        printf("bare binary heap hold %u pending: %llu events in %.2f s = %.2f M events/s\n",
                npending, (unsigned long long)events, dt, rate / 1e6);
     }
     free(h);
@@ -168,7 +168,7 @@ static double bench_run(const char *label, uint32_t ntimers, uint64_t events, in
         uint64_t ran = engine_run(&b->engine, SIM_TIME_MAX);
         double dt = bench_seconds() - t0;
         rate = (double)ran / dt;
-        printf("engine %s: %llu events in %.2f s = %.1f M events/s\n", label,
+        printf("engine %s: %llu events in %.2f s = %.2f M events/s\n", label,
                (unsigned long long)ran, dt, (double)ran / dt / 1e6);
         if (rearm_others > 0)
             printf("engine %s: %.1f M timer ops/s (each event = 1 fire + %d re-arms + 1 self re-arm)\n",
@@ -196,7 +196,7 @@ static int bench_ratio(uint32_t npending, uint64_t events, int rounds)
         best_engine = e > best_engine ? e : best_engine;
         best_bare = b > best_bare ? b : best_bare;
     }
-    printf("engine/bare heap at %u pending: %.2fx (best of %d: %.1f vs %.1f M events/s)\n",
+    printf("engine/bare heap at %u pending: %.2fx (best of %d: %.2f vs %.2f M events/s)\n",
            npending, best_engine / best_bare, rounds, best_engine / 1e6, best_bare / 1e6);
     return 0;
 }
