@@ -154,6 +154,10 @@ build/test/test_tcp_%: tests/test_tcp_%.c tests/tcp_harness.c $(TEST_OBJ) $(HEAD
 	$(CC) $(TEST_CFLAGS) $(CMOCKA_CFLAGS) -Itests -o $@ $< tests/tcp_harness.c $(TEST_OBJ) \
 	    $(TEST_LDFLAGS) $(CMOCKA_LIBS) $(YAML_LIBS) -lm
 
+# A JUnit XML checker for tests/junit.sh that needs nothing but a C compiler.
+build/test/xmlwf: tests/xmlwf.c | build/test
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_LDFLAGS)
+
 build/test/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(TEST_OBJ) $(HEADERS)
 	$(CC) $(TEST_CFLAGS) -o $@ $< tests/fuzz/replay.c $(TEST_OBJ) $(TEST_LDFLAGS) $(YAML_LIBS) -lm
 
@@ -172,7 +176,7 @@ build/rel build/test build/bench:
 	@mkdir -p $@
 
 test: deps
-	@$(MAKE) --no-print-directory build/test/tcpsim $(UNIT_BIN) $(REPLAY_BIN)
+	@$(MAKE) --no-print-directory build/test/tcpsim build/test/xmlwf $(UNIT_BIN) $(REPLAY_BIN)
 	@scripts/run-tests.sh build/test $(UNIT_BIN)
 
 demo: deps

@@ -192,6 +192,8 @@ struct tcp_segment h_seg(const struct harness *h, uint8_t flags, tcp_seq seq, tc
     s.flags = flags;
     /* The peer's byte stream starts after its SYN, like ours. */
     s.data_off = (uint32_t)(seq - (h->irs + 1));
+    if (h->peer_sack && (flags & TCP_SYN))
+        s.opts |= TCP_OPT_SACK_PERM;
     if (h->peer_ts) {
         s.opts |= TCP_OPT_TS;
         s.tsval = h->peer_tsval;

@@ -52,6 +52,7 @@ struct harness {
     bool passive;      /* set before a fixture: build it from a passive open */
     sim_time_t rtt;    /* fixtures wait this long before the peer's answers */
     bool peer_ts;      /* the peer's segments carry RFC 7323 timestamps */
+    bool peer_sack;    /* the peer's SYN and SYN,ACK offer SACK (RFC 2018) */
     uint32_t peer_tsval; /* ... with this TSval */
     tcp_seq iss;       /* our ISS, from the captured SYN or SYN,ACK */
     tcp_seq irs;       /* the peer's ISS */

@@ -169,6 +169,29 @@ static void test_one_ack_answering_an_ack_is_no_pingpong(void **state)
     inv_free(c);
 }
 
+static void test_old_acks_each_answered_once_are_no_pingpong(void **state)
+{
+    (void)state;
+    struct inv_checker *c = inv_new(&(struct inv_options){0}, names);
+    struct tcp_segment c2s = {.src_addr = 1, .dst_addr = 2, .src_port = 40000, .dst_port = 80,
+                              .flags = TCP_ACK, .seq = 500, .ack = 900};
+    struct tcp_segment s2c = {.src_addr = 2, .dst_addr = 1, .src_port = 80, .dst_port = 40000,
+                              .flags = TCP_ACK, .seq = 900, .ack = 700};
+    /* The client echoes once; then reordering hands the server ten old
+     * ACKs (below RCV.NXT), each answered once and never answered back. */
+    emit_seg(c, 5, "client", 1, TRACE_RX, &s2c);
+    emit_seg(c, 5, "client", 1, TRACE_TX, &c2s);
+    for (sim_time_t t = 10; t < 200; t += 10) {
+        struct tcp_segment old = c2s;
+        old.seq = 400;
+        old.ack = (uint32_t)(800 + t);
+        emit_seg(c, t, "server", 2, TRACE_RX, &old);
+        emit_seg(c, t, "server", 2, TRACE_TX, &s2c);
+    }
+    assert_false(has(c, INV_PINGPONG));
+    inv_free(c);
+}
+
 static void test_closing_with_nothing_pending_is_stuck(void **state)
 {
     (void)state;
@@ -290,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_segment_from_closed_socket_is_flagged),
         cmocka_unit_test(test_pure_ack_pingpong_is_flagged),
         cmocka_unit_test(test_one_ack_answering_an_ack_is_no_pingpong),
+        cmocka_unit_test(test_old_acks_each_answered_once_are_no_pingpong),
         cmocka_unit_test(test_closing_with_nothing_pending_is_stuck),
         cmocka_unit_test(test_close_never_sending_fin_is_stuck),
         cmocka_unit_test(test_generator_is_deterministic_and_always_loads),

@@ -429,6 +429,36 @@ static void probe_tw_ack_all(struct harness *h, bool linux_rule)
     h_expect_none(h);
 }
 
+static void probe_tlp_in_syn_recv(struct harness *h, bool linux_rule)
+{
+    h->local->params.tlp = true;
+    h->local->params.sack = true;
+    h->peer_sack = true;
+    h_syn_sent(h);
+    h_inject(h, H_S, H_IRS, 0, 0, H_WIN);
+    h_expect(h, H_SA, h->iss, H_IRS + 1);
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+    h_run_until_tx(h, h_now(h) + SIM_S(5));
+    if (linux_rule)
+        h_expect(h, H_FA, h->iss + 1, H_IRS + 1); /* the probe */
+    else
+        h_expect(h, H_SA, h->iss, H_IRS + 1);
+}
+
+static void probe_delack_ato(struct harness *h, bool linux_rule)
+{
+    h->passive = true;
+    h_established(h);
+    sim_time_t t0 = h_now(h);
+    h_inject(h, H_FA, H_IRS + 1, h->iss + 1, 0, H_WIN);
+    h_run_until_tx(h, t0 + SIM_S(1));
+    h_expect(h, H_A, h->iss + 1, H_IRS + 2);
+    const struct tcp_params *p = &h->local->params;
+    sim_time_t want = linux_rule ? tcp_jiffy(p) : p->delack_time;
+    assert_int_equal(h_last_time(h), tcp_timer_expiry(p, t0, want));
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 #define RULE(field, what, probe_fn)                                                                \
@@ -483,6 +513,9 @@ static struct rule rules[] = {
     RULE(shut_rd_keeps_data, "after SHUT_RD read() returns 0 and later data is readable",
          probe_shut_rd_keeps_data),
     RULE(tw_ack_all, "data in TIME_WAIT draws an ACK", probe_tw_ack_all),
+    RULE(delack_ato, "the ACK of a FIN without prior data leaves after one tick",
+         probe_delack_ato),
+    RULE(tlp_in_syn_recv, "a FIN sent in SYN_RECV gets a tail loss probe", probe_tlp_in_syn_recv),
     RULE(syn_sent_close_econnreset, "CLOSE in SYN_SENT fails the connect with ECONNRESET",
          probe_syn_sent_close_econnreset),
 };

@@ -380,9 +380,41 @@ static void test_syn_recv_active_gives_up_after_syn_retries(void **state)
     assert_int_equal(h->connected_err, TS_ETIMEDOUT);
 }
 
+/* Linux (tlp_in_syn_recv): close() in SYN_RECV after a simultaneous open
+ * sends `F. 1:1(0) ack 1` at once; tcp_schedule_loss_probe, which tests no
+ * state, arms a probe at min(TCP_TIMEOUT_INIT, the SYN,ACK's RTO): the FIN
+ * is resent 1 s after the SYN,ACK (0.9 s after the close), and the SYN,ACK
+ * a full RTO after the probe. The RFC profile resends the SYN,ACK only. */
+static void test_syn_recv_close_fin_is_probed_before_synack_rexmit_linux(void **state)
+{
+    struct harness *h = *state;
+    h->peer_sack = true;
+    h_syn_sent(h);
+    h_inject(h, H_S, H_IRS, 0, 0, H_WIN);
+    h_expect(h, H_SA, h->iss, H_IRS + 1);
+    sim_time_t t_sa = h_last_time(h);
+    h_run_for(h, SIM_MS(100));
+    assert_int_equal(sock_close(h->sock), TS_OK);
+    h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+    h_expect_none(h);
+    h_run_until_tx(h, t_sa + SIM_S(5));
+    if (h_linux(h)) {
+        const struct tcp_segment *f = h_expect(h, H_FA, h->iss + 1, H_IRS + 1);
+        assert_int_equal(f->retransmit, SEG_REXMIT_TLP);
+        assert_int_equal(h_last_time(h), t_sa + SIM_S(1));
+        h_run_until_tx(h, t_sa + SIM_S(5));
+        h_expect(h, H_SA, h->iss, H_IRS + 1);
+        assert_int_equal(h_last_time(h), t_sa + SIM_S(2));
+    } else {
+        h_expect(h, H_SA, h->iss, H_IRS + 1);
+        assert_int_equal(h_last_time(h), t_sa + SIM_S(1));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        H_TEST_BOTH(test_syn_recv_close_fin_is_probed_before_synack_rexmit_linux),
         H_TEST_BOTH(test_syn_recv_send_is_queued_until_established),
         H_TEST_BOTH(test_syn_recv_close_sends_fin_and_keeps_retransmitting_syn_ack),
         H_TEST_BOTH(test_syn_recv_open_on_same_tuple_fails),

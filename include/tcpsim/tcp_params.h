@@ -135,6 +135,8 @@ struct tcp_params {
     bool rst_window;         /* our RST carries the receive window and timestamps */
     bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */
     bool tw_ack_all;         /* TIME_WAIT ACKs all but a bare ACK at RCV.NXT, restarts */
+    bool tlp_in_syn_recv;    /* a FIN or data sent before our SYN is ACKed gets a TLP */
+    bool delack_ato;         /* delayed-ACK timeout adapts (icsk_ack.ato), not delack_time */
     bool syn_sent_close_econnreset; /* CLOSE in SYN_SENT fails connect/sends: ECONNRESET */
 };
 

@@ -68,11 +68,13 @@ struct conn {
     uint64_t tuple; /* its 4-tuple's key, once a segment showed it */
 };
 
-/* A pure-ACK echo chain on one 4-tuple (side 0/1 by port order). */
+/* A pure-ACK echo chain on one 4-tuple (side 0/1 by address and port). */
 struct echo {
-    uint64_t tuple; /* 0 = empty */
-    sim_time_t pure_rx_at[2];
-    bool last_tx_echo[2];
+    uint64_t tuple;                   /* 0 = empty */
+    sim_time_t pure_rx_at[2];         /* when this side last received a pure ACK (+1) */
+    bool rx_was_echo[2];              /* ... and it was the other side's last echo */
+    bool has_echo[2];                 /* this side has sent an echo since the last reset */
+    tcp_seq echo_seq[2], echo_ack[2]; /* this side's last echo */
     uint32_t run;
     bool reported;
 };
@@ -243,29 +245,35 @@ static void on_seg(struct inv_checker *c, const struct trace_event *ev, int host
         return;
     if (!pure_ack(s)) {
         e->run = 0;
-        e->last_tx_echo[0] = e->last_tx_echo[1] = false;
+        e->has_echo[0] = e->has_echo[1] = false;
         return;
     }
     if (ev->u.seg.dir == TRACE_RX) {
+        /* `side` is the sender's; the receiver is the other one. */
         e->pure_rx_at[!side] = ev->t + 1; /* +1: 0 means never */
+        e->rx_was_echo[!side] =
+            e->has_echo[side] && s->seq == e->echo_seq[side] && s->ack == e->echo_ack[side];
         return;
     }
-    /* A pure ACK sent at the instant a pure ACK arrived: an echo. A chain
-     * of them (each answering the other side's echo) is a ping-pong
-     * (RFC 9293 3.10.7.4 answers an unacceptable ACK with an ACK; two
-     * sides that find each other's ACKs unacceptable never stop). */
-    bool echo = e->pure_rx_at[side] == ev->t + 1;
-    if (echo) {
-        e->run = e->last_tx_echo[!side] ? e->run + 1 : 1;
-        uint32_t limit = c->opt.pingpong_limit ? c->opt.pingpong_limit : 8;
-        if (e->run >= limit && !e->reported) {
-            e->reported = true;
-            violation(c, INV_PINGPONG, ev->t,
-                      "%s#%u: %u pure ACKs in a row each answered at once by a pure ACK", ev->host,
-                      ev->conn, e->run);
-        }
+    /* A pure ACK sent at the instant a pure ACK arrived is an echo. Echoes
+     * that answer the other side's echoes, again and again, are a
+     * ping-pong (RFC 9293 3.10.7.4 answers an unacceptable segment with an
+     * ACK: two sides that find each other's ACKs unacceptable never stop).
+     * An echo of anything else (an old ACK overtaken by data, a keep-alive
+     * probe) starts a new count. */
+    if (e->pure_rx_at[side] != ev->t + 1)
+        return;
+    e->run = e->rx_was_echo[side] ? e->run + 1 : 1;
+    e->has_echo[side] = true;
+    e->echo_seq[side] = s->seq;
+    e->echo_ack[side] = s->ack;
+    uint32_t limit = c->opt.pingpong_limit ? c->opt.pingpong_limit : 8;
+    if (e->run >= limit && !e->reported) {
+        e->reported = true;
+        violation(c, INV_PINGPONG, ev->t,
+                  "%s#%u: %u pure ACKs in a row, each answering the other side's at once", ev->host,
+                  ev->conn, e->run);
     }
-    e->last_tx_echo[side] = echo;
 }
 
 static void on_timer(struct inv_checker *c, const struct trace_event *ev, int host)
@@ -278,7 +286,7 @@ static void on_timer(struct inv_checker *c, const struct trace_event *ev, int ho
     struct echo *e = echo_get(c, k->tuple);
     if (e) { /* a timer's segment starts a new exchange */
         e->run = 0;
-        e->last_tx_echo[0] = e->last_tx_echo[1] = false;
+        e->has_echo[0] = e->has_echo[1] = false;
     }
 }
 

@@ -9,9 +9,11 @@
 #include <sys/stat.h>
 
 #include "build_info.h"
+#include "cmd_diff.h"
 #include "out_file.h"
 #include "plot_cli.h"
 #include "soak_cli.h"
+#include "tcpsim/check_report.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/pkt.h"
 #include "tcpsim/runner.h"
@@ -34,13 +36,21 @@ static const char usage[] =
     "                                  play a packetdrill script against the linux profile:\n"
     "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"
     "  tcpsim check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
+    "             [--junit FILE] [--tap]\n"
     "                                  exit 0 when every expectation holds,\n"
-    "                                  1 when one fails, 2 on bad input\n"
+    "                                  1 when one fails, 2 on bad input;\n"
+    "                                  --junit writes JUnit XML, --tap prints TAP 13\n"
     "  tcpsim validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
     "                                  check a scenario file without running it\n"
     "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
     "                                  write gnuplot data and pictures\n"
+    "  tcpsim diff A.jsonl|A.yaml B.jsonl|B.yaml [--set KEY=VALUE]... [--seed N]\n"
+    "  tcpsim diff FILE.yaml [--set KEY=VALUE]... --vs KEY=VALUE...\n"
+    "             [--ignore-isn] [--ignore-window] [--time-tolerance DUR] [--ignore KEY]...\n"
+    "             [--events seg,state,...] [--context N] [--width N]\n"
+    "                                  first event where two timelines differ;\n"
+    "                                  exit 0 same, 1 different, 2 bad input\n"
     "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
     "                                  random scenarios under the invariant checker\n"
     "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
@@ -315,7 +325,7 @@ static int report_cut(struct runner *runner, const struct scenario *sc, FILE *ou
 
 /* Prints failed expectations as file:line:col lines; returns how many failed. */
 static size_t report_expectations(struct runner *runner, const struct scenario *sc, FILE *out,
-                                  bool verbose)
+                                  bool verbose, struct check_case *record)
 {
     struct expect_result *results =
         calloc(sc->expect_count ? sc->expect_count : 1, sizeof *results);
@@ -324,16 +334,21 @@ static size_t report_expectations(struct runner *runner, const struct scenario *
     size_t failed = runner_check(runner, results);
     for (size_t i = 0; i < sc->expect_count; i++) {
         const struct expectation *e = results[i].expect;
-        if (!results[i].pass)
+        if (!results[i].pass) {
             fprintf(out, "%s:%d:%d: expectation failed: %s\n    %s\n", sc->file, e->pos.line,
                     e->pos.col, e->text, results[i].detail);
-        else if (verbose)
+            if (record)
+                check_case_add_failure(record, e->pos.line, e->pos.col, e->text, results[i].detail);
+        } else if (verbose)
             fprintf(out, "  ok   %s\n", e->text);
     }
     uint64_t bad = runner_stream_errors(runner);
     if (bad) {
         fprintf(out, "%s: %llu octets were delivered out of stream order\n", sc->file,
                 (unsigned long long)bad);
+        if (record)
+            check_case_add_failure(record, 0, 0, "every octet delivered in stream order",
+                                   "octets were delivered out of stream order");
         failed++;
     }
     free(results);
@@ -459,7 +474,7 @@ static int cmd_run(int argc, char **argv)
         runner_run(runner);
         if (report_cut(runner, &sc, stderr))
             rc = EXIT_FAILED;
-        size_t failed = report_expectations(runner, &sc, stderr, false);
+        size_t failed = report_expectations(runner, &sc, stderr, false, NULL);
         if (failed)
             fprintf(stderr, "%s: %zu of %zu expectations failed\n", sc.file, failed,
                     sc.expect_count);
@@ -474,6 +489,8 @@ static int cmd_run(int argc, char **argv)
 
 struct check_totals {
     int scenarios, failed, bad;
+    FILE *out;                  /* the PASS/FAIL lines: stdout, or stderr under --tap */
+    struct check_report report; /* for --junit and --tap */
 };
 
 static bool has_suffix(const char *s, const char *suffix)
@@ -490,7 +507,8 @@ static void check_pkt(const char *file, struct check_totals *t)
     char err[512];
     t->scenarios++;
     if (pkt_load(file, &script, err, sizeof err) != PKT_PASS) {
-        printf("%s\nBAD  %s\n", err, file);
+        fprintf(t->out, "%s\nBAD  %s\n", err, file);
+        check_report_add(&t->report, file, NULL, NULL, CHECK_BAD_INPUT, 0, err);
         t->bad++;
         return;
     }
@@ -498,17 +516,29 @@ static void check_pkt(const char *file, struct check_totals *t)
     struct pkt_run *run;
     if (pkt_run_create(script, &cfg, &run) != TS_OK) {
         fprintf(stderr, "tcpsim: out of memory\n");
+        check_report_add(&t->report, file, NULL, NULL, CHECK_CUT, 0, "out of memory");
         t->failed++;
         pkt_script_free(script);
         return;
     }
     char report[8192];
     int rc = pkt_run_exec(run, report, sizeof report);
+    size_t events = pkt_script_events(script);
     if (rc == PKT_PASS) {
-        printf("PASS %s (%zu script events)\n", file, pkt_script_events(script));
+        fprintf(t->out, "PASS %s (%zu script events)\n", file, events);
+        check_report_add(&t->report, file, NULL, NULL, CHECK_PASS, events, NULL);
     } else {
-        fputs(report, stdout);
-        printf("FAIL %s\n", file);
+        fputs(report, t->out);
+        fprintf(t->out, "FAIL %s\n", file);
+        /* The script's mismatch report names its line and expected vs actual. */
+        struct check_case *c =
+            check_report_add(&t->report, file, NULL, NULL, CHECK_FAIL, events, NULL);
+        int line = 0; /* the report starts "file:line: ..." */
+        size_t n = strlen(file);
+        if (strncmp(report, file, n) == 0 && report[n] == ':')
+            line = atoi(report + n + 1);
+        if (c)
+            check_case_add_failure(c, line, 0, "the script plays as written", report);
         t->failed++;
     }
     pkt_run_free(run);
@@ -518,35 +548,46 @@ static void check_pkt(const char *file, struct check_totals *t)
 static void check_file(const char *file, const struct overrides *o, struct check_totals *t)
 {
     struct scenario sc;
+    char error[SCENARIO_ERROR_MAX];
     if (has_suffix(file, ".pkt")) {
         check_pkt(file, t);
         return;
     }
     t->scenarios++;
-    if (load(file, o, &sc)) {
+    if (scenario_load(file, o->sets, o->count, &sc, error, sizeof error) != 0) {
+        fprintf(stderr, "%s\n", error);
+        check_report_add(&t->report, file, NULL, NULL, CHECK_BAD_INPUT, 0, error);
         t->bad++;
         return;
     }
     struct runner *runner;
     if (runner_create(&sc, &runner) != TS_OK) {
         fprintf(stderr, "tcpsim: out of memory\n");
+        check_report_add(&t->report, file, sc.name, sc.description, CHECK_CUT, sc.expect_count,
+                         "out of memory");
         t->failed++;
         scenario_free(&sc);
         return;
     }
     runner_run(runner);
-    size_t cut = report_cut(runner, &sc, stdout);
-    size_t failed = report_expectations(runner, &sc, stdout, false);
+    size_t cut = report_cut(runner, &sc, t->out);
+    struct check_case *record =
+        check_report_add(&t->report, file, sc.name, sc.description, CHECK_PASS, sc.expect_count,
+                         cut ? "the run was cut by the event limit before its stop time" : NULL);
+    size_t failed = report_expectations(runner, &sc, t->out, false, record);
     if (cut) {
-        printf("FAIL %s (the run was cut; %zu of %zu expectations failed)\n", file, failed,
-               sc.expect_count);
+        fprintf(t->out, "FAIL %s (the run was cut; %zu of %zu expectations failed)\n", file, failed,
+                sc.expect_count);
         t->failed++;
     } else if (failed) {
-        printf("FAIL %s (%zu of %zu expectations failed)\n", file, failed, sc.expect_count);
+        fprintf(t->out, "FAIL %s (%zu of %zu expectations failed)\n", file, failed,
+                sc.expect_count);
         t->failed++;
     } else {
-        printf("PASS %s (%zu expectations)\n", file, sc.expect_count);
+        fprintf(t->out, "PASS %s (%zu expectations)\n", file, sc.expect_count);
     }
+    if (record)
+        record->status = cut ? CHECK_CUT : failed ? CHECK_FAIL : CHECK_PASS;
     runner_free(runner);
     scenario_free(&sc);
 }
@@ -561,7 +602,10 @@ static void check_dir(const char *dir, const struct overrides *o, struct check_t
 {
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(stderr, "tcpsim: cannot open %s: %s\n", dir, strerror(errno));
+        char why[512];
+        snprintf(why, sizeof why, "tcpsim: cannot open %s: %s", dir, strerror(errno));
+        fprintf(stderr, "%s\n", why);
+        check_report_add(&t->report, dir, NULL, NULL, CHECK_BAD_INPUT, 0, why);
         t->bad++;
         return;
     }
@@ -624,8 +668,43 @@ static int split_files(int argc, char **argv, struct overrides *o)
     return files;
 }
 
+/* Takes check's own options out of argv (--junit FILE, --tap) and returns
+ * the new argc, or -(exit code) on a usage error. */
+static int take_report_options(int argc, char **argv, const char **junit, bool *tap)
+{
+    int kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--junit") == 0) {
+            if (i + 1 >= argc)
+                return -bad_usage("%s needs a file name", argv[i]);
+            *junit = argv[++i];
+        } else if (strcmp(argv[i], "--tap") == 0) {
+            *tap = true;
+        } else {
+            argv[kept++] = argv[i];
+        }
+    }
+    return kept;
+}
+
+static int write_junit(const char *path, const struct check_report *report)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "tcpsim: cannot write %s: %s\n", path, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    check_report_junit(f, report, "tcpsim check");
+    return close_out(f, path);
+}
+
 static int cmd_check(int argc, char **argv)
 {
+    const char *junit = NULL;
+    bool tap = false;
+    argc = take_report_options(argc, argv, &junit, &tap);
+    if (argc < 0)
+        return -argc;
     struct overrides o;
     int files = split_files(argc, argv, &o);
     if (files < 0)
@@ -633,6 +712,7 @@ static int cmd_check(int argc, char **argv)
     if (files == 0)
         return bad_usage("check needs scenario files or folders%s", "");
     struct check_totals t = {0};
+    t.out = tap ? stderr : stdout;
     for (int i = 0; i < files; i++) {
         struct stat st;
         if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
@@ -640,11 +720,21 @@ static int cmd_check(int argc, char **argv)
         else
             check_file(argv[i], &o, &t);
     }
-    printf("check: %d scenarios, %d passed, %d failed, %d bad input\n", t.scenarios,
-           t.scenarios - t.failed - t.bad, t.failed, t.bad);
-    if (t.bad || close_out(stdout, "standard output"))
+    fprintf(t.out, "check: %d scenarios, %d passed, %d failed, %d bad input\n", t.scenarios,
+            t.scenarios - t.failed - t.bad, t.failed, t.bad);
+    int rc = 0;
+    if (t.report.count < (size_t)t.scenarios && (junit || tap)) {
+        fprintf(stderr, "tcpsim: out of memory for the report\n");
+        rc = EXIT_FAILED;
+    }
+    if (tap)
+        check_report_tap(stdout, &t.report);
+    if (junit && write_junit(junit, &t.report))
+        rc = EXIT_BAD_INPUT;
+    check_report_free(&t.report);
+    if (t.bad || close_out(stdout, "standard output") || rc == EXIT_BAD_INPUT)
         return EXIT_BAD_INPUT;
-    return t.failed ? EXIT_FAILED : 0;
+    return t.failed || rc ? EXIT_FAILED : 0;
 }
 
 static int cmd_validate(int argc, char **argv)
@@ -694,6 +784,8 @@ static int dispatch(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "validate") == 0)
         return cmd_validate(argc - 2, argv + 2);
+    if (strcmp(cmd, "diff") == 0)
+        return cmd_diff_main(argc - 2, argv + 2);
     if (strcmp(cmd, "plot") == 0)
         return plot_cli_main(argv[0], argc - 2, argv + 2);
     if (strcmp(cmd, "soak") == 0)

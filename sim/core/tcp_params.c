@@ -109,6 +109,8 @@ static void tcp_rules_rfc9293(struct tcp_params *p)
     p->rst_window = false;         /* 3.10.5: a RST's window means nothing; 0 */
     p->shut_rd_keeps_data = false; /* no SHUT_RD in RFC 9293: the BSD one (sorflush) */
     p->tw_ack_all = false;         /* 3.10.7.4: text in TIME-WAIT ignored, FIN re-ACKed */
+    p->tlp_in_syn_recv = false;    /* 3.10.4: SYN-RECEIVED's timer resends the SYN,ACK only */
+    p->delack_ato = false;         /* RFC 1122 4.2.3.2: one delay, delack_time (< 0.5 s) */
     p->syn_sent_close_econnreset = false; /* 3.10.4 (R-SYNSENT-04): "error: closing" */
 }
 
@@ -209,6 +211,8 @@ static void tcp_rules_linux(struct tcp_params *p)
     p->rst_window = true;         /* tcp_send_active_reset goes through tcp_transmit_skb */
     p->shut_rd_keeps_data = true; /* tcp_shutdown: RCV_SHUTDOWN only; tcp_recvmsg returns 0 */
     p->tw_ack_all = true;         /* tcp_timewait_state_process: TCP_TW_ACK, reschedule */
+    p->tlp_in_syn_recv = true;    /* tcp_schedule_loss_probe tests no state */
+    p->delack_ato = true;         /* tcp_event_data_recv, tcp_send_delayed_ack, tcp_delack_timer */
     p->syn_sent_close_econnreset = true; /* inet_shutdown -> tcp_disconnect: sk_err */
 }
 

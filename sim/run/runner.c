@@ -292,80 +292,119 @@ static void inject(struct tcb *tcb, const struct scenario_step *st)
     host_output(sock_host(tcb), &seg, 0);
 }
 
+/* One scripted step, as its handler sees it: the runner, the step, the host
+ * it runs on, the socket name it uses, and (for the steps that act on an
+ * existing socket) that socket. */
+struct step_call_ctx {
+    struct runner *r;
+    const struct scenario_step *st;
+    struct host *host;
+    const char *sock;
+    struct tcb *tcb; /* the named socket (step_kinds[].on_socket), else NULL */
+};
+
+/* After listen() or connect(): the name goes to the new socket (or to no
+ * socket, with the failed call on the timeline). */
+static void step_opened(struct step_call_ctx *c, const char *call, int err, struct tcb *tcb)
+{
+    if (tcb) {
+        apply_sockopts(c->r, tcb, &c->st->opts);
+        bind_name(c->r, c->st->host, c->sock, tcb);
+    } else {
+        bind_name(c->r, c->st->host, c->sock, NULL);
+        trace_app_call(c->r, c->st->host, 0, call, err, 0);
+    }
+}
+
+static void step_listen(struct step_call_ctx *c)
+{
+    const struct scenario_step *st = c->st;
+    struct tcb *tcb = NULL;
+    /* SO_REUSEADDR is set before bind(), so it decides the bind. */
+    bool reuse = (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr;
+    int err = sock_listen_reuse(c->host, st->port, st->backlog, reuse, &tcb);
+    step_opened(c, "listen", err, tcb);
+}
+
+static void step_connect(struct step_call_ctx *c)
+{
+    const struct scenario_step *st = c->st;
+    struct tcb *tcb = NULL;
+    uint32_t addr = c->r->net.hosts[st->peer]->addr;
+    int err = sock_connect(c->host, addr, st->port, st->local_port, &tcb);
+    step_opened(c, "connect", err, tcb);
+}
+
+static void step_crash(struct step_call_ctx *c) { host_crash(c->host); }
+static void step_reboot(struct step_call_ctx *c) { host_reboot(c->host); }
+
+static void step_flood(struct step_call_ctx *c)
+{
+    struct runner *r = c->r;
+    const struct scenario_step *st = c->st;
+    size_t index = (size_t)(st - r->scenario->steps);
+    struct flood *f = flood_start(c->host, r->net.hosts[st->peer]->addr, st->port, st->flood_count,
+                                  st->flood_interval, st->spoof_addr, RNG_STREAM_FLOOD + index);
+    if (f) {
+        f->next = r->floods;
+        r->floods = f;
+    } else {
+        trace_app_call(r, st->host, 0, "flood", TS_ENOMEM, 0); /* not silently */
+    }
+}
+
+static void step_send(struct step_call_ctx *c)
+{
+    if (c->st->text)
+        sock_send_text(c->tcb, (const uint8_t *)c->st->text, (uint32_t)c->st->bytes);
+    else
+        sock_send(c->tcb, c->st->bytes);
+}
+
+static void step_recv(struct step_call_ctx *c)
+{
+    uint64_t got;
+    bool eof;
+    int err = sock_recv(c->tcb, c->st->bytes, &got, &eof);
+    trace_app_call(c->r, c->st->host, sock_id(c->tcb), "recv", err, (int64_t)got);
+}
+
+static void step_shutdown(struct step_call_ctx *c) { sock_shutdown(c->tcb, (int)c->st->how); }
+static void step_close(struct step_call_ctx *c) { sock_close(c->tcb); }
+static void step_abort(struct step_call_ctx *c) { sock_abort(c->tcb); }
+static void step_setsockopt(struct step_call_ctx *c) { apply_sockopts(c->r, c->tcb, &c->st->opts); }
+static void step_inject(struct step_call_ctx *c) { inject(c->tcb, c->st); }
+
+/* Every step kind, one row each (packetdrill's system_call_table): its
+ * handler, and whether it acts on a socket the scenario named earlier (a
+ * missing one is EBADF on the timeline, as a call on a closed fd). */
+static const struct step_kind {
+    void (*run)(struct step_call_ctx *c);
+    bool on_socket;
+} step_kinds[] = {
+    [STEP_LISTEN] = {step_listen, false},    [STEP_CONNECT] = {step_connect, false},
+    [STEP_SEND] = {step_send, true},         [STEP_RECV] = {step_recv, true},
+    [STEP_SHUTDOWN] = {step_shutdown, true}, [STEP_CLOSE] = {step_close, true},
+    [STEP_ABORT] = {step_abort, true},       [STEP_SETSOCKOPT] = {step_setsockopt, true},
+    [STEP_CRASH] = {step_crash, false},      [STEP_REBOOT] = {step_reboot, false},
+    [STEP_INJECT] = {step_inject, true},     [STEP_FLOOD] = {step_flood, false},
+};
+
 static void run_step(struct runner *r, const struct scenario_step *st)
 {
-    struct host *host = r->net.hosts[st->host];
-    const char *sock = st->sock ? st->sock : (st->call == STEP_LISTEN ? "listener" : "conn");
-    struct tcb *tcb = NULL;
-    int err;
-    switch (st->call) {
-    case STEP_LISTEN:
-        /* SO_REUSEADDR is set before bind(), so it decides the bind. */
-        err =
-            sock_listen_reuse(host, st->port, st->backlog,
-                              (st->opts.set_mask & SOCKOPT_REUSEADDR) && st->opts.reuseaddr, &tcb);
-        if (tcb) {
-            apply_sockopts(r, tcb, &st->opts);
-            bind_name(r, st->host, sock, tcb);
-        } else {
-            bind_name(r, st->host, sock, NULL);
-            trace_app_call(r, st->host, 0, "listen", err, 0);
-        }
+    if ((size_t)st->call >= sizeof step_kinds / sizeof step_kinds[0] || !step_kinds[st->call].run)
         return;
-    case STEP_CONNECT: {
-        uint32_t addr = r->net.hosts[st->peer]->addr;
-        err = sock_connect(host, addr, st->port, st->local_port, &tcb);
-        if (!tcb) {
-            bind_name(r, st->host, sock, NULL);
-            trace_app_call(r, st->host, 0, "connect", err, 0);
+    const struct step_kind *kind = &step_kinds[st->call];
+    struct step_call_ctx c = {.r = r, .st = st, .host = r->net.hosts[st->host]};
+    c.sock = st->sock ? st->sock : (st->call == STEP_LISTEN ? "listener" : "conn");
+    if (kind->on_socket) {
+        c.tcb = named_socket(r, st->host, c.sock);
+        if (!c.tcb) {
+            trace_app_call(r, st->host, 0, scenario_step_call_name(st->call), TS_EBADF, 0);
             return;
         }
-        apply_sockopts(r, tcb, &st->opts);
-        bind_name(r, st->host, sock, tcb);
-        return;
     }
-    case STEP_CRASH: host_crash(host); return;
-    case STEP_REBOOT: host_reboot(host); return;
-    case STEP_FLOOD: {
-        size_t index = (size_t)(st - r->scenario->steps);
-        struct flood *f = flood_start(host, r->net.hosts[st->peer]->addr, st->port, st->flood_count,
-                                      st->flood_interval, st->spoof_addr, RNG_STREAM_FLOOD + index);
-        if (f) {
-            f->next = r->floods;
-            r->floods = f;
-        } else {
-            trace_app_call(r, st->host, 0, "flood", TS_ENOMEM, 0); /* not silently */
-        }
-        return;
-    }
-    default: break;
-    }
-    tcb = named_socket(r, st->host, sock);
-    if (!tcb) {
-        trace_app_call(r, st->host, 0, scenario_step_call_name(st->call), TS_EBADF, 0);
-        return;
-    }
-    switch (st->call) {
-    case STEP_SEND:
-        if (st->text)
-            sock_send_text(tcb, (const uint8_t *)st->text, (uint32_t)st->bytes);
-        else
-            sock_send(tcb, st->bytes);
-        break;
-    case STEP_RECV: {
-        uint64_t got;
-        bool eof;
-        err = sock_recv(tcb, st->bytes, &got, &eof);
-        trace_app_call(r, st->host, sock_id(tcb), "recv", err, (int64_t)got);
-        break;
-    }
-    case STEP_SHUTDOWN: sock_shutdown(tcb, (int)st->how); break;
-    case STEP_CLOSE: sock_close(tcb); break;
-    case STEP_ABORT: sock_abort(tcb); break;
-    case STEP_SETSOCKOPT: apply_sockopts(r, tcb, &st->opts); break;
-    case STEP_INJECT: inject(tcb, st); break;
-    default: break;
-    }
+    kind->run(&c);
 }
 
 static void step_fire(struct engine *engine, struct sim_timer *timer)

@@ -108,6 +108,8 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(rst_window),
     SCN_BOOL(shut_rd_keeps_data),
     SCN_BOOL(tw_ack_all),
+    SCN_BOOL(tlp_in_syn_recv),
+    SCN_BOOL(delack_ato),
     SCN_BOOL(syn_recv_rst_econnreset),
     SCN_BOOL(close_wait_rst_epipe),
     SCN_BOOL(time_wait_rst_challenge_ack),

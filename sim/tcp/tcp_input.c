@@ -724,6 +724,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     enum tcp_state s = tcb->state;
     bool takes_text = s == TCP_ESTABLISHED || s == TCP_FIN_WAIT1 || s == TCP_FIN_WAIT2;
     bool fin_here = false;
+    uint32_t fin_data = 0; /* new octets that came with the FIN */
     /* All of the text already received: an acceptable segment of that
      * kind carries a FIN at RCV.NXT (a data+FIN resent after its data
      * arrived); the first check trims the text and leaves the FIN. */
@@ -753,12 +754,17 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
                 uint32_t over = (seg->seq + len) - (tcb->rcv_nxt + room);
                 if (seq_gt(seg->seq + len, tcb->rcv_nxt + room))
                     len -= over; /* trim to the window */
+                bool had_ooo = tcb->ooo_count > 0;
                 accept_in_order(tcb, seg->seq, len, seg->data_off);
                 fin_here = (seg->flags & TCP_FIN) && len == seg->len;
                 fin_here |= drain_out_of_order(tcb);
                 tcp_notify_readable(tcb);
-                if (!fin_here) /* RFC 9293 3.8.6.3, tcp_delack.c */
-                    tcp_delack_on_data(tcb, len, tcb->ooo_count > 0);
+                /* RFC 9293 3.8.6.3, tcp_delack.c; RFC 5681 4.2: at once
+                 * when out-of-order data is held or a gap was filled. */
+                if (!fin_here)
+                    tcp_delack_on_data(tcb, len, had_ooo || tcb->ooo_count > 0);
+                else
+                    fin_data = len;
             }
         } else {
             hold_out_of_order(tcb, seg);
@@ -789,14 +795,7 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
     switch (s) {
     case TCP_SYN_RECV:
     case TCP_ESTABLISHED:
-        /* The ACK of a FIN that moves us to CLOSE-WAIT may be delayed
-         * (RFC 1122 4.2.3.2; Linux enters pingpong mode in tcp_fin), so an
-         * application that closes at once sends one FIN,ACK: the
-         * three-segment close seen in most real captures. */
-        if (tcb_params(tcb)->delayed_ack)
-            tcp_arm_delack(tcb);
-        else
-            tcp_send_ack(tcb);
+        tcp_delack_on_fin(tcb, fin_data); /* may wait: tcp_delack.c */
         tcp_set_state(tcb, TCP_CLOSE_WAIT);
         return GO_ON;
     case TCP_FIN_WAIT1:

@@ -413,7 +413,7 @@ void tcp_retransmit_first(struct tcb *tcb, uint32_t why)
 void tcp_retransmit_last(struct tcb *tcb, uint32_t why)
 {
     bool fin = tcb->fin_sent && tcb->snd_max == fin_seq(tcb) + 1;
-    uint32_t data = tcb->snd_max - tcb->snd_una - (fin ? 1 : 0);
+    uint32_t data = tcb->snd_max - tcb->snd_una - (fin ? 1 : 0) - (tcb->syn_acked ? 0 : 1);
     uint32_t len = data ? (data - 1) % tcb->mss + 1 : 0;
     tcp_seq seq = tcb->snd_max - (fin ? 1 : 0) - len;
     if (len == 0 && !fin)

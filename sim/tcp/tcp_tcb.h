@@ -122,13 +122,14 @@ struct tcb {
     /* Receive sequence space */
     tcp_seq irs;
     tcp_seq rcv_nxt;
-    tcp_seq rcv_adv;      /* right edge we advertised: never moves left */
-    uint32_t rcv_unacked; /* in-order octets received since our last ACK */
-    uint64_t rcv_off;     /* stream offset expected at RCV.NXT */
-    uint64_t rcv_queued;  /* in-order octets not yet read */
-    uint64_t rcv_total;   /* in-order octets received */
-    uint64_t rcv_bad;     /* octets whose offset did not match (must stay 0) */
-    sim_time_t last_data_rcvd;
+    tcp_seq rcv_adv;           /* right edge we advertised: never moves left */
+    uint32_t rcv_unacked;      /* in-order octets received since our last ACK */
+    uint64_t rcv_off;          /* stream offset expected at RCV.NXT */
+    uint64_t rcv_queued;       /* in-order octets not yet read */
+    uint64_t rcv_total;        /* in-order octets received */
+    uint64_t rcv_bad;          /* octets whose offset did not match (must stay 0) */
+    sim_time_t last_data_rcvd; /* Linux icsk_ack.lrcvtime */
+    sim_time_t ato;            /* Linux icsk_ack.ato: the delayed-ACK timeout (delack_ato) */
     uint32_t rcvbuf;
     uint32_t ts_recent;
     /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */

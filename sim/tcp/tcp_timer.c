@@ -162,6 +162,11 @@ void tcp_arm_delack(struct tcb *tcb)
     timer_arm_after(tcb, &tcb->delack_timer, tcb_params(tcb)->delack_time);
 }
 
+void tcp_arm_delack_at(struct tcb *tcb, sim_time_t when)
+{
+    engine_arm(engine_of(tcb), &tcb->delack_timer, when);
+}
+
 void tcp_stop_delack(struct tcb *tcb) { engine_cancel(engine_of(tcb), &tcb->delack_timer); }
 
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after)

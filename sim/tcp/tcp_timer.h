@@ -47,6 +47,7 @@ void tcp_stop_rexmit(struct tcb *tcb);
 void tcp_arm_linger(struct tcb *tcb); /* SO_LINGER {on, N}: close() waits linger_time */
 void tcp_stop_linger(struct tcb *tcb);
 void tcp_arm_delack(struct tcb *tcb);
+void tcp_arm_delack_at(struct tcb *tcb, sim_time_t when); /* (re)arm for an absolute time */
 void tcp_stop_delack(struct tcb *tcb);
 void tcp_arm_aux(struct tcb *tcb, enum tcb_aux_timer kind, sim_time_t after);
 void tcp_stop_aux(struct tcb *tcb);
@@ -63,6 +64,12 @@ void tcp_persist_on_ack(struct tcb *tcb, uint32_t old_wnd);
 /* tcp_delack.c: when received data is acknowledged */
 bool tcp_delack_enough_unacked(const struct tcb *tcb);
 void tcp_delack_on_data(struct tcb *tcb, uint32_t len, bool immediate);
+/* A FIN that moves us to CLOSE_WAIT, after `len` octets of new data in the
+ * same segment: its ACK may wait (Linux tcp_fin). */
+void tcp_delack_on_fin(struct tcb *tcb, uint32_t len);
+/* Duplicate or out-of-window data: ACK at once from now on (Linux
+ * tcp_enter_quickack_mode). */
+void tcp_delack_enter_quickack(struct tcb *tcb);
 void tcp_delack_on_ack_sent(struct tcb *tcb);
 void tcp_delack_on_data_sent(struct tcb *tcb);
 void tcp_delack_timeout(struct tcb *tcb);

@@ -31,7 +31,14 @@ static bool tlp_can_send(enum tcp_state s)
  * at the same deadline, so the RTO is armed at once here. */
 static bool tlp_may_schedule(const struct tcb *tcb)
 {
-    if (!tcb_params(tcb)->tlp || !tcb->sack_ok || !tcb->syn_acked)
+    const struct tcp_params *p = tcb_params(tcb);
+    if (!p->tlp || !tcb->sack_ok)
+        return false;
+    /* Our SYN still unacknowledged: only a full socket closed in SYN_RECV
+     * after a simultaneous open has a FIN (or data) out, and Linux's
+     * tcp_schedule_loss_probe looks at no state (tlp_in_syn_recv): the
+     * probe resends the FIN before the RTO resends the SYN,ACK. */
+    if (!tcb->syn_acked && (!p->tlp_in_syn_recv || tcb->passive))
         return false;
     if (!tlp_can_send(tcb->state) || tcb->snd_una == tcb->snd_max)
         return false;
