@@ -50,6 +50,11 @@ struct engine {
     uint64_t fired;      /* events executed so far (for benchmarks) */
     uint64_t fire_limit; /* engine_run stops once `fired` reaches it; 0 = no limit */
     bool stopping;
+    /* While a callback runs, heap[1] still holds the fired timer's entry, a
+     * hole: the first timer armed by the callback fills it and sifts down
+     * once (the hold model's schedule-one-pop-one in one pass); if none is,
+     * the run pops the hole after the callback. */
+    bool hole;
 };
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
