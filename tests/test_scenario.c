@@ -1008,7 +1008,8 @@ static void test_call_on_unbound_socket_returns_ebadf_under_its_own_name(void **
     assert_string_equal(scenario_step_call_name(STEP_LISTEN), "listen");
     assert_string_equal(scenario_step_call_name(STEP_INJECT), "inject");
     assert_string_equal(scenario_step_call_name(STEP_FLOOD), "flood");
-    assert_string_equal(scenario_step_call_name((enum step_call)(STEP_FLOOD + 1)), "?");
+    assert_string_equal(scenario_step_call_name(STEP_DESTROY), "destroy");
+    assert_string_equal(scenario_step_call_name((enum step_call)(STEP_DESTROY + 1)), "?");
 }
 
 int main(void)

@@ -109,6 +109,21 @@ static void test_closing_with_queued_data_acks_trigger_output_until_fin(void **s
     assert_int_equal(h_state(h), TCP_TIME_WAIT);
 }
 
+/* The same when the peer's FIN itself acknowledges everything in flight:
+ * that ACK must send the next data at once (nothing else is left in
+ * flight to bring another ACK, and the retransmission timer stopped). */
+static void test_fin_wait1_fin_acking_all_in_flight_sends_queued_data(void **state)
+{
+    struct harness *h = *state;
+    h_fin_wait1_with_queued_data(h);
+    h_consume_all(h);
+    h_inject(h, H_FA, H_IRS + 1, h->sock->snd_max, 0, H_WIN);
+    assert_int_equal(h_state(h), TCP_CLOSING);
+    assert_true(h_pending(h) > 1); /* the ACK of the FIN and new data */
+    assert_true(h_ack_everything_until_fin_acked(h, H_IRS + 2) > 0);
+    assert_int_equal(h_state(h), TCP_TIME_WAIT);
+}
+
 /* The same in LAST-ACK: CLOSE in CLOSE-WAIT with data still queued. */
 static void test_last_ack_with_queued_data_acks_trigger_output_until_fin(void **state)
 {
@@ -186,6 +201,7 @@ int main(void)
         H_TEST_BOTH(test_rst_after_rto_carries_highest_seq_sent),
         H_TEST_BOTH(test_ack_at_right_window_edge_is_acceptable_and_processed),
         H_TEST_BOTH(test_closing_with_queued_data_acks_trigger_output_until_fin),
+        H_TEST_BOTH(test_fin_wait1_fin_acking_all_in_flight_sends_queued_data),
         H_TEST_BOTH(test_last_ack_with_queued_data_acks_trigger_output_until_fin),
         H_TEST_BOTH(test_fin_wait1_with_queued_data_acks_trigger_output_until_fin),
         H_TEST_BOTH(test_closing_with_queued_data_keeps_retransmission_timer),

@@ -85,7 +85,7 @@ static void test_established_overlapping_segment_delivers_new_part(void **state)
 }
 
 /* R-SEQ-04, R-SEQ-06: text beyond the right edge is trimmed, the part
- * inside the window kept (Linux too, its receive queue being empty). */
+ * inside the window kept. */
 static void test_established_text_past_window_is_trimmed(void **state)
 {
     struct harness *h = *state;
@@ -95,6 +95,37 @@ static void test_established_text_past_window_is_trimmed(void **state)
     assert_int_equal(sock_recv_queue(h->sock), 1000);
     h_run_for(h, SIM_S(1));
     h_expect(h, H_A, h->iss + 1, H_IRS + 1001);
+}
+
+/* Linux tcp_sequence/tcp_data_queue: with the receive queue empty, an
+ * in-sequence segment larger than the window is taken whole. */
+static void test_window_edge_in_sequence_taken_whole_when_queue_empty_linux(void **state)
+{
+    struct harness *h = *state;
+    h_set_window_1000(h);
+    h_established(h);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 1400, H_WIN);
+    assert_int_equal(sock_recv_queue(h->sock), 1400);
+    h_run_for(h, SIM_S(1));
+    h_expect(h, H_A, h->iss + 1, H_IRS + 1401);
+}
+
+/* Linux tcp_sequence: with data waiting in the receive queue, a segment
+ * ending past the right edge is dropped whole and answered with an ACK of
+ * RCV.NXT (`. 1:1(0) ack 401 win ...`); RFC 9293 would keep the part
+ * inside the window. */
+static void test_window_edge_crossing_segment_dropped_whole_and_acked_linux(void **state)
+{
+    struct harness *h = *state;
+    h_set_window_1000(h);
+    h_established(h);
+    h_inject(h, H_PA, H_IRS + 1, h->iss + 1, 400, H_WIN);
+    h_run_for(h, SIM_S(1));
+    h_consume_all(h);
+    assert_int_equal(sock_recv_queue(h->sock), 400);
+    h_inject(h, H_PA, H_IRS + 401, h->iss + 1, 1000, H_WIN); /* window: 600 left */
+    assert_int_equal(sock_recv_queue(h->sock), 400);
+    h_expect(h, H_A, h->iss + 1, H_IRS + 401);
 }
 
 /* R-SEQ-05: duplicate text is answered at once; a bad RST is not. */
@@ -494,7 +525,9 @@ int main(void)
         H_TEST_BOTH(test_established_zero_window_text_refused_but_ack_processed),
         H_TEST_BOTH(test_established_empty_segment_outside_window_draws_ack_reply),
         H_TEST_BOTH(test_established_overlapping_segment_delivers_new_part),
-        H_TEST_BOTH(test_established_text_past_window_is_trimmed),
+        H_TEST_RFC(test_established_text_past_window_is_trimmed),
+        H_TEST_LINUX(test_window_edge_in_sequence_taken_whole_when_queue_empty_linux),
+        H_TEST_LINUX(test_window_edge_crossing_segment_dropped_whole_and_acked_linux),
         H_TEST_BOTH(test_established_duplicate_text_acked_at_once_bad_rst_silent),
         H_TEST_BOTH(test_established_out_of_order_text_held_until_gap_filled),
         H_TEST_BOTH(test_established_acks_are_delayed_and_aggregated),

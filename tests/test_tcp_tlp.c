@@ -289,6 +289,28 @@ static void test_user_timeout_counts_from_probe_that_resent_head_linux(void **st
     assert_int_equal(h->failed_err, TS_ETIMEDOUT);
 }
 
+/* RFC 8985 6.2 (Linux tcp_recovery = 1): the probe's ACK SACKs the last
+ * segment; the three sent before it, a PTO earlier and still missing, are
+ * lost, and fast recovery resends the first of them at once instead of
+ * waiting for the RTO. With rack off nothing is sent until the RTO. */
+static void test_rack_marks_segments_before_delivered_probe_lost_rfc8985_6_2(void **state)
+{
+    struct harness *h = *state;
+    established(h, SIM_MS(50));
+    tcp_seq first = send_segments(h, 4);
+    h_run_until_tx(h, h_now(h) + SIM_S(1));
+    next_seg(h, first + 3 * MSS, SEG_REXMIT_TLP);
+    struct tcp_segment d = h_seg(h, H_A, H_IRS + 1, first, 0, H_WIN);
+    d.opts |= TCP_OPT_SACK;
+    d.nsack = 1;
+    d.sack[0].start = first + 3 * MSS;
+    d.sack[0].end = first + 4 * MSS;
+    h_inject_seg(h, &d);
+    assert_true(h->sock->in_recovery);
+    assert_true(h_pending(h) > 0);
+    next_seg(h, first, SEG_REXMIT_FAST);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +327,7 @@ int main(void)
         H_TEST_RFC(test_probe_after_a_persist_episode_ended_by_the_probe_octet_ack),
         H_TEST_LINUX(test_tlp_false_in_the_linux_profile_sends_no_probe),
         H_TEST_LINUX(test_user_timeout_counts_from_probe_that_resent_head_linux),
+        H_TEST_LINUX(test_rack_marks_segments_before_delivered_probe_lost_rfc8985_6_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

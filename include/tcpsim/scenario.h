@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "tcpsim/link.h"
+#include "tcpsim/segment.h"
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/trace.h"
 
@@ -37,10 +38,12 @@ enum step_call {
     STEP_CLOSE,
     STEP_ABORT,
     STEP_SETSOCKOPT,
-    STEP_CRASH,  /* host stops sending/receiving (silently) */
-    STEP_REBOOT, /* crashed host comes back with no connections */
-    STEP_INJECT, /* a forged segment on a socket's 4-tuple (blind attacker) */
-    STEP_FLOOD,  /* spoofed SYNs that never complete (SYN flood) */
+    STEP_CRASH,      /* host stops sending/receiving (silently) */
+    STEP_REBOOT,     /* crashed host comes back with no connections */
+    STEP_INJECT,     /* a forged segment on a socket's 4-tuple (blind attacker) */
+    STEP_FLOOD,      /* spoofed SYNs that never complete (SYN flood) */
+    STEP_GETSOCKOPT, /* getsockopt(SO_ERROR): reads and clears the pending error */
+    STEP_DESTROY,    /* `ss -K` (SOCK_DESTROY): the socket is aborted from outside */
 };
 
 enum shutdown_how { SHUT_HOW_RD = 1, SHUT_HOW_WR = 2, SHUT_HOW_RDWR = 3 };
@@ -60,6 +63,7 @@ enum sockopt_bit {
     SOCKOPT_ACCEPT = 1 << 10,    /* listener: the application calls accept() */
     SOCKOPT_READ_RATE = 1 << 11, /* not a real socket option: the app's read pace */
     SOCKOPT_REUSEADDR = 1 << 12,
+    SOCKOPT_SYNCNT = 1 << 13, /* TCP_SYNCNT: this socket's SYN retransmissions */
 };
 
 struct sockopts {
@@ -76,6 +80,7 @@ struct sockopts {
     bool accept;
     uint32_t read_rate; /* bytes/s; 0 = unpaced */
     bool reuseaddr;
+    uint32_t syncnt;
 };
 
 struct scenario_step {
@@ -87,15 +92,20 @@ struct scenario_step {
     uint16_t local_port; /* connect: 0 = ephemeral */
     int peer;            /* connect: remote host index */
     uint64_t bytes;      /* send / recv: octets (recv 0 = everything available) */
+    bool wait;           /* recv: blocking, waits for data, EOF or an error */
     char *text;          /* send: literal octets (bytes = their count), or NULL */
     enum shutdown_how how;
-    uint32_t backlog;          /* listen backlog (0 = somaxconn) */
-    struct sockopts opts;      /* setsockopt, or options applied at connect/listen */
-    uint8_t inject_flags;      /* inject: control bits of the forged segment */
-    int64_t seq_offset;        /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
-    uint32_t flood_count;      /* flood: SYNs to send */
-    sim_time_t flood_interval; /* flood: time between them */
-    uint32_t spoof_addr;       /* flood: forged source address; 0 = random per SYN */
+    uint32_t backlog;               /* listen backlog (0 = somaxconn) */
+    struct sockopts opts;           /* setsockopt, or options applied at connect/listen */
+    uint8_t inject_flags;           /* inject: control bits of the forged segment */
+    int64_t seq_offset;             /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
+    int64_t ack_offset;             /* inject: SEG.ACK = the socket's RCV.NXT + ack_offset */
+    int32_t inject_win;             /* inject: the window field; -1 = 1024 */
+    struct tcp_segment inject_opts; /* inject: options (opts, mss, wscale, TS, SACK
+                                     * blocks as offsets from SEG.ACK) */
+    uint32_t flood_count;           /* flood: SYNs to send */
+    sim_time_t flood_interval;      /* flood: time between them */
+    uint32_t spoof_addr;            /* flood: forged source address; 0 = random per SYN */
     struct src_pos pos;
 };
 

@@ -46,6 +46,13 @@ int sock_close(struct tcb *tcb);
 /* ABORT (RFC 9293 3.10.5): RST when synchronized, TCB deleted. */
 int sock_abort(struct tcb *tcb);
 
+/* `ss -K`: the socket is destroyed from outside; the application sees
+ * ECONNABORTED. */
+int sock_destroy(struct tcb *tcb);
+/* getsockopt(SO_ERROR): returns the pending error (0 if none) and clears it. */
+int sock_so_error(struct tcb *tcb);
+void sock_set_syncnt(struct tcb *tcb, uint32_t count); /* TCP_SYNCNT, 1-127 */
+
 struct sock_linger {
     bool on;
     sim_time_t time;
@@ -114,6 +121,24 @@ struct sock_wire {
     tcp_seq snd_nxt, rcv_nxt;
 };
 void sock_get_wire(const struct tcb *tcb, struct sock_wire *out);
+
+/* What an application can learn of a TCP socket through getsockopt
+ * (SO_RCVBUF, SO_SNDBUF, TCP_MAXSEG, TCP_INFO) and poll(): the packetdrill
+ * front end's view (sim/pkt/). Times in nanoseconds, windows in octets. */
+struct sock_tcp_info {
+    enum tcp_state state;
+    uint32_t rcvbuf, sndbuf;
+    uint32_t mss; /* effective send MSS (options not subtracted) */
+    bool ts_ok, rd_shut, wr_shut, fin_rcvd;
+    uint8_t snd_wscale, rcv_wscale;
+    uint32_t cwnd, ssthresh;
+    sim_time_t rto, srtt, rttvar;
+    uint32_t retransmits;
+    int so_error; /* pending error (enum ts_err), not cleared */
+};
+void sock_get_tcp_info(const struct tcb *tcb, struct sock_tcp_info *out);
+/* getsockopt(SO_ERROR): the pending error, cleared. */
+int sock_take_error(struct tcb *tcb);
 /* Bytes that reached the applications of `host` out of stream order (always
  * 0 unless the model is broken; runner_stream_errors). */
 uint64_t host_stream_errors(const struct host *host);

@@ -38,6 +38,7 @@ struct tcp_params {
     bool window_scaling; /* RFC 7323 window scale option */
     bool timestamps;     /* RFC 7323 timestamps option */
     bool sack;           /* SACK-permitted option (RFC 2018) */
+    bool dsack;          /* RFC 2883 D-SACK with SACK: report duplicates (Linux tcp_dsack) */
     bool nodelay;        /* TCP_NODELAY: Nagle off */
 
     /* Retransmission timer, RFC 6298 */
@@ -46,6 +47,7 @@ struct tcp_params {
     sim_time_t rto_max;           /* (2.5) >= 60 s; Linux 120 s */
     sim_time_t clock_granularity; /* G in (2.2)/(2.3) */
     bool tlp;                     /* RFC 8985 7 tail loss probe (Linux tcp_early_retrans=3) */
+    bool rack;                    /* RFC 8985 6 loss detection after a probe (tcp_recovery=1) */
     /* Linux tcp_rtt_estimator/__tcp_set_rto: the variance term is floored at
      * rto_min, RTO = SRTT + max(4*RTTVAR, rto_min), where RFC 6298 (2.4)
      * floors the sum: RTO = max(SRTT + 4*RTTVAR, rto_min). */
@@ -119,18 +121,19 @@ struct tcp_params {
     bool syn_recv_simopen_synack_completes; /* peer's SYN,ACK in simultaneous open: ACKed */
     bool synfin_to_listener_dropped;        /* SYN+FIN to a listener is dropped */
     bool fin_at_zero_window;                /* in-order FIN acceptable at zero window */
-    bool persist_probe_zero_length;         /* zero-window probe: no data, SEQ = SND.UNA-1 */
-    bool persist_rearm_on_ack;              /* answered probe: next one counted from the ACK */
-    bool persist_timeout_from_first_probe;  /* user timeout counts from the first probe */
-    bool delack_one_mss;                    /* ACK at once when > 1 MSS unacked (not 2) */
-    bool delack_pingpong;                   /* interactive mode delays ACKs for the reply */
-    bool keepalive_rst_on_timeout;          /* keep-alive gives up with a RST */
-    bool syn_sent_bad_ack_resends_syn;      /* unacceptable ACK in SYN_SENT: SYN again soon */
-    bool linger_expiry_ewouldblock;         /* SO_LINGER expiry: close() fails EWOULDBLOCK */
-    bool retries_time_based;                /* retries1/retries2 as time (retransmits_timed_out) */
-    bool syn_r1_on_second_timeout;          /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
-    bool syn_recv_close_fin_wait1;          /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
-    bool listen_close_resets_children;      /* closed listener resets handshaken children */
+    bool window_edge_drop;          /* past the right edge: whole or dropped (tcp_sequence) */
+    bool persist_probe_zero_length; /* zero-window probe: no data, SEQ = SND.UNA-1 */
+    bool persist_rearm_on_ack;      /* answered probe: next one counted from the ACK */
+    bool persist_timeout_from_first_probe; /* user timeout counts from the first probe */
+    bool delack_one_mss;                   /* ACK at once when > 1 MSS unacked (not 2) */
+    bool delack_pingpong;                  /* interactive mode delays ACKs for the reply */
+    bool keepalive_rst_on_timeout;         /* keep-alive gives up with a RST */
+    bool syn_sent_bad_ack_resends_syn;     /* unacceptable ACK in SYN_SENT: SYN again soon */
+    bool linger_expiry_ewouldblock;        /* SO_LINGER expiry: close() fails EWOULDBLOCK */
+    bool retries_time_based;               /* retries1/retries2 as time (retransmits_timed_out) */
+    bool syn_r1_on_second_timeout;         /* SYN's R1 note at its 2nd timeout; SYN,ACK none */
+    bool syn_recv_close_fin_wait1;         /* CLOSE in SYN_RECV with data: FIN_WAIT1 at once */
+    bool listen_close_resets_children;     /* closed listener resets handshaken children */
     bool orphan_rst_reply;   /* new data after close(): <SEQ=SEG.ACK><CTL=RST>, as to no TCB */
     bool rst_window;         /* our RST carries the receive window and timestamps */
     bool shut_rd_keeps_data; /* SHUT_RD: read() = 0, later data queued (not BSD's discard) */

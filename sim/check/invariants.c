@@ -59,9 +59,10 @@ struct conn {
     uint64_t key;       /* host << 32 | id; 0 = empty slot */
     uint8_t seen_state; /* the last state the timeline showed (not a TCB's own) */
     bool state_known;
-    bool closed_by_app; /* close() returned 0: a FIN is owed */
-    bool app_error;     /* an application call on it returned an error */
-    bool fin_wait1;     /* went through FIN_WAIT1 (the active closer) */
+    bool closed_by_app;   /* close() returned 0: a FIN is owed */
+    bool app_error;       /* an application call on it returned an error */
+    bool let_go_unsynced; /* close() before the handshake finished: the app let go */
+    bool fin_wait1;       /* went through FIN_WAIT1 (the active closer) */
     bool time_wait;
     uint8_t last_from; /* the last transition, for "TIME_WAIT then CLOSED" */
     sim_time_t closed_at;
@@ -302,8 +303,14 @@ static void on_app(struct inv_checker *c, const struct trace_event *ev, int host
         return;
     if (ret != TS_OK && ret != TS_EAGAIN)
         k->app_error = true;
-    if (ret == TS_OK && strcmp(ev->u.app.call, "close") == 0)
+    if (ret == TS_OK && strcmp(ev->u.app.call, "close") == 0) {
         k->closed_by_app = true;
+        /* CLOSE in SYN-SENT deletes the TCB (RFC 9293 3.10.4); the data the
+         * application queued goes with the socket it gave up, as on Linux
+         * (tcp_close: SYN_SENT -> CLOSE, write queue purged). */
+        if (k->state_known && k->seen_state == TCP_SYN_SENT)
+            k->let_go_unsynced = true;
+    }
 }
 
 static void inv_emit(void *ctx, const struct trace_event *ev)
@@ -387,11 +394,12 @@ static void check_clean(struct inv_checker *c, const struct runner *r, sim_time_
                 b = &rc[j];
         const char *an = c->names[a->host];
         if (!b) {
-            /* Closed before the handshake finished (a CLOSE in SYN-SENT):
-             * fine, unless send() had accepted octets that then vanished
-             * (RFC 9293 3.10.4: queued SENDs get "error: closing"). */
+            /* Closed before the handshake finished: fine when the
+             * application closed it (it let go of its data) or was told
+             * (RFC 9293 3.10.4: queued SENDs get "error: closing"), not
+             * when accepted octets vanished unreported. */
             const struct conn *k = conn_find(c, a->host, a->id);
-            if (a->written && !(k && k->app_error))
+            if (a->written && !(k && (k->app_error || k->let_go_unsynced)))
                 violation(c, INV_DELIVERY, end,
                           "%s#%u: send() accepted %llu octets, but no connection ever carried "
                           "them",

@@ -2,11 +2,13 @@
  * prints, reads the environment or exits. */
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "build_info.h"
 #include "cmd_diff.h"
@@ -25,49 +27,63 @@
 #define EXIT_BAD_INPUT 2
 #define MAX_SETS 64
 
-static const char usage[] =
-    "usage:\n"
-    "  tcpsim run FILE.yaml [--format text|jsonl|csv] [--out DIR] [--pcap FILE]\n"
-    "             [--pcap-at HOST|wire] [--seed N] [--set KEY=VALUE]...\n"
-    "             [-S|--absolute] [--quiet] [--explain]\n"
-    "             [--netstat T]... [--ss T]... [--netstat-every DUR] [--ss-every DUR]\n"
-    "             [--netstat-summary] [--netstat-rows N] [--views FILE]\n"
-    "  tcpsim run FILE.pkt [--tolerance_usecs=N] [--format ...] [--out DIR] [--pcap FILE]\n"
-    "                                  play a packetdrill script against the linux profile:\n"
-    "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"
-    "  tcpsim check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
-    "             [--junit FILE] [--tap]\n"
-    "                                  exit 0 when every expectation holds,\n"
-    "                                  1 when one fails, 2 on bad input;\n"
-    "                                  --junit writes JUnit XML, --tap prints TAP 13\n"
-    "  tcpsim validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
-    "                                  check a scenario file without running it\n"
-    "  tcpsim plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
-    "             [--format png,svg] [--data-only] [--scripts DIR]\n"
-    "                                  write gnuplot data and pictures\n"
-    "  tcpsim diff A.jsonl|A.yaml B.jsonl|B.yaml [--set KEY=VALUE]... [--seed N]\n"
-    "  tcpsim diff FILE.yaml [--set KEY=VALUE]... --vs KEY=VALUE...\n"
-    "             [--ignore-isn] [--ignore-window] [--time-tolerance DUR] [--ignore KEY]...\n"
-    "             [--events seg,state,...] [--context N] [--width N]\n"
-    "                                  first event where two timelines differ;\n"
-    "                                  exit 0 same, 1 different, 2 bad input\n"
-    "  tcpsim soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
-    "                                  random scenarios under the invariant checker\n"
-    "  tcpsim explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
-    "                                  every way to drop up to K of the first N segments\n"
-    "  tcpsim --help | --version\n"
-    "\n"
-    "--set overrides any scenario value by its dotted path (check: in every\n"
-    "file), e.g.\n"
-    "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set "
-    "hosts.client.tcp.keepalive=true\n";
-
 /* --set KEY=VALUE and --seed N, in command-line order (a later one wins). */
 struct overrides {
     const char *sets[MAX_SETS + 1];
     size_t count;
-    char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
+    char seed_set[64];   /* "seed=N" from --seed, kept here so sets[] may point at it */
+    uint64_t max_events; /* --max-events: 0 = RUNNER_EVENT_LIMIT */
+    double max_wall;     /* --max-wall SECONDS of wall-clock time per run: 0 = none */
 };
+
+/* --max-events N / --max-wall SECONDS (run and check: CI tightens them for
+ * folders it did not write): 0 or the exit code of a usage error. */
+static int bad_usage(const char *fmt, const char *arg);
+static int add_limit(struct overrides *o, const char *opt, const char *val)
+{
+    char *end;
+    errno = 0;
+    if (strcmp(opt, "--max-events") == 0) {
+        unsigned long long n = strtoull(val, &end, 10);
+        if (errno || end == val || *end || val[0] == '-' || n == 0)
+            return bad_usage("--max-events takes a positive whole number, not '%s'", val);
+        o->max_events = n;
+    } else {
+        double w = strtod(val, &end);
+        if (errno || end == val || *end || !(w > 0) || w > 1e9)
+            return bad_usage("--max-wall takes a positive number of seconds, not '%s'", val);
+        o->max_wall = w;
+    }
+    return 0;
+}
+
+/* The wall-clock deadline of one run (--max-wall): the runner asks between
+ * slices of events; the clock is read here, never in the simulator. */
+struct wall_deadline {
+    struct timespec start;
+    double seconds;
+};
+
+static bool wall_keep_going(void *ctx)
+{
+    const struct wall_deadline *d = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double used =
+        (double)(now.tv_sec - d->start.tv_sec) + (double)(now.tv_nsec - d->start.tv_nsec) / 1e9;
+    return used < d->seconds;
+}
+
+static void apply_limits(struct runner *runner, const struct overrides *o, struct wall_deadline *d)
+{
+    if (o->max_events)
+        runner_set_event_limit(runner, o->max_events);
+    if (o->max_wall > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &d->start);
+        d->seconds = o->max_wall;
+        runner_set_keep_going(runner, wall_keep_going, d);
+    }
+}
 
 struct run_args {
     const char *file;
@@ -80,12 +96,29 @@ struct run_args {
     struct views_cli views;
 };
 
+static void print_usage(FILE *out);
+
 static int bad_usage(const char *fmt, const char *arg)
 {
     fprintf(stderr, "tcpsim: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", usage);
+    putc('\n', stderr);
+    print_usage(stderr);
     return EXIT_BAD_INPUT;
+}
+
+/* Records --set VALUE or --seed VALUE: 0 or the exit code of a usage error. */
+static int add_override(struct overrides *o, const char *opt, const char *val)
+{
+    if (o->count >= MAX_SETS)
+        return bad_usage("too many --set/--seed options%s", "");
+    if (strcmp(opt, "--seed") == 0) {
+        snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", val);
+        o->sets[o->count++] = o->seed_set;
+    } else {
+        o->sets[o->count++] = val;
+    }
+    return 0;
 }
 
 /* Takes --set/--seed at argv[*i] (and its value): 1 when it did, 0 when the
@@ -93,22 +126,136 @@ static int bad_usage(const char *fmt, const char *arg)
 static int parse_override(int argc, char **argv, int *i, struct overrides *o, int *rc)
 {
     const char *arg = argv[*i];
-    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0)
+    bool limit = strcmp(arg, "--max-events") == 0 || strcmp(arg, "--max-wall") == 0;
+    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0 && !limit)
         return 0;
     if (*i + 1 >= argc) {
         *rc = bad_usage("%s needs a value", arg);
         return 1;
     }
-    const char *val = argv[++*i];
-    if (o->count >= MAX_SETS) {
-        *rc = bad_usage("too many --set/--seed options%s", "");
-    } else if (strcmp(arg, "--seed") == 0) {
-        snprintf(o->seed_set, sizeof o->seed_set, "seed=%s", val);
-        o->sets[o->count++] = o->seed_set;
-    } else {
-        o->sets[o->count++] = val;
-    }
+    *rc = limit ? add_limit(o, arg, argv[*i + 1]) : add_override(o, arg, argv[*i + 1]);
+    ++*i;
     return 1;
+}
+
+/* ------------------------------------------------------- run's options */
+
+/* One option of `run`, one row each: its spelling, whether it takes a value,
+ * what it does (one handler signature: 0 or an exit code), and its piece of
+ * the usage text (`break_before` starts a new usage line). getopt_long's
+ * table and the usage synopsis are both made from these rows. */
+struct run_option {
+    const char *name; /* "--format" */
+    char short_name;  /* 'S', or 0 */
+    bool has_arg;
+    int (*apply)(struct run_args *a, const char *name, const char *val);
+    const char *synopsis; /* "[--format text|jsonl|csv]"; NULL: not shown */
+    bool break_before;
+};
+
+static int opt_format(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->format = val;
+    return 0;
+}
+static int opt_out(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->out_dir = val;
+    return 0;
+}
+static int opt_pcap(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->pcap = val;
+    return 0;
+}
+static int opt_pcap_at(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    a->pcap_at = val;
+    return 0;
+}
+static int opt_override(struct run_args *a, const char *name, const char *val)
+{
+    return add_override(&a->over, name, val);
+}
+static int opt_limit(struct run_args *a, const char *name, const char *val)
+{
+    return add_limit(&a->over, name, val);
+}
+static int opt_absolute(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    (void)val;
+    a->text.absolute_seq = true;
+    return 0;
+}
+static int opt_quiet(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    (void)val;
+    a->text.quiet = true;
+    return 0;
+}
+static int opt_explain(struct run_args *a, const char *name, const char *val)
+{
+    (void)name;
+    (void)val;
+    a->text.explain = true;
+    return 0;
+}
+/* The netstat/ss views (views_cli.c says what was wrong). */
+static int opt_view(struct run_args *a, const char *name, const char *val)
+{
+    if (views_cli_option(&a->views, name, val) >= 0)
+        return 0;
+    print_usage(stderr);
+    return EXIT_BAD_INPUT;
+}
+
+static const struct run_option run_options[] = {
+    {"--format", 0, true, opt_format, "[--format text|jsonl|csv]", false},
+    {"--out", 0, true, opt_out, "[--out DIR]", false},
+    {"--pcap", 0, true, opt_pcap, "[--pcap FILE]", false},
+    {"--pcap-at", 0, true, opt_pcap_at, "[--pcap-at HOST|wire]", true},
+    {"--seed", 0, true, opt_override, "[--seed N]", false},
+    {"--set", 0, true, opt_override, "[--set KEY=VALUE]...", false},
+    {"--max-events", 0, true, opt_limit, "[--max-events N]", true},
+    {"--max-wall", 0, true, opt_limit, "[--max-wall SECONDS]", false},
+    {"--absolute", 'S', false, opt_absolute, "[-S|--absolute]", true},
+    {"--quiet", 'q', false, opt_quiet, "[--quiet]", false},
+    {"--explain", 0, false, opt_explain, "[--explain]", false},
+    {"--netstat", 0, true, opt_view, "[--netstat T]...", true},
+    {"--ss", 0, true, opt_view, "[--ss T]...", false},
+    {"--netstat-every", 0, true, opt_view, "[--netstat-every DUR]", false},
+    {"--ss-every", 0, true, opt_view, "[--ss-every DUR]", false},
+    {"--netstat-summary", 0, false, opt_view, "[--netstat-summary]", true},
+    {"--netstat-rows", 0, true, opt_view, "[--netstat-rows N]", false},
+    {"--views", 0, true, opt_view, "[--views FILE]", false},
+};
+#define RUN_OPTION_COUNT (sizeof run_options / sizeof run_options[0])
+
+/* "  tcpsim run FILE.yaml [--format ...] ..." from the rows. */
+static void print_run_synopsis(FILE *out)
+{
+    fputs("  tcpsim run FILE.yaml", out);
+    for (size_t i = 0; i < RUN_OPTION_COUNT; i++) {
+        if (!run_options[i].synopsis)
+            continue;
+        fputs(run_options[i].break_before ? "\n             " : " ", out);
+        fputs(run_options[i].synopsis, out);
+    }
+    putc('\n', out);
+}
+
+static const struct run_option *run_option_by_short(int c)
+{
+    for (size_t i = 0; i < RUN_OPTION_COUNT; i++)
+        if (run_options[i].short_name && run_options[i].short_name == c)
+            return &run_options[i];
+    return NULL;
 }
 
 static int parse_run_args(int argc, char **argv, struct run_args *a)
@@ -116,48 +263,47 @@ static int parse_run_args(int argc, char **argv, struct run_args *a)
     memset(a, 0, sizeof *a);
     a->format = "text";
     views_cli_init(&a->views);
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = views_cli_option(&a->views, arg, val);
-        if (used < 0) { /* views_cli_option said what was wrong */
-            fputs(usage, stderr);
-            return EXIT_BAD_INPUT;
+    struct option longopts[RUN_OPTION_COUNT + 1];
+    char shortopts[2 * RUN_OPTION_COUNT + 2] = ":"; /* ':' reports a missing value */
+    size_t ns = 1;
+    for (size_t i = 0; i < RUN_OPTION_COUNT; i++) {
+        const struct run_option *o = &run_options[i];
+        longopts[i] =
+            (struct option){o->name + 2, o->has_arg ? required_argument : no_argument, NULL, 0};
+        if (o->short_name) {
+            shortopts[ns++] = o->short_name;
+            if (o->has_arg)
+                shortopts[ns++] = ':';
         }
-        if (used > 0) {
-            i += used - 1;
-            continue;
+    }
+    longopts[RUN_OPTION_COUNT] = (struct option){0};
+    shortopts[ns] = '\0';
+    /* argv[-1] is the command name: getopt skips its argv[0]. */
+    int gargc = argc + 1;
+    char **gargv = argv - 1;
+    opterr = 0;
+    optind = 0; /* GNU: start over (tests may parse several command lines) */
+    int c, index;
+    while ((c = getopt_long(gargc, gargv, shortopts, longopts, &index)) != -1) {
+        const struct run_option *o;
+        if (c == ':') { /* the views word it their own way (views_cli.c) */
+            for (size_t i = 0; i < RUN_OPTION_COUNT; i++)
+                if (run_options[i].apply == opt_view &&
+                    strcmp(run_options[i].name, gargv[optind - 1]) == 0)
+                    return opt_view(a, run_options[i].name, NULL);
+            return bad_usage("%s needs a value", gargv[optind - 1]);
         }
-        int rc = 0;
-        if (parse_override(argc, argv, &i, &a->over, &rc)) {
-            if (rc)
-                return rc;
-        } else if (strcmp(arg, "--format") == 0 || strcmp(arg, "--out") == 0 ||
-                   strcmp(arg, "--pcap") == 0 || strcmp(arg, "--pcap-at") == 0) {
-            if (!val)
-                return bad_usage("%s needs a value", arg);
-            i++;
-            if (strcmp(arg, "--format") == 0)
-                a->format = val;
-            else if (strcmp(arg, "--out") == 0)
-                a->out_dir = val;
-            else if (strcmp(arg, "--pcap") == 0)
-                a->pcap = val;
-            else
-                a->pcap_at = val;
-        } else if (strcmp(arg, "-S") == 0 || strcmp(arg, "--absolute") == 0) {
-            a->text.absolute_seq = true;
-        } else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0) {
-            a->text.quiet = true;
-        } else if (strcmp(arg, "--explain") == 0) {
-            a->text.explain = true;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
-            return bad_usage("unknown option '%s'", arg);
-        } else if (!a->file) {
-            a->file = arg;
-        } else {
-            return bad_usage("unexpected argument '%s'", arg);
-        }
+        if (c == '?')
+            return bad_usage("unknown option '%s'", gargv[optind - 1]);
+        o = c == 0 ? &run_options[index] : run_option_by_short(c);
+        int rc = o ? o->apply(a, o->name, optarg) : EXIT_BAD_INPUT;
+        if (rc)
+            return rc;
+    }
+    for (int i = optind; i < gargc; i++) {
+        if (a->file)
+            return bad_usage("unexpected argument '%s'", gargv[i]);
+        a->file = gargv[i];
     }
     if (!a->file)
         return bad_usage("missing scenario file%s", "");
@@ -314,10 +460,13 @@ static int report_cut(struct runner *runner, const struct scenario *sc, FILE *ou
         break;
     case RUNNER_CUT_EVENT_LIMIT:
         fprintf(out,
-                "%s: run cut at %lld.%06llds after %u events (the limit); give a shorter "
-                "'stop:', fewer connections or longer intervals\n",
-                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)),
-                (unsigned)RUNNER_EVENT_LIMIT);
+                "%s: run cut at %lld.%06llds of virtual time by the event limit; give a "
+                "shorter 'stop:', fewer connections or longer intervals\n",
+                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)));
+        return 1;
+    case RUNNER_CUT_WALL_LIMIT:
+        fprintf(out, "%s: run cut at %lld.%06llds of virtual time by --max-wall\n", sc->file,
+                (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)));
         return 1;
     }
     return 0;
@@ -379,7 +528,7 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
             const char *known[] = {
                 "--ip_version=",        "--local_ip=", "--remote_ip=", "--gateway_ip=",
                 "--netmask_ip=",        "--mtu=",      "--bind_port=", "--connect_port=",
-                "--tolerance_percent=", "--speed="};
+                "--tolerance_percent=", "--speed=",    "--non_fatal="};
             bool ok = false;
             for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
                 ok = ok || strncmp(a, known[k], strlen(known[k])) == 0;
@@ -387,8 +536,13 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
                 fprintf(stderr, "tcpsim: note: packetdrill option %s ignored\n", a);
         } else if (strcmp(a, "-D") == 0 && i + 1 < argc) {
             i++; /* -D NAME=VALUE: script symbols, unused */
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0 ||
+                   strcmp(a, "--debug") == 0) {
             /* the timeline is already printed */
+        } else if (strcmp(a, "--strict_segments") == 0) {
+            cfg->strict_segments = true;
+        } else if (strcmp(a, "--dry_run") == 0) {
+            cfg->dry_run = true;
         } else {
             argv[n++] = argv[i];
         }
@@ -404,11 +558,17 @@ static int cmd_run_pkt(const struct run_args *a, const struct pkt_config *cfg)
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    struct pkt_run *run;
-    if (pkt_run_create(script, cfg, &run) != TS_OK) {
-        fprintf(stderr, "tcpsim: out of memory\n");
+    if (cfg->dry_run) {
         pkt_script_free(script);
-        return EXIT_FAILED;
+        return 0;
+    }
+    struct pkt_run *run;
+    int made = pkt_run_create(script, cfg, &run);
+    if (made != TS_OK) {
+        fprintf(stderr, "tcpsim: %s\n",
+                made == TS_EINVAL ? "unknown profile (linux or rfc9293)" : "out of memory");
+        pkt_script_free(script);
+        return made == TS_EINVAL ? EXIT_BAD_INPUT : EXIT_FAILED;
     }
     const char *base = strrchr(a->file, '/') ? strrchr(a->file, '/') + 1 : a->file;
     char name[256];
@@ -440,7 +600,7 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run_args(argc, argv, &a);
     if (rc)
         return rc;
-    if (has_suffix(a.file, ".pkt")) {
+    if (pkt_file_is_script(a.file)) {
         for (size_t i = 0; i < a.over.count; i++) {
             if (strncmp(a.over.sets[i], "seed=", 5) == 0)
                 pcfg.seed = strtoull(a.over.sets[i] + 5, NULL, 10);
@@ -470,6 +630,8 @@ static int cmd_run(int argc, char **argv)
     bool stdout_busy = !a.out_dir && strcmp(a.format, "text") != 0;
     if (!rc && views_cli_start(&a.views, runner_net(runner), stdout_busy) != 0)
         rc = EXIT_BAD_INPUT;
+    struct wall_deadline deadline;
+    apply_limits(runner, &a.over, &deadline);
     if (!rc) {
         runner_run(runner);
         if (report_cut(runner, &sc, stderr))
@@ -549,13 +711,13 @@ static void check_file(const char *file, const struct overrides *o, struct check
 {
     struct scenario sc;
     char error[SCENARIO_ERROR_MAX];
-    if (has_suffix(file, ".pkt")) {
+    if (pkt_file_is_script(file)) {
         check_pkt(file, t);
         return;
     }
     t->scenarios++;
     if (scenario_load(file, o->sets, o->count, &sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         check_report_add(&t->report, file, NULL, NULL, CHECK_BAD_INPUT, 0, error);
         t->bad++;
         return;
@@ -569,6 +731,8 @@ static void check_file(const char *file, const struct overrides *o, struct check
         scenario_free(&sc);
         return;
     }
+    struct wall_deadline deadline;
+    apply_limits(runner, o, &deadline);
     runner_run(runner);
     size_t cut = report_cut(runner, &sc, t->out);
     struct check_case *record =
@@ -745,7 +909,7 @@ static int cmd_validate(int argc, char **argv)
         return -files;
     if (files != 1)
         return bad_usage("validate takes one scenario file%s", "");
-    if (has_suffix(argv[0], ".pkt")) {
+    if (pkt_file_is_script(argv[0])) {
         struct pkt_script *script;
         char err[512];
         if (pkt_load(argv[0], &script, err, sizeof err) != PKT_PASS) {
@@ -765,33 +929,119 @@ static int cmd_validate(int argc, char **argv)
     return 0;
 }
 
+/* ------------------------------------------------------- the commands */
+
+static int run_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_run(argc, argv);
+}
+static int check_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_check(argc, argv);
+}
+static int validate_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_validate(argc, argv);
+}
+static int diff_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_diff_main(argc, argv);
+}
+static int soak_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return soak_cli_main(argc, argv);
+}
+static int explore_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return explore_cli_main(argc, argv);
+}
+
+/* Every subcommand, one row each (packetdrill's system_call_table): its
+ * name, its handler (one signature), and its lines of the usage text after
+ * "  tcpsim " (NULL: made from run_options). A name may have several rows
+ * (run: .yaml and .pkt); the first one's handler runs. A new subcommand is
+ * one row here. */
+static const struct command {
+    const char *name;
+    int (*main)(const char *argv0, int argc, char **argv);
+    const char *usage;
+} commands[] = {
+    {"run", run_main, NULL},
+    {"run", run_main,
+     "run FILE.pkt [--tolerance_usecs=N] [--format ...] [--out DIR] [--pcap FILE]\n"
+     "                                  play a packetdrill script against the linux profile:\n"
+     "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"},
+    {"check", check_main,
+     "check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
+     "             [--junit FILE] [--tap] [--max-events N] [--max-wall SECONDS]\n"
+     "                                  exit 0 when every expectation holds,\n"
+     "                                  1 when one fails, 2 on bad input;\n"
+     "                                  --junit writes JUnit XML, --tap prints TAP 13\n"},
+    {"validate", validate_main,
+     "validate FILE.yaml [--seed N] [--set KEY=VALUE]...\n"
+     "                                  check a scenario file without running it\n"},
+    {"plot", plot_cli_main,
+     "plot FILE.yaml --out DIR [--from T] [--to T] [--seed N] [--set KEY=VALUE]...\n"
+     "             [--format png,svg] [--data-only] [--scripts DIR]\n"
+     "                                  write gnuplot data and pictures\n"},
+    {"diff", diff_main, "diff A.jsonl|A.yaml B.jsonl|B.yaml [--set KEY=VALUE]... [--seed N]\n"},
+    {"diff", diff_main,
+     "diff FILE.yaml [--set KEY=VALUE]... --vs KEY=VALUE...\n"
+     "             [--ignore-isn] [--ignore-window] [--time-tolerance DUR] [--ignore KEY]...\n"
+     "             [--events seg,state,...] [--context N] [--width N]\n"
+     "                                  first event where two timelines differ;\n"
+     "                                  exit 0 same, 1 different, 2 bad input\n"},
+    {"soak", soak_main,
+     "soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
+     "                                  random scenarios under the invariant checker\n"},
+    {"explore", explore_main,
+     "explore FILE.yaml [--faults K] [--first N] [--out DIR] [--clean]\n"
+     "                                  every way to drop up to K of the first N segments\n"},
+};
+
+static void print_usage(FILE *out)
+{
+    fputs("usage:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (commands[i].usage) {
+            fputs("  tcpsim ", out);
+            fputs(commands[i].usage, out);
+        } else {
+            print_run_synopsis(out);
+        }
+    }
+    fputs("  tcpsim --help | --version\n"
+          "\n"
+          "--set overrides any scenario value by its dotted path (check: in every\n"
+          "file), e.g.\n"
+          "  --set link.loss=5%  --set tcp.msl=30s  --set seed=7  --set "
+          "hosts.client.tcp.keepalive=true\n",
+          out);
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return bad_usage("missing command%s", "");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
-        printf("tcpsim %s: a discrete-event TCP simulator\n\n%s", build_version(), usage);
+        printf("tcpsim %s: a discrete-event TCP simulator\n\n", build_version());
+        print_usage(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("tcpsim %s (git %s)\n", build_version(), build_revision());
         return 0;
     }
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc - 2, argv + 2);
-    if (strcmp(cmd, "validate") == 0)
-        return cmd_validate(argc - 2, argv + 2);
-    if (strcmp(cmd, "diff") == 0)
-        return cmd_diff_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "plot") == 0)
-        return plot_cli_main(argv[0], argc - 2, argv + 2);
-    if (strcmp(cmd, "soak") == 0)
-        return soak_cli_main(argc - 2, argv + 2);
-    if (strcmp(cmd, "explore") == 0)
-        return explore_cli_main(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].main(argv[0], argc - 2, argv + 2);
     return bad_usage("unknown command '%s'", cmd);
 }
 

@@ -14,6 +14,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->window_scaling = false; /* RFC 7323 2: optional, off unless configured */
     p->timestamps = false;     /* RFC 7323 3: optional */
     p->sack = false;           /* RFC 2018: optional */
+    p->dsack = false;          /* RFC 2883: an extension RFC 9293 does not ask for */
     p->nodelay = false;        /* RFC 9293 3.7.4 (SHLD-7): Nagle on by default */
 
     p->rto_initial = SIM_S(1);              /* RFC 6298 (2.1): initial RTO 1 s */
@@ -21,6 +22,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->rto_max = SIM_S(60);                 /* RFC 6298 (2.5): a maximum of at least 60 s */
     p->clock_granularity = SIM_MS(1);       /* RFC 6298 (2.2)-(2.3): G, a 1 ms clock */
     p->tlp = false;                         /* RFC 8985 7: a SHOULD of RACK-TLP, not of RFC 9293 */
+    p->rack = false;                        /* RFC 8985 6: not part of RFC 9293 / RFC 6675 */
     p->rto_min_floors_rttvar = false;       /* RFC 6298 (2.4): RTO = max(SRTT + 4*RTTVAR, 1 s) */
     p->timer_granularity = TCP_TIMER_EXACT; /* timers expire when the RFC says */
     p->hz = 1000;
@@ -93,6 +95,7 @@ static void tcp_rules_rfc9293(struct tcp_params *p)
     p->syn_recv_simopen_synack_completes = false; /* an old SEQ: unacceptable, ACK-reply */
     p->synfin_to_listener_dropped = false;        /* 3.10.7.2: SYN processed, FIN queued */
     p->fin_at_zero_window = false;                /* 3.10.7.4 Table 6 (R-SEQ-03) */
+    p->window_edge_drop = false;                  /* 3.10.7.4: trim to the window (R-SEQ-06) */
     p->persist_probe_zero_length = false;         /* 3.8.6.1: one octet of new data */
     p->persist_rearm_on_ack = false;              /* RFC 6298 backoff from the probe */
     p->persist_timeout_from_first_probe = false;  /* RFC 1122 4.2.2.17: never while answered */
@@ -123,6 +126,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->window_scaling = true; /* tcp_window_scaling = 1 */
     p->timestamps = true;     /* tcp_timestamps = 1 */
     p->sack = true;           /* tcp_sack = 1 */
+    p->dsack = true;          /* tcp_dsack = 1 */
     p->nodelay = false;       /* Nagle on unless TCP_NODELAY */
 
     p->rto_initial = SIM_S(1);        /* TCP_TIMEOUT_INIT (RFC 6298) */
@@ -130,6 +134,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->rto_max = SIM_S(120);          /* TCP_RTO_MAX */
     p->clock_granularity = SIM_MS(1); /* one jiffy at HZ=1000 */
     p->tlp = true;                    /* tcp_early_retrans = 3: TLP on (RFC 8985 7) */
+    p->rack = true;                   /* tcp_recovery = 1: RACK loss detection */
     p->rto_min_floors_rttvar = true;  /* tcp_rtt_estimator: rttvar >= tcp_rto_min */
     /* Timers on jiffies and the timer wheel (kernel/time/timer.c) at HZ=250,
      * the common distribution kernel; the phase puts the wheel's bucket
@@ -195,18 +200,22 @@ static void tcp_rules_linux(struct tcp_params *p)
     p->syn_recv_simopen_synack_completes = true; /* tcp_rcv_state_process (R-SYNRCVD-15) */
     p->synfin_to_listener_dropped = true;        /* tcp_rcv_state_process: SYN+FIN discarded */
     p->fin_at_zero_window = true;                /* tcp_sequence accepts it (R-SEQ-03) */
-    p->persist_probe_zero_length = true;         /* tcp_xmit_probe_skb: SND.UNA - 1 */
-    p->persist_rearm_on_ack = true;              /* tcp_ack_probe */
-    p->persist_timeout_from_first_probe = true;  /* tcp_probe_timer: icsk_probes_tstamp */
-    p->delack_one_mss = true;                    /* __tcp_ack_snd_check: > rcv_mss */
-    p->delack_pingpong = true;                   /* tcp_event_data_sent: inet_csk_enter_pingpong */
-    p->keepalive_rst_on_timeout = true;          /* tcp_keepalive_timer: tcp_send_active_reset */
-    p->syn_sent_bad_ack_resends_syn = true;      /* tcp_rcv_synsent_state_process (R-SYNSENT-07) */
-    p->linger_expiry_ewouldblock = false;        /* tcp_close: returns 0, the socket orphaned */
-    p->retries_time_based = true;                /* tcp_write_timeout: retransmits_timed_out */
-    p->syn_r1_on_second_timeout = true;          /* tcp_write_timeout: SYN_SENT advice */
-    p->syn_recv_close_fin_wait1 = true;          /* tcp_close_state: FIN_WAIT1 at once */
-    p->listen_close_resets_children = true;      /* inet_csk_listen_stop: RST,ACK */
+    /* tcp_sequence (6.x): a segment ending past the right edge is dropped
+     * whole and ACKed, unless the receive queue is empty: then accepted
+     * whole (tcp_data_queue), however far past the window it ends */
+    p->window_edge_drop = true;
+    p->persist_probe_zero_length = true;        /* tcp_xmit_probe_skb: SND.UNA - 1 */
+    p->persist_rearm_on_ack = true;             /* tcp_ack_probe */
+    p->persist_timeout_from_first_probe = true; /* tcp_probe_timer: icsk_probes_tstamp */
+    p->delack_one_mss = true;                   /* __tcp_ack_snd_check: > rcv_mss */
+    p->delack_pingpong = true;                  /* tcp_event_data_sent: inet_csk_enter_pingpong */
+    p->keepalive_rst_on_timeout = true;         /* tcp_keepalive_timer: tcp_send_active_reset */
+    p->syn_sent_bad_ack_resends_syn = true;     /* tcp_rcv_synsent_state_process (R-SYNSENT-07) */
+    p->linger_expiry_ewouldblock = false;       /* tcp_close: returns 0, the socket orphaned */
+    p->retries_time_based = true;               /* tcp_write_timeout: retransmits_timed_out */
+    p->syn_r1_on_second_timeout = true;         /* tcp_write_timeout: SYN_SENT advice */
+    p->syn_recv_close_fin_wait1 = true;         /* tcp_close_state: FIN_WAIT1 at once */
+    p->listen_close_resets_children = true;     /* inet_csk_listen_stop: RST,ACK */
     p->orphan_rst_reply = true;   /* tcp_rcv_state_process returns 1: tcp_v4_send_reset */
     p->rst_window = true;         /* tcp_send_active_reset goes through tcp_transmit_skb */
     p->shut_rd_keeps_data = true; /* tcp_shutdown: RCV_SHUTDOWN only; tcp_recvmsg returns 0 */

@@ -173,10 +173,32 @@ static void app_accepted(void *ctx, struct tcb *listener, struct tcb *child)
     app_read(r, child);
 }
 
+/* A blocking recv step returns once there is data, EOF or an error. */
+static bool try_recv(struct runner *r, struct tcb *tcb, uint64_t max)
+{
+    uint64_t got;
+    bool eof;
+    int err = sock_recv(tcb, max, &got, &eof);
+    if (err == TS_EAGAIN)
+        return false;
+    trace_app_call(r, sock_host(tcb)->index, sock_id(tcb), "recv", err, (int64_t)got);
+    return true;
+}
+
+static bool finish_blocked_recv(struct runner *r, struct tcb *tcb)
+{
+    struct app_sock *a = app_of(tcb);
+    if (!a || !a->recv_waiting || !try_recv(r, tcb, a->recv_max))
+        return false;
+    a->recv_waiting = false;
+    return true;
+}
+
 static void app_readable(void *ctx, struct tcb *tcb)
 {
     if (workload_readable(tcb))
         return;
+    finish_blocked_recv(ctx, tcb);
     app_read(ctx, tcb);
 }
 
@@ -184,7 +206,8 @@ static void app_failed(void *ctx, struct tcb *tcb, int err)
 {
     if (workload_failed(tcb, err))
         return;
-    app_read(ctx, tcb);
+    if (!finish_blocked_recv(ctx, tcb)) /* the error is reported once */
+        app_read(ctx, tcb);
 }
 
 static void app_close_done(void *ctx, struct tcb *tcb, int err)
@@ -268,6 +291,8 @@ static void apply_sockopts(struct runner *r, struct tcb *tcb, const struct socko
     }
     if (o->set_mask & SOCKOPT_REUSEADDR)
         sock_set_reuseaddr(tcb, o->reuseaddr);
+    if (o->set_mask & SOCKOPT_SYNCNT)
+        sock_set_syncnt(tcb, o->syncnt);
 }
 
 /* A forged segment on the socket's 4-tuple, as a blind attacker that knows
@@ -286,9 +311,20 @@ static void inject(struct tcb *tcb, const struct scenario_step *st)
     seg.seq = w.snd_nxt + (uint32_t)st->seq_offset;
     seg.flags = st->inject_flags;
     if (seg.flags & TCP_ACK)
-        seg.ack = w.rcv_nxt;
+        seg.ack = w.rcv_nxt + (uint32_t)st->ack_offset;
     seg.len = (uint32_t)st->bytes;
-    seg.win = 1024;
+    seg.win = st->inject_win >= 0 ? (uint16_t)st->inject_win : 1024;
+    const struct tcp_segment *o = &st->inject_opts;
+    seg.opts = o->opts;
+    seg.mss = o->mss;
+    seg.wscale = o->wscale;
+    seg.tsval = o->tsval;
+    seg.tsecr = o->tsecr;
+    seg.nsack = o->nsack;
+    for (int i = 0; i < o->nsack; i++) {
+        seg.sack[i].start = seg.ack + o->sack[i].start;
+        seg.sack[i].end = seg.ack + o->sack[i].end;
+    }
     host_output(sock_host(tcb), &seg, 0);
 }
 
@@ -361,12 +397,40 @@ static void step_send(struct step_call_ctx *c)
         sock_send(c->tcb, c->st->bytes);
 }
 
+/* recv: non-blocking (EAGAIN when nothing is there), or with `wait: true`
+ * blocking until data, EOF or an error (app_readable / app_failed finish it). */
 static void step_recv(struct step_call_ctx *c)
 {
-    uint64_t got;
-    bool eof;
-    int err = sock_recv(c->tcb, c->st->bytes, &got, &eof);
-    trace_app_call(c->r, c->st->host, sock_id(c->tcb), "recv", err, (int64_t)got);
+    struct app_sock *a;
+    if (!c->st->wait) {
+        uint64_t got;
+        bool eof;
+        int err = sock_recv(c->tcb, c->st->bytes, &got, &eof);
+        trace_app_call(c->r, c->st->host, sock_id(c->tcb), "recv", err, (int64_t)got);
+        return;
+    }
+    if (try_recv(c->r, c->tcb, c->st->bytes))
+        return;
+    if (!(a = app_sock_get(c->r, c->tcb))) {
+        trace_app_call(c->r, c->st->host, sock_id(c->tcb), "recv", TS_ENOMEM, 0);
+        return;
+    }
+    a->recv_waiting = true;
+    a->recv_max = c->st->bytes;
+}
+
+/* getsockopt(SO_ERROR): traced with the error it read (and cleared). */
+static void step_getsockopt(struct step_call_ctx *c)
+{
+    trace_app_call(c->r, c->st->host, sock_id(c->tcb), "getsockopt", sock_so_error(c->tcb), 0);
+}
+
+/* `ss -K` from outside the application (sock_destroy). */
+static void step_destroy(struct step_call_ctx *c)
+{
+    int err = sock_destroy(c->tcb);
+    if (err)
+        trace_app_call(c->r, c->st->host, sock_id(c->tcb), "destroy", err, 0);
 }
 
 static void step_shutdown(struct step_call_ctx *c) { sock_shutdown(c->tcb, (int)c->st->how); }
@@ -382,12 +446,20 @@ static const struct step_kind {
     void (*run)(struct step_call_ctx *c);
     bool on_socket;
 } step_kinds[] = {
-    [STEP_LISTEN] = {step_listen, false},    [STEP_CONNECT] = {step_connect, false},
-    [STEP_SEND] = {step_send, true},         [STEP_RECV] = {step_recv, true},
-    [STEP_SHUTDOWN] = {step_shutdown, true}, [STEP_CLOSE] = {step_close, true},
-    [STEP_ABORT] = {step_abort, true},       [STEP_SETSOCKOPT] = {step_setsockopt, true},
-    [STEP_CRASH] = {step_crash, false},      [STEP_REBOOT] = {step_reboot, false},
-    [STEP_INJECT] = {step_inject, true},     [STEP_FLOOD] = {step_flood, false},
+    [STEP_LISTEN] = {step_listen, false},
+    [STEP_CONNECT] = {step_connect, false},
+    [STEP_SEND] = {step_send, true},
+    [STEP_RECV] = {step_recv, true},
+    [STEP_SHUTDOWN] = {step_shutdown, true},
+    [STEP_CLOSE] = {step_close, true},
+    [STEP_ABORT] = {step_abort, true},
+    [STEP_SETSOCKOPT] = {step_setsockopt, true},
+    [STEP_CRASH] = {step_crash, false},
+    [STEP_REBOOT] = {step_reboot, false},
+    [STEP_INJECT] = {step_inject, true},
+    [STEP_FLOOD] = {step_flood, false},
+    [STEP_GETSOCKOPT] = {step_getsockopt, true},
+    [STEP_DESTROY] = {step_destroy, true},
 };
 
 static void run_step(struct runner *r, const struct scenario_step *st)
@@ -491,14 +563,28 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit =
-        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
-    engine_run(&r->net.engine, stop);
-    r->end = r->net.engine.now;
-    if (r->net.engine.fired >= r->net.engine.fire_limit)
-        r->cut = RUNNER_CUT_EVENT_LIMIT;
-    else if (r->scenario->stop == SIM_TIME_NEVER &&
-             engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
+    struct engine *e = &r->net.engine;
+    uint64_t end_limit = e->fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
+    /* In slices when someone asks between them whether to go on; the
+     * events and their order are the same either way. */
+    for (;;) {
+        uint64_t slice = r->keep_going ? RUNNER_WALL_SLICE : end_limit - e->fired;
+        e->fire_limit = end_limit - e->fired > slice ? e->fired + slice : end_limit;
+        engine_run(e, stop);
+        if (e->fired < e->fire_limit)
+            break; /* done: nothing left before `stop`, or stopped */
+        if (e->fired >= end_limit) {
+            r->cut = RUNNER_CUT_EVENT_LIMIT;
+            break;
+        }
+        if (!r->keep_going(r->keep_going_ctx)) {
+            r->cut = RUNNER_CUT_WALL_LIMIT;
+            break;
+        }
+    }
+    r->end = e->now;
+    if (r->cut == RUNNER_CUT_NONE && r->scenario->stop == SIM_TIME_NEVER &&
+        engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
         r->cut = RUNNER_CUT_TIME_CAP;
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
@@ -527,6 +613,12 @@ const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
 }
 
 void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
+
+void runner_set_keep_going(struct runner *r, bool (*keep_going)(void *ctx), void *ctx)
+{
+    r->keep_going = keep_going;
+    r->keep_going_ctx = ctx;
+}
 
 void runner_free(struct runner *r)
 {

@@ -21,6 +21,8 @@ struct app_sock {
     size_t name;     /* 1 + its entry in runner.names (a socket gets one name, when
                       * made), so releasing it clears that entry; 0 = none */
     bool autoread;
+    bool recv_waiting;     /* a blocking recv step waits for data, EOF or an error */
+    uint64_t recv_max;     /* ... for at most this many octets (0 = all) */
     uint32_t read_rate;    /* bytes/s; 0 = everything at once */
     struct app_sock *next; /* every one the runner made, for freeing */
 };
@@ -44,7 +46,9 @@ struct runner {
     struct flood *floods; /* `flood` steps started so far */
     sim_time_t end;
     uint64_t stream_errors;
-    uint64_t event_limit;      /* 0 = RUNNER_EVENT_LIMIT */
+    uint64_t event_limit;          /* 0 = RUNNER_EVENT_LIMIT */
+    bool (*keep_going)(void *ctx); /* runner_set_keep_going; NULL: never asked */
+    void *keep_going_ctx;
     struct runner_conn *conns; /* runner_conns() */
     size_t conn_count, conn_cap;
     bool finished; /* runner_run returned: open sockets are recorded */

@@ -3,7 +3,8 @@
  *   SUBJ states S1 S2 ...              every state the socket passed through
  *   SUBJ state at TIME is S            its state at an instant
  *   SUBJ final state is S
- *   SUBJ CALL returns RET              RET: 0 or an errno name (ETIMEDOUT)
+ *   SUBJ CALL returns RET              RET: 0 or an errno name (ETIMEDOUT);
+ *                                      for getsockopt (SO_ERROR), the error read
  *   SUBJ in S for OP DURATION          total time spent in S
  *   HOST sockets in S at TIME OP N     sockets of a host in S at an instant
  *   count HOST DIR FLAGS [rexmit rto|fast|tlp|any] OP N [from TIME] [to TIME]
@@ -36,8 +37,10 @@ struct scn_line {
 
 static const char *const scn_ops[] = {"==", "!=", "<", "<=", ">", ">="}; /* enum expect_op */
 static const char *const scn_dirs[] = {"tx", "rx", "drop"};              /* enum trace_seg_dir */
-static const char *const scn_ret_calls[] = {"listen",   "connect", "accept", "send",      "recv",
-                                            "shutdown", "close",   "abort",  "setsockopt"};
+static const char *const scn_ret_calls[] = {"listen",     "connect",   "accept", "send",
+                                            "recv",       "shutdown",  "close",  "abort",
+                                            "setsockopt", "getsockopt"};
+#define SCN_RET_CALLS (sizeof scn_ret_calls / sizeof scn_ret_calls[0])
 
 static const char *scn_peek(const struct scn_line *l) { return l->i < l->n ? l->tok[l->i] : NULL; }
 static size_t scn_here(const struct scn_line *l) { return l->i < l->n ? l->off[l->i] : l->end; }
@@ -255,10 +258,11 @@ static int scn_returns(struct scn_line *l, struct expectation *e)
     const char *names[TS_ERR_COUNT];
     const char *call = scn_peek(l);
     size_t c = 0;
-    while (c < 9 && strcmp(call, scn_ret_calls[c]) != 0)
+    while (c < SCN_RET_CALLS && strcmp(call, scn_ret_calls[c]) != 0)
         c++;
-    if (c == 9)
-        return scn_unknown(l->ctx, l->node, scn_here(l), "call", NULL, call, scn_ret_calls, 9);
+    if (c == SCN_RET_CALLS)
+        return scn_unknown(l->ctx, l->node, scn_here(l), "call", NULL, call, scn_ret_calls,
+                           SCN_RET_CALLS);
     e->kind = EXPECT_RETURNS;
     e->call = strdup(call);
     if (!e->call)

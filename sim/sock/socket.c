@@ -349,6 +349,41 @@ int sock_abort(struct tcb *tcb)
     return TS_OK;
 }
 
+/* `ss -K` (SOCK_DESTROY, Linux tcp_abort(sk, ECONNABORTED)): a RST where
+ * tcp_need_reset says so, the connection is done, and the application,
+ * which still holds the socket, sees ECONNABORTED on its next call (or
+ * from a pending connect()). A TIME_WAIT record is simply dropped. */
+int sock_destroy(struct tcb *tcb)
+{
+    tcp_trace_note(tcb, "destroyed from outside: ss -K (tcp_abort)");
+    if (tcb->state == TCP_LISTEN)
+        return TS_EINVAL; /* listeners are not modelled here */
+    if (tcb->tw) {
+        tcp_tw_discard(tcb->tw);
+        return TS_OK;
+    }
+    if (tcb->state == TCP_CLOSED)
+        return TS_OK;
+    if (abort_sends_rst(tcb->state))
+        tcp_send_rst(tcb);
+    tcp_drop(tcb, TS_ECONNABORTED);
+    return TS_OK;
+}
+
+/* getsockopt(SO_ERROR): the pending error, cleared by reading it (sock_error). */
+int sock_so_error(struct tcb *tcb)
+{
+    int err = tcb->so_error;
+    tcb->so_error = 0;
+    return err;
+}
+
+/* TCP_SYNCNT: SYN retransmissions for this socket instead of tcp_syn_retries. */
+void sock_set_syncnt(struct tcb *tcb, uint32_t count)
+{
+    tcb->syncnt = (uint8_t)(count > 127 ? 127 : count);
+}
+
 void sock_set_linger(struct tcb *tcb, struct sock_linger linger)
 {
     tcb->linger_on = linger.on;

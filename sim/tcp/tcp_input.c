@@ -340,10 +340,25 @@ bool tcp_seq_acceptable(tcp_seq nxt, uint32_t wnd, const struct tcp_segment *seg
            (seq_le(nxt, last) && seq_lt(last, nxt + wnd));
 }
 
+/* Linux tcp_sequence (6.x): an acceptable segment that ends past the right
+ * edge of the receive window is taken only while the receive queue is
+ * empty (then whole: step 7 does not trim it); otherwise it is dropped
+ * whole and answered with an ACK (`. 1:1(0) ack 4001 win 5000`), where
+ * RFC 9293 3.10.7.4 trims it to the window (R-SEQ-06). */
+static bool past_right_edge_dropped(const struct tcb *tcb, const struct tcp_segment *seg)
+{
+    uint32_t wnd = rcv_wnd(tcb);
+    if (!tcb_params(tcb)->window_edge_drop || wnd == 0)
+        return false;
+    tcp_seq end = seg->seq + segment_seq_len(seg);
+    return seq_gt(end, tcb->rcv_nxt + wnd) && tcb->rcv_queued > 0;
+}
+
 static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *seg)
 {
     const struct tcp_params *p = tcb_params(tcb);
-    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window))
+    if (tcp_seq_acceptable(tcb->rcv_nxt, rcv_wnd(tcb), seg, p->fin_at_zero_window) &&
+        !past_right_edge_dropped(tcb, seg))
         return GO_ON;
     if (tcb->state == TCP_SYN_RECV && tcb->passive && p->syn_recv_dup_syn_resends_synack &&
         (seg->flags & TCP_SYN) && !(seg->flags & TCP_ACK) && seg->seq == tcb->irs) {
@@ -355,12 +370,23 @@ static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *se
         (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK) &&
         seg->seq == tcb->irs && seg->ack == tcb->snd_max && seg->len == 0) {
         /* R-SYNRCVD-15 (Linux): the peer's SYN,ACK in a simultaneous open
-         * (RFC 9293 Figure 7) is ACKed and, in the fifth step, completes it. */
+         * (RFC 9293 Figure 7) is ACKed and, in the fifth step, completes it;
+         * its SYN is a duplicate: `sack 0:1` (tcp_send_dupack). */
+        tcp_sack_note_dsack(tcb, seg->seq, seg->seq + 1);
         tcp_send_ack(tcb);
         return GO_ON;
     }
-    if (!(seg->flags & TCP_RST))
+    if (!(seg->flags & TCP_RST)) {
+        /* RFC 2883 (Linux tcp_send_dupack): data or a FIN below RCV.NXT is a
+         * duplicate: reported with a D-SACK block, and ACKs go at once. A
+         * SYN draws a plain (challenge) ACK (tcp_validate_incoming). */
+        uint32_t len = segment_seq_len(seg);
+        if (len > 0 && !(seg->flags & TCP_SYN) && seq_lt(seg->seq, tcb->rcv_nxt)) {
+            tcp_sack_note_dsack(tcb, seg->seq, seq_min(seg->seq + len, tcb->rcv_nxt));
+            tcp_delack_enter_quickack(tcb);
+        }
         tcp_send_ack(tcb); /* R-SEQ-05: ACK-reply, then drop */
+    }
     return DONE;
 }
 
@@ -497,7 +523,13 @@ static uint32_t on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
 
 static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
 {
-    /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding. */
+    /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding.
+     * An ACK that only reports a duplicate (D-SACK) is not one (Linux
+     * FLAG_DSACKING_ACK in tcp_ack). */
+    tcp_seq ds, de;
+    if (tcb->sack_ok && tcb_params(tcb)->dsack && tcp_sack_dsack_of(seg, &ds, &de) &&
+        seg->nsack == 1)
+        return false;
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
            ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd &&
            tcb->snd_una != tcb->snd_max &&
@@ -554,12 +586,15 @@ static unsigned ack_update(struct tcb *tcb, const struct tcp_segment *seg)
     unsigned flags = 0;
     if (tcb->sb || (seg->opts & TCP_OPT_SACK))
         tcp_sack_on_ack(tcb, seg); /* RFC 6675 5: scoreboard first */
+    bool rack_lost = tcb->tlp_active && tcp_rack_after_probe(tcb); /* RFC 8985 6.2 */
     if (tcb->tlp_active)
         tcp_tlp_on_ack(tcb, seg); /* RFC 8985 7.4, before the timer is re-armed */
     if (seq_gt(seg->ack, tcb->snd_una)) {
         flags |= ACK_SND_UNA_ADVANCED;
         if (on_new_ack(tcb, seg) > 0)
             flags |= ACK_DATA_ACKED;
+        if (rack_lost && !tcb->in_recovery)
+            tcp_cc_on_dupack(tcb); /* the loss RACK found starts fast recovery */
     } else if (is_dup_ack(tcb, seg)) {
         flags |= ACK_DUP;
         if (tcb->dupacks < 255)
@@ -647,6 +682,16 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg, un
  * is one SACK block; its stamp says how recently it grew (RFC 2018 4). */
 static void hold_out_of_order(struct tcb *tcb, const struct tcp_segment *seg)
 {
+    /* RFC 2883 (Linux tcp_data_queue_ofo): what is already held is a
+     * duplicate; the first overlap is reported. */
+    for (uint8_t i = 0; i < tcb->ooo_count; i++) {
+        tcp_seq s = seq_max(seg->seq, tcb->ooo[i].start);
+        tcp_seq e = seq_min(seg->seq + seg->len, tcb->ooo[i].end);
+        if (seq_lt(s, e)) {
+            tcp_sack_note_dsack(tcb, s, e);
+            break;
+        }
+    }
     if (!tcb->ooo) {
         tcb->ooo = calloc(TCB_MAX_OOO, sizeof *tcb->ooo);
         if (!tcb->ooo)
@@ -748,12 +793,15 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return DONE;
         }
         if (seq_le(seg->seq, tcb->rcv_nxt)) {
+            if (seq_lt(seg->seq, tcb->rcv_nxt)) /* partly old: RFC 2883 */
+                tcp_sack_note_dsack(tcb, seg->seq, tcb->rcv_nxt);
             if (seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
                 uint32_t room = rcv_wnd(tcb);
                 uint32_t len = seg->len;
                 uint32_t over = (seg->seq + len) - (tcb->rcv_nxt + room);
-                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room))
-                    len -= over; /* trim to the window */
+                if (seq_gt(seg->seq + len, tcb->rcv_nxt + room) &&
+                    !tcb_params(tcb)->window_edge_drop)
+                    len -= over; /* trim to the window (Linux: taken whole, step 1) */
                 bool had_ooo = tcb->ooo_count > 0;
                 accept_in_order(tcb, seg->seq, len, seg->data_off);
                 fin_here = (seg->flags & TCP_FIN) && len == seg->len;
@@ -800,10 +848,14 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
         return GO_ON;
     case TCP_FIN_WAIT1:
         tcp_send_ack(tcb);
-        if (ack_flags & ACK_FIN_ACKED)
+        if (ack_flags & ACK_FIN_ACKED) {
             tcp_enter_time_wait(tcb); /* Figure 5 note 2 */
-        else
+        } else {
             tcp_set_state(tcb, TCP_CLOSING);
+            /* Data or our FIN may still wait behind a CLOSE (3.10.4); the
+             * ACK riding on this FIN may be the last to open the window. */
+            tcp_output(tcb);
+        }
         break;
     case TCP_FIN_WAIT2:
         tcp_send_ack(tcb);

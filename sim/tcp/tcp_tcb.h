@@ -93,6 +93,7 @@ struct tcb {
         bool delack_started : 1;  /* data has been received (quick-ack initialised) */
         bool synflood_warned : 1; /* "Possible SYN flooding" logged once */
         bool cookie_sent : 1;     /* a SYN cookie went out, at last_cookie_at */
+        bool dsack_pending : 1;   /* the next ACK reports [dsack_start, dsack_end) (RFC 2883) */
     };
     uint8_t snd_wscale; /* shift applied to windows we receive */
     uint8_t rcv_wscale; /* shift applied to windows we send */
@@ -102,6 +103,7 @@ struct tcb {
     uint8_t ka_probes;      /* keep-alive probes sent without an answer */
     uint8_t probes_out;     /* zero-window probes sent without an ACK since */
     uint8_t quickacks;      /* Linux quick-ack mode: ACKs still sent at once */
+    uint8_t syncnt;         /* TCP_SYNCNT; 0 = tcp_syn_retries */
     uint8_t notify_pending; /* enum tcb_notify bits */
     uint8_t ooo_count;      /* out-of-order ranges held in `ooo` */
     int so_error;           /* pending error for the application (enum ts_err) */
@@ -130,6 +132,8 @@ struct tcb {
     uint64_t rcv_bad;          /* octets whose offset did not match (must stay 0) */
     sim_time_t last_data_rcvd; /* Linux icsk_ack.lrcvtime */
     sim_time_t ato;            /* Linux icsk_ack.ato: the delayed-ACK timeout (delack_ato) */
+    tcp_seq dsack_start;       /* RFC 2883 duplicate range to report (dsack_pending) */
+    tcp_seq dsack_end;
     uint32_t rcvbuf;
     uint32_t ts_recent;
     /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */

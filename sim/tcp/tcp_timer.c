@@ -290,7 +290,8 @@ static void syn_timeout(struct tcb *tcb)
 {
     const struct tcp_params *p = tcb_params(tcb);
     bool passive_child = tcb->state == TCP_SYN_RECV && tcb->passive;
-    uint32_t limit = passive_child ? tcp_listen_synack_retries(tcb) : p->syn_retries;
+    uint32_t syn_retries = tcb->syncnt ? tcb->syncnt : p->syn_retries; /* TCP_SYNCNT */
+    uint32_t limit = passive_child ? tcp_listen_synack_retries(tcb) : syn_retries;
     /* Linux tcp_write_timeout: the linear retries come on top of syn_retries. */
     if (tcb->state == TCP_SYN_SENT)
         limit += p->syn_linear_timeouts;

@@ -7,10 +7,15 @@
  * TCP_RTX_LOSS_PROBE; tcp_timer.c arms it and dispatches its expiry here).
  *
  * Mirrors tcp_schedule_loss_probe (when and how long), tcp_send_loss_probe
- * (what to send) and tcp_process_tlp_ack (the episode's end). Not modelled:
- * RACK, so a probe that reveals more than the last segment lost leaves the
- * rest to the RTO; DSACK, so "both the original and the probe arrived" is
- * only seen as a pure duplicate ACK. */
+ * (what to send) and tcp_process_tlp_ack (the episode's end), and RACK's
+ * verdict on the probe's ACK (RFC 8985 6.2, `rack`): when the probe is
+ * delivered, everything sent before it and still missing is lost, so the
+ * losses it reveals are repaired by fast recovery, not the RTO. RACK's
+ * per-segment timestamps and reordering window are not kept: the rule is
+ * applied only to the probe, which went at least a PTO (2*SRTT) after
+ * everything before it, far more than RACK's reo_wnd (min_RTT/4). "Both
+ * the original and the probe arrived" is seen from a D-SACK (`dsack`) or
+ * a pure duplicate ACK. */
 #include "tcp_internal.h"
 
 #define TLP_TIMEOUT_MIN SIM_MS(2) /* Linux TCP_TIMEOUT_MIN_US: timer slack */
@@ -199,13 +204,23 @@ static void tlp_loss_repaired(struct tcb *tcb)
  * TLP.end_seq means the probe filled a hole (a loss); a pure duplicate ACK
  * at it means the original and the probe both arrived (no loss). An ACK of
  * exactly TLP.end_seq that moves SND.UNA cannot tell which copy arrived, so
- * the episode goes on. Linux's DSACK test is skipped: no DSACKs here. */
+ * the episode goes on. A D-SACK of the probe (`dsack`) says the original
+ * arrived: no loss (Linux FLAG_DSACK_TLP). */
 void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg)
 {
     if (seq_lt(seg->ack, tcb->tlp_high_seq))
         return;
     if (!tcb->tlp_retrans) {
         tcb->tlp_active = false;
+        return;
+    }
+    tcp_seq ds, de;
+    if (tcb_params(tcb)->dsack && tcp_sack_dsack_of(seg, &ds, &de) &&
+        seq_ge(de, tcb->tlp_high_seq) && seq_lt(ds, tcb->tlp_high_seq)) {
+        /* Linux FLAG_DSACK_TLP: the probe's copy was a duplicate, so the
+         * original arrived: no loss, no cwnd reduction. */
+        tcb->tlp_active = false;
+        tcp_trace_note(tcb, "tail loss probe was a duplicate (D-SACK): no loss");
         return;
     }
     if (seq_gt(seg->ack, tcb->tlp_high_seq)) {
@@ -218,4 +233,27 @@ void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg)
     bool sacks = (seg->opts & TCP_OPT_SACK) && seg->nsack > 0;
     if (!advanced && seg->len == 0 && !win_update && !sacks)
         tcb->tlp_active = false;
+}
+
+/* RFC 8985 6.2 (Linux tcp_rack_detect_loss, tcp_recovery = 1): a segment
+ * is lost once a segment sent after it has been delivered and more than
+ * RTT + reo_wnd has passed since it was sent. The probe was sent a PTO
+ * after anything before it, so when the ACK shows the probe's last octet
+ * (TLP.end_seq) SACKed, every unSACKed octet below the SACKed run that
+ * holds it is lost. Returns true when that marked something new. */
+bool tcp_rack_after_probe(struct tcb *tcb)
+{
+    struct tcp_scoreboard *sb = tcb->sb;
+    if (!tcb_params(tcb)->rack || !sb || sb->n == 0)
+        return false;
+    const struct tcp_sack_block *top = &sb->blk[sb->n - 1];
+    if (seq_lt(top->end, tcb->tlp_high_seq) || !seq_gt(top->start, tcb->snd_una))
+        return false;
+    if (sb->rack_set && !seq_gt(top->start, sb->rack_lost_end))
+        return false;
+    sb->rack_set = true;
+    sb->rack_lost_end = top->start;
+    tcp_trace_note(tcb, "RACK: the probe was delivered; what was sent before it and is "
+                        "missing is lost (RFC 8985 6.2, tcp_rack_detect_loss)");
+    return true;
 }
