@@ -16,10 +16,10 @@
  * takes its place and sifts down once, so the common schedule-one-pop-one
  * step is one pass instead of a pop and a push; otherwise the hole is popped
  * afterwards with Floyd's method. `make bench` runs the hold model beside a
- * bare binary heap of 16-byte keys and prints the ratio (on the loaded
- * 2-core development machine: 1.15x at 1k pending and 1.33x at 1M, where
- * keys read through the owners and pop-then-push gave
- * 0.8x and 0.63x). -DENGINE_HEAP_ARITY=2 or 8
+ * bare binary heap of 16-byte keys and prints the ratio (CPU time, on the
+ * loaded 2-core development machine: 1.1-1.2x at 1k pending and 1.1-1.3x
+ * at 1M, where keys read through the owners and pop-then-push gave 0.8x
+ * and 0.5x). -DENGINE_HEAP_ARITY=2 or 8
  * builds the other shapes for comparison. */
 #include "tcpsim/engine.h"
 
