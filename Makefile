@@ -185,6 +185,7 @@ demo: deps
 
 bench: $(BENCH_BIN) tcpsim
 	@for b in $(BENCH_BIN); do $$b || exit 1; done
+	@bash tests/bench/sweep.sh ./tcpsim
 
 # Each target for FUZZ_SECONDS, from tests/fuzz/corpus/TARGET (new inputs
 # kept in out/fuzz/TARGET), crashes to out/fuzz/; copy one into

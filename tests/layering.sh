@@ -27,16 +27,16 @@ trace_sinks.h trace
 scenario.h scenario
 pkt.h pkt
 runner.h run
+sweep.h tools
 "
 
 # Private headers another folder may include: "includer owner". The socket
-# layer is the socket half of TCP (Linux's inet_connection_sock / tcp.c).
-# pkt: the packetdrill front end still reads a few TCB fields (ports and
-# state of a socket, the MSS for getsockopt TCP_MAXSEG, the congestion
-# control names): to go through tcpsim/socket.h, then this row goes.
+# layer is the socket half of TCP (Linux's inet_connection_sock / tcp.c);
+# the packetdrill front end reads YAML peer: scenarios with the scenario
+# layer's YAML reader (yaml_doc.h); it reads sockets through tcpsim/socket.h.
 FRIENDS="
 sock tcp
-pkt tcp
+pkt scenario
 "
 
 # ------------------------------------------------------------------ the check

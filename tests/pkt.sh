@@ -51,6 +51,26 @@ check "check runs .yaml and .pkt in folders and subfolders" \
 "$tcpsim" check "$tmp/wrong.pkt" > /dev/null 2>&1
 check "check exits 1 for a failing script" '[ $? -eq 1 ]'
 
+"$tcpsim" plot "$ok" --out "$tmp/plot" --data-only > /dev/null 2>&1
+check "plot takes a .pkt (ladder data with both sides)" \
+    '[ $? -eq 0 ] && grep -q "SYN-ACK" "$tmp/plot/ladder.dat" && grep -q "remote" "$tmp/plot/meta.gp"'
+
+# The same peer in YAML: a peer: section runs as a script; failures and
+# errors name the step's YAML line.
+y=scenarios/pkt/peer-rst-challenge.yaml
+"$tcpsim" run "$y" > /dev/null 2>&1
+check "a YAML peer: scenario passes" '[ $? -eq 0 ]'
+sed 's/expect: {flags: A, seq: 1, ack: 1}/expect: {flags: A, seq: 1, ack: 2}/' "$y" > "$tmp/w.yaml"
+"$tcpsim" run "$tmp/w.yaml" > /dev/null 2> "$tmp/w.err"
+rc=$?
+check "a wrong YAML expect: exits 1 naming its line" \
+    '[ $rc -eq 1 ] && grep -q "w.yaml:18: live packet field tcp_ack_seq" "$tmp/w.err"'
+sed 's/win: 257}/win: 257, bogus: 1}/' "$y" > "$tmp/b.yaml"
+"$tcpsim" run "$tmp/b.yaml" > /dev/null 2> "$tmp/b.err"
+rc=$?
+check "a bad YAML step exits 2 with line:col" \
+    '[ $rc -eq 2 ] && grep -q "b.yaml:15:61: unknown key .bogus." "$tmp/b.err"'
+
 # Mutation fuzz: lines deleted, duplicated, swapped, truncated, odd tokens.
 state=${FUZZ_SEED:-20241202}
 rnd() { state=$(((state * 1103515245 + 12345) % 2147483648)); r=$(((state >> 8) % $1)); }

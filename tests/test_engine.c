@@ -33,6 +33,7 @@ struct fixture {
     int cancel_on_fire_id; /* when this fires, cancel `cancel_target` */
     int cancel_target;
     int stop_on_fire_id;   /* when this fires, engine_stop */
+    sim_time_t next_seen[LOG_MAX]; /* engine_next_time inside each callback */
 };
 
 static void log_fire(struct engine *engine, struct sim_timer *timer)
@@ -44,6 +45,7 @@ static void log_fire(struct engine *engine, struct sim_timer *timer)
     assert_true(fx->n < LOG_MAX);
     fx->ids[fx->n] = lt->id;
     fx->times[fx->n] = engine_now(engine);
+    fx->next_seen[fx->n] = engine_next_time(engine);
     fx->n++;
     if (lt->id == fx->periodic_id && fx->periodic_left > 0) {
         fx->periodic_left--;
@@ -128,6 +130,28 @@ static void test_timers_fire_in_time_order(void **state)
     assert_int_equal(engine_now(&fx->engine), SIM_MS(30));
     assert_int_equal(fx->engine.fired, 3);
     assert_int_equal(engine_next_time(&fx->engine), SIM_TIME_NEVER);
+}
+
+/* Inside a callback the fired timer is gone from the queue (its entry waits
+ * at the root until an arm fills it or the callback returns): the next time
+ * is the earliest of the others, or never. */
+static void test_next_time_inside_a_callback_skips_the_fired_timer(void **state)
+{
+    struct fixture *fx = *state;
+    arm(fx, 0, SIM_MS(10));
+    arm(fx, 1, SIM_MS(10));
+    arm(fx, 2, SIM_MS(20));
+    fx->periodic_id = 2;
+    fx->period = SIM_MS(5);
+    fx->periodic_left = 1;
+    assert_int_equal(engine_run(&fx->engine, SIM_TIME_MAX), 4);
+    static const int want[] = {0, 1, 2, 2};
+    assert_fired(fx, want, 4);
+    assert_int_equal(fx->next_seen[0], SIM_MS(10)); /* timer 1, same instant */
+    assert_int_equal(fx->next_seen[1], SIM_MS(20));
+    assert_int_equal(fx->next_seen[2], SIM_TIME_NEVER); /* logged before its re-arm */
+    assert_int_equal(fx->next_seen[3], SIM_TIME_NEVER);
+    assert_int_equal(fx->times[3], SIM_MS(25));
 }
 
 static void test_equal_times_fire_in_arm_order(void **state)
@@ -349,7 +373,7 @@ static void test_arm_after_reserve_never_allocates_and_always_fires(void **state
         assert_int_equal(engine_timer_add(&engine, &t[i].timer, counted_fire), TS_OK);
     }
     assert_true(engine.capacity >= RS_TIMERS);
-    struct sim_timer **heap = engine.heap;
+    struct engine_slot *heap = engine.heap;
     for (int i = 0; i < RS_TIMERS; i++)
         engine_arm(&engine, &t[i].timer, SIM_MS(RS_TIMERS - i));
     assert_ptr_equal(engine.heap, heap);
@@ -583,7 +607,9 @@ static void rte_check_slots(const struct rt_engine *e)
             continue;
         armed++;
         assert_true(s <= e->engine.count);
-        assert_ptr_equal(e->engine.heap[s], &e->t[i].timer);
+        assert_ptr_equal(e->engine.heap[s].timer, &e->t[i].timer);
+        assert_int_equal(e->engine.heap[s].when, e->t[i].timer.when);
+        assert_int_equal(e->engine.heap[s].order, e->t[i].timer.order);
     }
     assert_int_equal(armed, e->engine.count);
 }
@@ -690,6 +716,7 @@ int main(void)
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
         FX_TEST(test_timers_fire_in_time_order),
         FX_TEST(test_fire_limit_stops_a_never_ending_run),
+        FX_TEST(test_next_time_inside_a_callback_skips_the_fired_timer),
         FX_TEST(test_equal_times_fire_in_arm_order),
         FX_TEST(test_arm_in_past_clamps_to_now),
         FX_TEST(test_rearm_moves_timer_earlier),

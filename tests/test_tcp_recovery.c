@@ -248,7 +248,10 @@ static void test_sack_blocks_list_the_most_recent_first(void **state)
     data(h, 5000, 1000);
     expect_blocks(h, H_IRS + 1, (const uint32_t[]){5000, 6000, 1000, 4000}, 2);
     data(h, 1000, 1000); /* a duplicate refreshes its block's place */
-    expect_blocks(h, H_IRS + 1, (const uint32_t[]){1000, 4000, 5000, 6000}, 2);
+    if (h->local->params.dsack) /* RFC 2883 4: the duplicate, then its block */
+        expect_blocks(h, H_IRS + 1, (const uint32_t[]){1000, 2000, 1000, 4000, 5000, 6000}, 3);
+    else
+        expect_blocks(h, H_IRS + 1, (const uint32_t[]){1000, 4000, 5000, 6000}, 2);
     data(h, 0, 1000); /* fills the hole: only what is still out of order */
     expect_blocks(h, H_IRS + 4001, (const uint32_t[]){5000, 6000}, 1);
 }

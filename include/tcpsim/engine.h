@@ -31,9 +31,18 @@ struct sim_timer {
     uint32_t slot; /* 1-based heap position; 0 = not armed */
 };
 
+/* A heap entry carries its timer's sort key, so ordering the heap reads only
+ * the heap array, never the owners' memory (a cache miss per level once a
+ * million timers are pending). */
+struct engine_slot {
+    sim_time_t when;
+    uint64_t order;
+    struct sim_timer *timer;
+};
+
 struct engine {
     sim_time_t now;
-    struct sim_timer **heap; /* heap[0] unused; 1-based binary/4-ary heap */
+    struct engine_slot *heap; /* heap[0] unused; 1-based 4-ary heap */
     uint32_t count;
     uint32_t capacity;
     uint32_t reserved; /* slots promised to registered timers: count <= reserved <= capacity */
@@ -41,6 +50,11 @@ struct engine {
     uint64_t fired;      /* events executed so far (for benchmarks) */
     uint64_t fire_limit; /* engine_run stops once `fired` reaches it; 0 = no limit */
     bool stopping;
+    /* While a callback runs, heap[1] still holds the fired timer's entry, a
+     * hole: the first timer armed by the callback fills it and sifts down
+     * once (the hold model's schedule-one-pop-one in one pass); if none is,
+     * the run pops the hole after the callback. */
+    bool hole;
 };
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))

@@ -7,6 +7,7 @@
 #ifndef TCPSIM_PKT_H
 #define TCPSIM_PKT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,8 +24,11 @@ struct pkt_script;
  * Safe on any input (the fuzz entry point). */
 int pkt_parse(const char *name, const char *buf, size_t len, struct pkt_script **out, char *err,
               size_t errlen);
-/* Reads and parses a file. */
+/* Reads and parses a file: a .pkt script, or a YAML scenario with a
+ * `peer:` list (sim/pkt/pkt_yaml.c). */
 int pkt_load(const char *path, struct pkt_script **out, char *err, size_t errlen);
+/* A .pkt file, or a YAML file whose top level has `peer:`. */
+bool pkt_file_is_script(const char *path);
 void pkt_script_free(struct pkt_script *script);
 size_t pkt_script_events(const struct pkt_script *script);
 
@@ -32,6 +36,8 @@ struct pkt_config {
     int64_t tolerance_us; /* < 0: the script's --tolerance_usecs, else 4000 */
     const char *profile;  /* NULL: "linux" */
     uint64_t seed;
+    bool strict_segments; /* packetdrill --strict_segments: no merging */
+    bool dry_run;         /* packetdrill --dry_run: parse only */
 };
 
 struct pkt_run;

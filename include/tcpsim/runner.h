@@ -26,7 +26,12 @@ int runner_run(struct runner *runner);
 #define RUNNER_TIME_CAP SIM_S(30 * 24 * 3600)
 #define RUNNER_TIME_CAP_TEXT "30 days"
 #define RUNNER_EVENT_LIMIT 1000000000u
-enum runner_cut { RUNNER_CUT_NONE, RUNNER_CUT_TIME_CAP, RUNNER_CUT_EVENT_LIMIT };
+enum runner_cut {
+    RUNNER_CUT_NONE,
+    RUNNER_CUT_TIME_CAP,
+    RUNNER_CUT_EVENT_LIMIT,
+    RUNNER_CUT_WALL_LIMIT /* the caller's keep_going said stop (tcpsim --max-wall) */
+};
 enum runner_cut runner_cut(const struct runner *runner);
 /* Virtual time the run ended at. */
 sim_time_t runner_end_time(const struct runner *runner);
@@ -57,6 +62,11 @@ const struct runner_conn *runner_conns(const struct runner *runner, size_t *coun
 /* Replaces RUNNER_EVENT_LIMIT for this run (0 = the default). A soak or an
  * exhaustive search caps each run far lower, so a storm ends quickly. */
 void runner_set_event_limit(struct runner *runner, uint64_t limit);
+/* Asked every RUNNER_WALL_SLICE events whether to go on (the command line's
+ * --max-wall reads a clock there; the runner itself never does, so a run
+ * that is not cut is the same run). false cuts the run: RUNNER_CUT_WALL_LIMIT. */
+#define RUNNER_WALL_SLICE 65536u
+void runner_set_keep_going(struct runner *runner, bool (*keep_going)(void *ctx), void *ctx);
 
 /* Octets delivered out of stream order on any connection (must be 0). */
 uint64_t runner_stream_errors(const struct runner *runner);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "tcpsim/link.h"
+#include "tcpsim/segment.h"
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/trace.h"
 
@@ -94,13 +95,17 @@ struct scenario_step {
     bool wait;           /* recv: blocking, waits for data, EOF or an error */
     char *text;          /* send: literal octets (bytes = their count), or NULL */
     enum shutdown_how how;
-    uint32_t backlog;          /* listen backlog (0 = somaxconn) */
-    struct sockopts opts;      /* setsockopt, or options applied at connect/listen */
-    uint8_t inject_flags;      /* inject: control bits of the forged segment */
-    int64_t seq_offset;        /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
-    uint32_t flood_count;      /* flood: SYNs to send */
-    sim_time_t flood_interval; /* flood: time between them */
-    uint32_t spoof_addr;       /* flood: forged source address; 0 = random per SYN */
+    uint32_t backlog;               /* listen backlog (0 = somaxconn) */
+    struct sockopts opts;           /* setsockopt, or options applied at connect/listen */
+    uint8_t inject_flags;           /* inject: control bits of the forged segment */
+    int64_t seq_offset;             /* inject: SEG.SEQ = the socket's SND.NXT + seq_offset */
+    int64_t ack_offset;             /* inject: SEG.ACK = the socket's RCV.NXT + ack_offset */
+    int32_t inject_win;             /* inject: the window field; -1 = 1024 */
+    struct tcp_segment inject_opts; /* inject: options (opts, mss, wscale, TS, SACK
+                                     * blocks as offsets from SEG.ACK) */
+    uint32_t flood_count;           /* flood: SYNs to send */
+    sim_time_t flood_interval;      /* flood: time between them */
+    uint32_t spoof_addr;            /* flood: forged source address; 0 = random per SYN */
     struct src_pos pos;
 };
 

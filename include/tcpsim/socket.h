@@ -121,6 +121,24 @@ struct sock_wire {
     tcp_seq snd_nxt, rcv_nxt;
 };
 void sock_get_wire(const struct tcb *tcb, struct sock_wire *out);
+
+/* What an application can learn of a TCP socket through getsockopt
+ * (SO_RCVBUF, SO_SNDBUF, TCP_MAXSEG, TCP_INFO) and poll(): the packetdrill
+ * front end's view (sim/pkt/). Times in nanoseconds, windows in octets. */
+struct sock_tcp_info {
+    enum tcp_state state;
+    uint32_t rcvbuf, sndbuf;
+    uint32_t mss; /* effective send MSS (options not subtracted) */
+    bool ts_ok, rd_shut, wr_shut, fin_rcvd;
+    uint8_t snd_wscale, rcv_wscale;
+    uint32_t cwnd, ssthresh;
+    sim_time_t rto, srtt, rttvar;
+    uint32_t retransmits;
+    int so_error; /* pending error (enum ts_err), not cleared */
+};
+void sock_get_tcp_info(const struct tcb *tcb, struct sock_tcp_info *out);
+/* getsockopt(SO_ERROR): the pending error, cleared. */
+int sock_take_error(struct tcb *tcb);
 /* Bytes that reached the applications of `host` out of stream order (always
  * 0 unless the model is broken; runner_stream_errors). */
 uint64_t host_stream_errors(const struct host *host);

@@ -38,6 +38,7 @@ struct tcp_params {
     bool window_scaling; /* RFC 7323 window scale option */
     bool timestamps;     /* RFC 7323 timestamps option */
     bool sack;           /* SACK-permitted option (RFC 2018) */
+    bool dsack;          /* RFC 2883 D-SACK with SACK: report duplicates (Linux tcp_dsack) */
     bool nodelay;        /* TCP_NODELAY: Nagle off */
 
     /* Retransmission timer, RFC 6298 */

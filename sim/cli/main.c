@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "build_info.h"
+#include "cmd_coverage.h"
 #include "cmd_diff.h"
+#include "cmd_sweep.h"
 #include "out_file.h"
 #include "plot_cli.h"
 #include "soak_cli.h"
@@ -30,8 +33,59 @@
 struct overrides {
     const char *sets[MAX_SETS + 1];
     size_t count;
-    char seed_set[64]; /* "seed=N" from --seed, kept here so sets[] may point at it */
+    char seed_set[64];   /* "seed=N" from --seed, kept here so sets[] may point at it */
+    uint64_t max_events; /* --max-events: 0 = RUNNER_EVENT_LIMIT */
+    double max_wall;     /* --max-wall SECONDS of wall-clock time per run: 0 = none */
 };
+
+/* --max-events N / --max-wall SECONDS (run and check: CI tightens them for
+ * folders it did not write): 0 or the exit code of a usage error. */
+static int bad_usage(const char *fmt, const char *arg);
+static int add_limit(struct overrides *o, const char *opt, const char *val)
+{
+    char *end;
+    errno = 0;
+    if (strcmp(opt, "--max-events") == 0) {
+        unsigned long long n = strtoull(val, &end, 10);
+        if (errno || end == val || *end || val[0] == '-' || n == 0)
+            return bad_usage("--max-events takes a positive whole number, not '%s'", val);
+        o->max_events = n;
+    } else {
+        double w = strtod(val, &end);
+        if (errno || end == val || *end || !(w > 0) || w > 1e9)
+            return bad_usage("--max-wall takes a positive number of seconds, not '%s'", val);
+        o->max_wall = w;
+    }
+    return 0;
+}
+
+/* The wall-clock deadline of one run (--max-wall): the runner asks between
+ * slices of events; the clock is read here, never in the simulator. */
+struct wall_deadline {
+    struct timespec start;
+    double seconds;
+};
+
+static bool wall_keep_going(void *ctx)
+{
+    const struct wall_deadline *d = ctx;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double used =
+        (double)(now.tv_sec - d->start.tv_sec) + (double)(now.tv_nsec - d->start.tv_nsec) / 1e9;
+    return used < d->seconds;
+}
+
+static void apply_limits(struct runner *runner, const struct overrides *o, struct wall_deadline *d)
+{
+    if (o->max_events)
+        runner_set_event_limit(runner, o->max_events);
+    if (o->max_wall > 0) {
+        clock_gettime(CLOCK_MONOTONIC, &d->start);
+        d->seconds = o->max_wall;
+        runner_set_keep_going(runner, wall_keep_going, d);
+    }
+}
 
 struct run_args {
     const char *file;
@@ -74,13 +128,15 @@ static int add_override(struct overrides *o, const char *opt, const char *val)
 static int parse_override(int argc, char **argv, int *i, struct overrides *o, int *rc)
 {
     const char *arg = argv[*i];
-    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0)
+    bool limit = strcmp(arg, "--max-events") == 0 || strcmp(arg, "--max-wall") == 0;
+    if (strcmp(arg, "--seed") != 0 && strcmp(arg, "--set") != 0 && !limit)
         return 0;
     if (*i + 1 >= argc) {
         *rc = bad_usage("%s needs a value", arg);
         return 1;
     }
-    *rc = add_override(o, arg, argv[++*i]);
+    *rc = limit ? add_limit(o, arg, argv[*i + 1]) : add_override(o, arg, argv[*i + 1]);
+    ++*i;
     return 1;
 }
 
@@ -127,6 +183,10 @@ static int opt_override(struct run_args *a, const char *name, const char *val)
 {
     return add_override(&a->over, name, val);
 }
+static int opt_limit(struct run_args *a, const char *name, const char *val)
+{
+    return add_limit(&a->over, name, val);
+}
 static int opt_absolute(struct run_args *a, const char *name, const char *val)
 {
     (void)name;
@@ -164,6 +224,8 @@ static const struct run_option run_options[] = {
     {"--pcap-at", 0, true, opt_pcap_at, "[--pcap-at HOST|wire]", true},
     {"--seed", 0, true, opt_override, "[--seed N]", false},
     {"--set", 0, true, opt_override, "[--set KEY=VALUE]...", false},
+    {"--max-events", 0, true, opt_limit, "[--max-events N]", true},
+    {"--max-wall", 0, true, opt_limit, "[--max-wall SECONDS]", false},
     {"--absolute", 'S', false, opt_absolute, "[-S|--absolute]", true},
     {"--quiet", 'q', false, opt_quiet, "[--quiet]", false},
     {"--explain", 0, false, opt_explain, "[--explain]", false},
@@ -400,10 +462,13 @@ static int report_cut(struct runner *runner, const struct scenario *sc, FILE *ou
         break;
     case RUNNER_CUT_EVENT_LIMIT:
         fprintf(out,
-                "%s: run cut at %lld.%06llds after %u events (the limit); give a shorter "
-                "'stop:', fewer connections or longer intervals\n",
-                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)),
-                (unsigned)RUNNER_EVENT_LIMIT);
+                "%s: run cut at %lld.%06llds of virtual time by the event limit; give a "
+                "shorter 'stop:', fewer connections or longer intervals\n",
+                sc->file, (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)));
+        return 1;
+    case RUNNER_CUT_WALL_LIMIT:
+        fprintf(out, "%s: run cut at %lld.%06llds of virtual time by --max-wall\n", sc->file,
+                (long long)(end / SIM_S(1)), (long long)(end % SIM_S(1) / SIM_US(1)));
         return 1;
     }
     return 0;
@@ -465,7 +530,7 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
             const char *known[] = {
                 "--ip_version=",        "--local_ip=", "--remote_ip=", "--gateway_ip=",
                 "--netmask_ip=",        "--mtu=",      "--bind_port=", "--connect_port=",
-                "--tolerance_percent=", "--speed="};
+                "--tolerance_percent=", "--speed=",    "--non_fatal="};
             bool ok = false;
             for (size_t k = 0; k < sizeof known / sizeof known[0]; k++)
                 ok = ok || strncmp(a, known[k], strlen(known[k])) == 0;
@@ -473,8 +538,13 @@ static int take_pkt_options(int argc, char **argv, struct pkt_config *cfg)
                 fprintf(stderr, "tcpsim: note: packetdrill option %s ignored\n", a);
         } else if (strcmp(a, "-D") == 0 && i + 1 < argc) {
             i++; /* -D NAME=VALUE: script symbols, unused */
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0 ||
+                   strcmp(a, "--debug") == 0) {
             /* the timeline is already printed */
+        } else if (strcmp(a, "--strict_segments") == 0) {
+            cfg->strict_segments = true;
+        } else if (strcmp(a, "--dry_run") == 0) {
+            cfg->dry_run = true;
         } else {
             argv[n++] = argv[i];
         }
@@ -490,11 +560,17 @@ static int cmd_run_pkt(const struct run_args *a, const struct pkt_config *cfg)
         fprintf(stderr, "%s\n", err);
         return EXIT_BAD_INPUT;
     }
-    struct pkt_run *run;
-    if (pkt_run_create(script, cfg, &run) != TS_OK) {
-        fprintf(stderr, "tcpsim: out of memory\n");
+    if (cfg->dry_run) {
         pkt_script_free(script);
-        return EXIT_FAILED;
+        return 0;
+    }
+    struct pkt_run *run;
+    int made = pkt_run_create(script, cfg, &run);
+    if (made != TS_OK) {
+        fprintf(stderr, "tcpsim: %s\n",
+                made == TS_EINVAL ? "unknown profile (linux or rfc9293)" : "out of memory");
+        pkt_script_free(script);
+        return made == TS_EINVAL ? EXIT_BAD_INPUT : EXIT_FAILED;
     }
     const char *base = strrchr(a->file, '/') ? strrchr(a->file, '/') + 1 : a->file;
     char name[256];
@@ -526,7 +602,7 @@ static int cmd_run(int argc, char **argv)
     int rc = parse_run_args(argc, argv, &a);
     if (rc)
         return rc;
-    if (has_suffix(a.file, ".pkt")) {
+    if (pkt_file_is_script(a.file)) {
         for (size_t i = 0; i < a.over.count; i++) {
             if (strncmp(a.over.sets[i], "seed=", 5) == 0)
                 pcfg.seed = strtoull(a.over.sets[i] + 5, NULL, 10);
@@ -556,6 +632,8 @@ static int cmd_run(int argc, char **argv)
     bool stdout_busy = !a.out_dir && strcmp(a.format, "text") != 0;
     if (!rc && views_cli_start(&a.views, runner_net(runner), stdout_busy) != 0)
         rc = EXIT_BAD_INPUT;
+    struct wall_deadline deadline;
+    apply_limits(runner, &a.over, &deadline);
     if (!rc) {
         runner_run(runner);
         if (report_cut(runner, &sc, stderr))
@@ -635,13 +713,13 @@ static void check_file(const char *file, const struct overrides *o, struct check
 {
     struct scenario sc;
     char error[SCENARIO_ERROR_MAX];
-    if (has_suffix(file, ".pkt")) {
+    if (pkt_file_is_script(file)) {
         check_pkt(file, t);
         return;
     }
     t->scenarios++;
     if (scenario_load(file, o->sets, o->count, &sc, error, sizeof error) != 0) {
-        fprintf(stderr, "%s\n", error);
+        out_message(stderr, error);
         check_report_add(&t->report, file, NULL, NULL, CHECK_BAD_INPUT, 0, error);
         t->bad++;
         return;
@@ -655,6 +733,8 @@ static void check_file(const char *file, const struct overrides *o, struct check
         scenario_free(&sc);
         return;
     }
+    struct wall_deadline deadline;
+    apply_limits(runner, o, &deadline);
     runner_run(runner);
     size_t cut = report_cut(runner, &sc, t->out);
     struct check_case *record =
@@ -831,7 +911,7 @@ static int cmd_validate(int argc, char **argv)
         return -files;
     if (files != 1)
         return bad_usage("validate takes one scenario file%s", "");
-    if (has_suffix(argv[0], ".pkt")) {
+    if (pkt_file_is_script(argv[0])) {
         struct pkt_script *script;
         char err[512];
         if (pkt_load(argv[0], &script, err, sizeof err) != PKT_PASS) {
@@ -873,6 +953,11 @@ static int diff_main(const char *argv0, int argc, char **argv)
     (void)argv0;
     return cmd_diff_main(argc, argv);
 }
+static int coverage_main(const char *argv0, int argc, char **argv)
+{
+    (void)argv0;
+    return cmd_coverage_main(argc, argv);
+}
 static int soak_main(const char *argv0, int argc, char **argv)
 {
     (void)argv0;
@@ -901,7 +986,7 @@ static const struct command {
      "                                  exit 0 when it passes, 1 on a mismatch, 2 if malformed\n"},
     {"check", check_main,
      "check FILE.yaml|FILE.pkt|DIR... [--seed N] [--set KEY=VALUE]...\n"
-     "             [--junit FILE] [--tap]\n"
+     "             [--junit FILE] [--tap] [--max-events N] [--max-wall SECONDS]\n"
      "                                  exit 0 when every expectation holds,\n"
      "                                  1 when one fails, 2 on bad input;\n"
      "                                  --junit writes JUnit XML, --tap prints TAP 13\n"},
@@ -919,6 +1004,16 @@ static const struct command {
      "             [--events seg,state,...] [--context N] [--width N]\n"
      "                                  first event where two timelines differ;\n"
      "                                  exit 0 same, 1 different, 2 bad input\n"},
+    {"coverage", coverage_main,
+     "coverage DIR|FILE... [--csv FILE] [--format text|csv]\n"
+     "                                  RFC 9293 transitions the scenarios and .pkt scripts\n"
+     "                                  exercise; exit 1 when one of Figure 5 never is\n"},
+    {"sweep", cmd_sweep_main,
+     "sweep FILE.yaml --grid KEY=V1,V2,...|KEY=A..B... --out DIR [--jobs N]\n"
+     "             [--set KEY=VALUE]... [--emit parallel|slurm] [--task I]\n"},
+    {"sweep", cmd_sweep_main,
+     "sweep --collect DIR\n"
+     "                                  one CSV row per run of the grid (DIR/sweep.csv)\n"},
     {"soak", soak_main,
      "soak [--count N] [--from SEED] [--out DIR] [--known FILE] [--events N]\n"
      "                                  random scenarios under the invariant checker\n"},

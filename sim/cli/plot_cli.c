@@ -16,6 +16,7 @@
 #include "out_file.h"
 #include "plot_cli.h"
 #include "tcpsim/errors.h"
+#include "tcpsim/pkt.h"
 #include "tcpsim/runner.h"
 #include "tcpsim/scenario.h"
 #include "tcpsim/trace_sinks.h"
@@ -291,6 +292,70 @@ out:
     return rc;
 }
 
+/* The same data for a packetdrill script (or a YAML peer: scenario): the
+ * endpoint is "local", the scripted peer "remote"; the script's verdict is
+ * reported, the data files are written either way. */
+static int plot_run_pkt(const struct plot_args *a, const struct pkt_script *script,
+                        const char *name)
+{
+    FILE *f[6] = {0}, *jsonl_file = NULL;
+    static const char *const ext[6] = {".dat", ".dat", ".dat", ".dat", ".dat", ".gp"};
+    static const char *const base[6] = {"ladder", "states", "seq", "cc", "counts", "meta"};
+    int rc = PLOT_EXIT_BAD_INPUT;
+    struct pkt_run *run = NULL;
+    struct trace_plotdata *pd = NULL;
+    struct trace_jsonl *jsonl = NULL;
+    char stem[OUT_NAME_MAX + 1];
+    out_safe_name(name, stem, sizeof stem);
+    for (int i = 0; i < 6; i++)
+        if (!(f[i] = plot_open(a->out_dir, base[i], ext[i])))
+            goto out;
+    if (!(jsonl_file = plot_open(a->out_dir, stem, ".jsonl")))
+        goto out;
+    rc = PLOT_EXIT_FAILED;
+    struct trace_plotdata_files files = {f[0], f[1], f[2], f[3], f[4], f[5]};
+    struct trace_plotdata_options opt = {
+        .scenario = name,
+        .host_name = {"local", "remote"},
+        .host_addr = {0xC0A80001u, 0xC0000201u}, /* packetdrill's 192.168.0.1, 192.0.2.1 */
+        .from = a->from,
+        .to = a->to,
+        .window_set = a->window_set,
+        .ladder_max_segments = PLOT_LADDER_MAX_SEGMENTS,
+    };
+    struct pkt_config cfg = {.tolerance_us = -1};
+    if (pkt_run_create(script, &cfg, &run) != TS_OK || !(pd = trace_plotdata_new(&files, &opt)) ||
+        !(jsonl = trace_jsonl_new(jsonl_file))) {
+        fprintf(stderr, "tcpsim plot: cannot start the script (out of memory or bad profile)\n");
+        goto out;
+    }
+    tracer_add(&pkt_run_net(run)->tracer, trace_plotdata_sink(pd));
+    tracer_add(&pkt_run_net(run)->tracer, trace_jsonl_sink(jsonl));
+    char report[8192];
+    if (pkt_run_exec(run, report, sizeof report) != PKT_PASS)
+        fprintf(stderr, "%s", report);
+    if (trace_plotdata_write(pd, pkt_run_net(run)->engine.now) != TS_OK)
+        fprintf(stderr, "tcpsim plot: out of memory writing the data files\n");
+    else
+        rc = 0;
+out:
+    pkt_run_free(run);
+    trace_plotdata_free(pd);
+    trace_jsonl_free(jsonl);
+    bool write_error = false;
+    for (int i = 0; i < 6; i++)
+        if (f[i] && (ferror(f[i]) | fclose(f[i])) != 0)
+            write_error = true;
+    if (jsonl_file && (ferror(jsonl_file) | fclose(jsonl_file)) != 0)
+        write_error = true;
+    if (write_error) {
+        fprintf(stderr, "tcpsim plot: error writing the data files in %s: %s\n", a->out_dir,
+                strerror(errno));
+        rc = PLOT_EXIT_BAD_INPUT;
+    }
+    return rc;
+}
+
 static int plot_pictures(const struct plot_args *a, const char *argv0)
 {
     char scripts[4096];
@@ -319,6 +384,27 @@ int plot_cli_main(const char *argv0, int argc, char **argv)
     int rc = plot_parse(argc, argv, &a);
     if (rc)
         return rc;
+    if (pkt_file_is_script(a.file)) {
+        struct pkt_script *script;
+        char err[512];
+        if (pkt_load(a.file, &script, err, sizeof err) != PKT_PASS) {
+            fprintf(stderr, "%s\n", err);
+            return PLOT_EXIT_BAD_INPUT;
+        }
+        if (mkdir(a.out_dir, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "tcpsim plot: cannot create %s: %s\n", a.out_dir, strerror(errno));
+            pkt_script_free(script);
+            return PLOT_EXIT_BAD_INPUT;
+        }
+        const char *base = strrchr(a.file, '/') ? strrchr(a.file, '/') + 1 : a.file;
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)strcspn(base, "."), base);
+        rc = plot_run_pkt(&a, script, name);
+        pkt_script_free(script);
+        if (rc == 0 && !a.data_only)
+            rc = plot_pictures(&a, argv0);
+        return rc;
+    }
     struct scenario sc;
     char error[SCENARIO_ERROR_MAX];
     if (scenario_load(a.file, a.sets, a.set_count, &sc, error, sizeof error) != 0) {

@@ -14,6 +14,7 @@ static void tcp_params_rfc9293(struct tcp_params *p)
     p->window_scaling = false; /* RFC 7323 2: optional, off unless configured */
     p->timestamps = false;     /* RFC 7323 3: optional */
     p->sack = false;           /* RFC 2018: optional */
+    p->dsack = false;          /* RFC 2883: an extension RFC 9293 does not ask for */
     p->nodelay = false;        /* RFC 9293 3.7.4 (SHLD-7): Nagle on by default */
 
     p->rto_initial = SIM_S(1);              /* RFC 6298 (2.1): initial RTO 1 s */
@@ -126,6 +127,7 @@ static void tcp_params_linux(struct tcp_params *p)
     p->window_scaling = true; /* tcp_window_scaling = 1 */
     p->timestamps = true;     /* tcp_timestamps = 1 */
     p->sack = true;           /* tcp_sack = 1 */
+    p->dsack = true;          /* tcp_dsack = 1 */
     p->nodelay = false;       /* Nagle on unless TCP_NODELAY */
 
     p->rto_initial = SIM_S(1);        /* TCP_TIMEOUT_INIT (RFC 6298) */

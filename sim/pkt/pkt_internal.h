@@ -47,6 +47,11 @@ struct pk_lexer_out {
 /* Tokenizes `buf`; returns 0, or -1 with a "line:col: message" in err. */
 int pk_lex(const char *buf, size_t len, struct pk_lexer_out *out, char *err, size_t errlen);
 
+/* pkt_yaml.c: a YAML scenario with a `peer:` list, as a script. */
+bool pkt_yaml_is_script(const char *buf, size_t len);
+int pkt_parse_yaml(const char *file, const char *buf, size_t len, struct pkt_script **out,
+                   char *err, size_t errlen);
+
 /* -------------------------------------------------------------------- AST */
 
 enum pk_time_kind { PT_ABS, PT_REL, PT_ANY, PT_ABS_RANGE, PT_REL_RANGE };
@@ -75,6 +80,7 @@ struct pk_packet {
     int nopts;
     struct pk_opt opts[PK_MAX_OPTS];
     uint16_t sport, dport; /* 0: the connection's */
+    bool ecn_codepoint;    /* [ect0], [ect1], [ce]: an IP ECN field (not modelled) */
 };
 
 /* A syscall argument or result: packetdrill's expression language, kept
@@ -123,7 +129,10 @@ struct pk_event {
 struct pkt_script {
     char *file;
     int64_t tolerance_us; /* -1: packetdrill's default */
-    char *init_command;   /* a `...` before the first event */
+    bool strict_segments; /* --strict_segments: no merging of outbound segments */
+    char *profile;        /* a YAML peer scenario's profile: (NULL: linux) */
+    uint64_t seed;
+    char *init_command; /* a `...` before the first event */
     char *cleanup_command;
     struct pk_event *events;
     size_t count;

@@ -160,6 +160,25 @@ static int number(struct lx *l, struct pk_token *t)
     return 0;
 }
 
+/* Length of a dotted-quad IPv4 address at p, or 0. */
+static size_t ipv4_len(const char *p, const char *end)
+{
+    const char *q = p;
+    for (int part = 0; part < 4; part++) {
+        if (part > 0) {
+            if (q >= end || *q != '.')
+                return 0;
+            q++;
+        }
+        const char *d = q;
+        while (q < end && isdigit((unsigned char)*q))
+            q++;
+        if (q == d || q - d > 3)
+            return 0;
+    }
+    return (size_t)(q - p);
+}
+
 int pk_lex(const char *buf, size_t len, struct pk_lexer_out *out, char *err, size_t errlen)
 {
     struct lx l = {
@@ -201,6 +220,10 @@ int pk_lex(const char *buf, size_t len, struct pk_lexer_out *out, char *err, siz
             while (l.p < l.end && (isalnum((unsigned char)*l.p) || *l.p == '_'))
                 adv(&l, 1);
             t->len = (size_t)(l.p - t->text);
+        } else if (isdigit(c) && ipv4_len(l.p, l.end)) { /* 192.0.2.1 */
+            t->kind = PK_WORD;
+            t->len = ipv4_len(l.p, l.end);
+            adv(&l, t->len);
         } else if (isdigit(c) || (c == '.' && l.p + 1 < l.end && isdigit((unsigned char)l.p[1])) ||
                    (c == '-' && l.p + 1 < l.end && isdigit((unsigned char)l.p[1]))) {
             if (number(&l, t))

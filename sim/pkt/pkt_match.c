@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "pkt_run.h"
-#include "tcp/tcp_internal.h"
+#include "tcpsim/socket.h"
 
 /* ------------------------------------------------------------- formatting */
 
@@ -103,12 +103,14 @@ static void pick_tuple(struct pkt_run *r)
         const struct pk_fd *f = &r->fds[i];
         if (!f->used || !f->tcb)
             continue;
+        struct sock_wire w;
+        sock_get_wire(f->tcb, &w);
         if (f->listening) {
             if (!listen_port)
-                listen_port = f->tcb->local_port;
-        } else if (f->tcb->remote_port) {
-            c->lport = f->tcb->local_port;
-            c->rport = f->tcb->remote_port;
+                listen_port = w.local_port;
+        } else if (w.remote_port) {
+            c->lport = w.local_port;
+            c->rport = w.remote_port;
             c->known = true;
             return;
         }
@@ -118,13 +120,20 @@ static void pick_tuple(struct pkt_run *r)
     c->known = true;
 }
 
-static uint32_t map_ecr(const struct pk_conn *c, uint32_t script_ecr)
+/* The script's TS ecr names one of the endpoint's TS vals as the script
+ * wrote it: the same value, else offset from the first one seen (packetdrill
+ * tcp_ts_ecr_scaled), else (no TS line matched yet, e.g. after <...>) the
+ * latest value the endpoint sent, so its RTT samples stay sane. */
+static uint32_t map_ecr(const struct pkt_run *r, uint32_t script_ecr)
 {
+    const struct pk_conn *c = &r->conn;
     for (int i = c->ts_n - 1; i >= 0; i--)
         if (c->ts_script[i] == script_ecr)
             return c->ts_live[i];
     if (c->ts_first)
         return script_ecr - c->ts_first_script + c->ts_first_live;
+    if (r->live_ts_seen && script_ecr != 0)
+        return r->last_live_tsval;
     return script_ecr;
 }
 
@@ -172,7 +181,7 @@ int pk_inbound(struct pkt_run *r, const struct pk_event *ev)
         case PO_TS:
             seg.opts |= TCP_OPT_TS;
             seg.tsval = o->a;
-            seg.tsecr = (pk->flags & TCP_ACK) ? map_ecr(c, o->b) : o->b;
+            seg.tsecr = (pk->flags & TCP_ACK) ? map_ecr(r, o->b) : o->b;
             break;
         case PO_SACK:
             seg.opts |= TCP_OPT_SACK;
@@ -320,7 +329,10 @@ static int mismatch(struct pkt_run *r, const struct pk_event *ev, const char *wh
 static void learn_isn(struct pkt_run *r, const struct pk_packet *want, const struct tcp_segment *s)
 {
     struct pk_conn *c = &r->conn;
-    if ((s->flags & TCP_SYN) && !c->have_isn) {
+    bool fresh = (s->flags & TCP_SYN) && (!c->have_isn || c->live_isn != s->seq);
+    if (fresh && (want->flags & TCP_SYN || !c->have_isn)) {
+        /* A new connection: its own ISN, its own TS val mapping. */
+        memset(c, 0, sizeof *c);
         c->have_isn = true;
         c->live_isn = s->seq;
         c->script_isn = (want->flags & TCP_SYN) ? want->seq : 0;
@@ -370,7 +382,7 @@ int pk_outbound(struct pkt_run *r, const struct pk_event *ev, int64_t t, int64_t
     uint32_t total = first.seg.len;
     /* packetdrill merges consecutive segments (TSO/GSO) up to the script's
      * length; each must follow the previous one. */
-    while (total < want->len) {
+    while (total < want->len && !r->script->strict_segments && !r->cfg.strict_segments) {
         struct pk_sent next;
         if (!pop_sent(r, deadline, &next))
             break;
@@ -411,6 +423,9 @@ int pk_outbound(struct pkt_run *r, const struct pk_event *ev, int64_t t, int64_t
             return mismatch(r, ev, buf, &got, t, got_us);
         }
     }
+    if (want->ecn_codepoint)
+        return mismatch(r, ev, "the IP ECN field is not modelled (only not-ECT is sent)", &got, t,
+                        got_us);
     if (want->ece || want->cwr) {
         snprintf(buf, sizeof buf, "live packet field %s: expected: 1 vs actual: 0",
                  want->ece ? "tcp_ece" : "tcp_cwr");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pkt_internal.h"
 #include "tcpsim/errors.h"
@@ -293,6 +294,22 @@ static bool parse_packet(struct ps *p, struct pk_event *ev)
         pk->sport = (uint16_t)a;
         pk->dport = (uint16_t)b;
     }
+    /* Optional IP info: (tos 0x..), [ect0], [noecn], (ttl N), ... */
+    if (is_punct(cur(p), '(') || is_punct(cur(p), '[')) {
+        char close = is_punct(cur(p), '(') ? ')' : ']';
+        p->i++;
+        const struct pk_token *w = cur(p);
+        pk->ecn_codepoint =
+            is_word(w, "ect0") || is_word(w, "ect1") || is_word(w, "ce") || is_word(w, "ect01");
+        while (!is_punct(cur(p), close)) {
+            if (cur(p)->kind == PK_EOF || is_punct(cur(p), '<') || is_punct(cur(p), '>'))
+                return fail_at(p, cur(p),
+                               close == ')' ? "')' closing the IP info"
+                                            : "']' closing the IP info");
+            p->i++;
+        }
+        p->i++;
+    }
     const struct pk_token *ft = cur(p);
     if (ft->kind == PK_WORD && (is_word(ft, "udp") || is_word(ft, "icmp")))
         return fail_msg(p, ft, "only TCP packets are supported (not udp or icmp)");
@@ -575,18 +592,17 @@ static bool parse_option_line(struct ps *p, struct pkt_script *s)
     p->i++;
     const char *name = t->text;
     size_t n = t->len;
-    if (!is_punct(cur(p), '='))
-        return true; /* a flag option: nothing we model */
+    if (n == strlen("strict_segments") && memcmp(name, "strict_segments", n) == 0)
+        s->strict_segments = true;
+    if (!is_punct(cur(p), '=') || cur(p)->line != t->line)
+        return true; /* a flag option */
     p->i++;
     const struct pk_token *v = cur(p);
-    if (v->kind == PK_EOF)
+    if (v->kind == PK_EOF || v->line != t->line)
         return fail_at(p, v, "an option value");
-    p->i++;
-    /* WORD=WORD (-D NAME=VALUE style) */
-    if (is_punct(cur(p), '=') && v->kind == PK_WORD) {
+    /* The value is the rest of the line (an address, a word, NAME=VALUE). */
+    while (cur(p)->kind != PK_EOF && cur(p)->line == t->line)
         p->i++;
-        p->i++;
-    }
     if (n == strlen("tolerance_usecs") && memcmp(name, "tolerance_usecs", n) == 0) {
         if (v->kind != PK_INT || v->ival < 0)
             return fail_at(p, v, "a number of microseconds");
@@ -636,7 +652,7 @@ static bool parse_script(struct ps *p, struct pkt_script *s)
     }
     if (s->count == 0)
         return fail_msg(p, cur(p), "the script has no events");
-    if (s->events[0].tkind != PT_ABS || s->events[0].t_us != 0) {
+    if ((s->events[0].tkind != PT_ABS && s->events[0].tkind != PT_REL) || s->events[0].t_us != 0) {
         const struct pk_event *e0 = &s->events[0];
         snprintf(p->err, p->errlen, "%s:%d:%d: the first event should be at time 0", p->file,
                  e0->line, e0->col);
@@ -663,6 +679,7 @@ void pkt_script_free(struct pkt_script *s)
     free(s->events);
     free(s->init_command);
     free(s->cleanup_command);
+    free(s->profile);
     free(s->file);
     free(s);
 }
@@ -699,9 +716,21 @@ int pkt_parse(const char *name, const char *buf, size_t len, struct pkt_script *
     return PKT_PASS;
 }
 
+/* Only regular files are read: opening a FIFO would wait for a writer. */
+static bool regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 int pkt_load(const char *path, struct pkt_script **out, char *err, size_t errlen)
 {
     *out = NULL;
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file", path);
+        return PKT_BAD;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, ts_err_message(TS_ENOENT));
@@ -734,7 +763,33 @@ int pkt_load(const char *path, struct pkt_script **out, char *err, size_t errlen
         snprintf(err, errlen, "%s: out of memory", path);
         return PKT_BAD;
     }
-    int rc = pkt_parse(path, buf, len, out, err, errlen);
+    size_t n = strlen(path);
+    bool yaml = (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+                (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+    int rc = yaml ? pkt_parse_yaml(path, buf, len, out, err, errlen)
+                  : pkt_parse(path, buf, len, out, err, errlen);
     free(buf);
     return rc;
+}
+
+bool pkt_file_is_script(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".pkt") == 0)
+        return true;
+    bool yaml = (n > 5 && strcmp(path + n - 5, ".yaml") == 0) ||
+                (n > 4 && strcmp(path + n - 4, ".yml") == 0);
+    FILE *f = yaml && regular_file(path) ? fopen(path, "rb") : NULL;
+    if (!f)
+        return false;
+    char *buf = malloc((size_t)1 << 20);
+    size_t len = buf ? fread(buf, 1, ((size_t)1 << 20) - 1, f) : 0;
+    fclose(f);
+    /* Cheap test first: a top-level "peer:" key at the start of a line. */
+    bool maybe = false;
+    for (size_t i = 0; buf && i + 5 <= len && !maybe; i++)
+        maybe = (i == 0 || buf[i - 1] == '\n') && memcmp(buf + i, "peer:", 5) == 0;
+    bool yes = maybe && pkt_yaml_is_script(buf, len);
+    free(buf);
+    return yes;
 }

@@ -79,6 +79,18 @@ static void check_blocked(struct pkt_run *r)
                 r->blk_end_us / 1e6, now / 1e6, tol / 1e6);
 }
 
+static void wake_fire(struct engine *engine, struct sim_timer *timer)
+{
+    (void)engine;
+    (void)timer; /* the step that ran it retries the waiting call */
+}
+
+void pk_wake_at(struct pkt_run *r, int64_t t_us)
+{
+    if (!sim_timer_armed(&r->wake) || r->wake.when != t_us * 1000)
+        engine_arm(&r->net.engine, &r->wake, t_us * 1000);
+}
+
 bool pk_step(struct pkt_run *r, int64_t limit_us)
 {
     sim_time_t next = engine_next_time(&r->net.engine);
@@ -217,6 +229,13 @@ static int run_event(struct pkt_run *r, const struct pk_event *ev)
 static void endpoint_sent(void *ctx, const struct tcp_segment *seg)
 {
     struct pkt_run *r = ctx;
+    if (tracer_active(&r->net.tracer)) { /* the peer receives it (ladders end their arrows) */
+        struct trace_event ev = {.t = r->net.engine.now, .kind = TRACE_SEG, .host = "remote"};
+        ev.u.seg.dir = TRACE_RX;
+        ev.u.seg.seg = seg;
+        ev.u.seg.payload = &r->net.payload;
+        tracer_emit(&r->net.tracer, &ev);
+    }
     if (r->qlen == r->qcap) {
         size_t cap = r->qcap ? r->qcap * 2 : 64;
         struct pk_sent *q = malloc(cap * sizeof *q);
@@ -230,6 +249,10 @@ static void endpoint_sent(void *ctx, const struct tcp_segment *seg)
         r->q = q;
         r->qhead = 0;
         r->qcap = cap;
+    }
+    if (seg->opts & TCP_OPT_TS) {
+        r->live_ts_seen = true;
+        r->last_live_tsval = seg->tsval;
     }
     struct pk_sent *s = &r->q[(r->qhead + r->qlen++) % r->qcap];
     s->seg = *seg;
@@ -264,13 +287,22 @@ int pkt_run_create(const struct pkt_script *script, const struct pkt_config *cfg
     r->tol_us = r->cfg.tolerance_us >= 0    ? r->cfg.tolerance_us
                 : script->tolerance_us >= 0 ? script->tolerance_us
                                             : PK_DEFAULT_TOLERANCE_US;
+    struct tcp_params params;
+    if (!r->cfg.seed)
+        r->cfg.seed = script->seed;
+    const char *pname = r->cfg.profile    ? r->cfg.profile
+                        : script->profile ? script->profile
+                                          : "linux";
+    int profile = tcp_profile_from_name(pname);
+    if (profile < 0) {
+        free(r);
+        return TS_EINVAL;
+    }
+    tcp_params_defaults(&params, (enum tcp_profile)profile);
     if (net_init(&r->net, r->cfg.seed, &tcp_proto_ops) != TS_OK) {
         free(r);
         return TS_ENOMEM;
     }
-    struct tcp_params params;
-    int profile = tcp_profile_from_name(r->cfg.profile ? r->cfg.profile : "linux");
-    tcp_params_defaults(&params, profile < 0 ? TCP_PROFILE_LINUX : (enum tcp_profile)profile);
     if (net_add_host(&r->net, 0, "local", PK_LOCAL_ADDR, &params) != TS_OK) {
         net_free(&r->net);
         free(r);
@@ -283,6 +315,7 @@ int pkt_run_create(const struct pkt_script *script, const struct pkt_config *cfg
     link_init(&r->net.links[1], &r->net.engine, &wire, r->cfg.seed, 1, peer_sent, endpoint_dropped,
               r);
     pk_app_ops(r);
+    sim_timer_init(&r->wake, wake_fire);
     r->status = PKT_PASS;
     *out = r;
     return TS_OK;
@@ -323,6 +356,7 @@ void pkt_run_free(struct pkt_run *r)
 {
     if (!r)
         return;
+    engine_cancel(&r->net.engine, &r->wake);
     net_free(&r->net);
     free(r->q);
     free(r);

@@ -69,11 +69,15 @@ struct pkt_run {
     /* segments the endpoint sent, not yet matched */
     struct pk_sent *q;
     size_t qhead, qlen, qcap;
+    bool live_ts_seen;
+    uint32_t last_live_tsval; /* the endpoint's latest TS val on the wire */
     struct pk_fd fds[PK_MAX_FDS];
     struct pk_conn conn;
     /* the blocking call in progress (packetdrill's syscall thread) */
     const struct pk_event *blk;
     int64_t blk_start_us, blk_end_us;
+    int64_t poll_deadline_us; /* a waiting poll()'s timeout, -1: none */
+    struct sim_timer wake;    /* wakes the waiting call at its timeout */
     /* timing */
     const struct pk_event *last_ev;
     int64_t last_ev_us; /* the last event's script time after adjustment */
@@ -97,6 +101,8 @@ void pk_advance(struct pkt_run *r, int64_t until_us);
 /* Runs the engine's next instant (if any before `limit_us`); false when idle. */
 bool pk_step(struct pkt_run *r, int64_t limit_us);
 int64_t pk_tolerance(const struct pkt_run *r, int64_t script_us, int64_t last_us);
+/* Makes the engine stop at `t_us`, so a waiting call can time out. */
+void pk_wake_at(struct pkt_run *r, int64_t t_us);
 
 /* pkt_match.c */
 int pk_inbound(struct pkt_run *r, const struct pk_event *ev);

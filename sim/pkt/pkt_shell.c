@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "pkt_run.h"
-#include "tcp/tcp_internal.h"
+#include "tcpsim/socket.h"
 
 /* The values defaults.sh sets that tcpsim models; the rest (frto, dsack,
  * fack, reordering, tso_win_divisor, ecn, pacing ratios, notsent_lowat,
@@ -272,33 +272,35 @@ static struct tcb *info_socket(struct pkt_run *r)
 }
 
 /* Linux tcp_info values tcpsim models; false for the others. */
-static bool tcpi_field(const struct tcb *t, const char *name, int64_t *v)
+static bool tcpi_field(const struct tcb *tcb, const char *name, int64_t *v)
 {
-    uint32_t mss = t->mss ? t->mss : 536;
+    struct sock_tcp_info t;
+    sock_get_tcp_info(tcb, &t);
+    uint32_t mss = t.mss ? t.mss : 536;
     if (strcmp(name, "tcpi_state") == 0) {
         static const int linux_state[] = {
             [TCP_CLOSED] = 7,      [TCP_LISTEN] = 10,   [TCP_SYN_SENT] = 2,  [TCP_SYN_RECV] = 3,
             [TCP_ESTABLISHED] = 1, [TCP_FIN_WAIT1] = 4, [TCP_FIN_WAIT2] = 5, [TCP_CLOSE_WAIT] = 8,
             [TCP_CLOSING] = 11,    [TCP_LAST_ACK] = 9,  [TCP_TIME_WAIT] = 6};
-        *v = linux_state[t->state];
+        *v = linux_state[t.state];
     } else if (strcmp(name, "tcpi_snd_cwnd") == 0) {
-        *v = t->cwnd / mss;
+        *v = t.cwnd / mss;
     } else if (strcmp(name, "tcpi_snd_ssthresh") == 0) {
-        *v = t->ssthresh >= 0x7fffffff / 2 ? 0x7fffffff : t->ssthresh / mss;
+        *v = t.ssthresh >= 0x7fffffff / 2 ? 0x7fffffff : t.ssthresh / mss;
     } else if (strcmp(name, "tcpi_rto") == 0) {
-        *v = t->rto / 1000;
+        *v = t.rto / 1000;
     } else if (strcmp(name, "tcpi_rtt") == 0) {
-        *v = t->srtt / 1000;
+        *v = t.srtt / 1000;
     } else if (strcmp(name, "tcpi_rttvar") == 0) {
-        *v = t->rttvar / 1000;
+        *v = t.rttvar / 1000;
     } else if (strcmp(name, "tcpi_snd_mss") == 0) {
         *v = mss;
     } else if (strcmp(name, "tcpi_retransmits") == 0) {
-        *v = t->retransmits;
+        *v = t.retransmits;
     } else if (strcmp(name, "tcpi_snd_wscale") == 0) {
-        *v = t->snd_wscale;
+        *v = t.snd_wscale;
     } else if (strcmp(name, "tcpi_rcv_wscale") == 0) {
-        *v = t->rcv_wscale;
+        *v = t.rcv_wscale;
     } else {
         return false;
     }

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "pkt_run.h"
-#include "tcp/tcp_internal.h"
 #include "tcpsim/errors.h"
 #include "tcpsim/socket.h"
 
@@ -269,7 +268,7 @@ static int sys_connect(struct pkt_run *r, const struct pk_event *ev, struct pk_f
         return ret_err(r, ev, f->connect_err, 0);
     }
     if (f->tcb) {
-        if (f->tcb->state == TCP_SYN_SENT)
+        if (sock_state(f->tcb) == TCP_SYN_SENT)
             return ret_err(r, ev, TS_EALREADY, 0);
         if (f->connect_done && f->connect_err == 0 && !f->listening) {
             return ret_err(r, ev, TS_EISCONN, 0);
@@ -296,7 +295,7 @@ static int sys_connect(struct pkt_run *r, const struct pk_event *ev, struct pk_f
         return ret_err(r, ev, err, 0);
     f->tcb = t;
     apply_opts(f);
-    r->conn.known = false; /* the next inbound packets answer this SYN */
+    memset(&r->conn, 0, sizeof r->conn); /* the next inbound packets answer this SYN */
     if (f->nonblock)
         return ret_err(r, ev, TS_EINPROGRESS, 0);
     if (f->connect_done)
@@ -353,9 +352,9 @@ static int sys_write(struct pkt_run *r, const struct pk_event *ev, struct pk_fd 
     }
     if (!f->tcb)
         return ret_err(r, ev, TS_EPIPE, 0);
-    if (f->tcb->state == TCP_SYN_SENT && !f->nonblock && n > 0)
+    if (sock_state(f->tcb) == TCP_SYN_SENT && !f->nonblock && n > 0)
         return PK_WAIT; /* sk_stream_wait_connect */
-    if (f->tcb->state == TCP_SYN_SENT && f->nonblock)
+    if (sock_state(f->tcb) == TCP_SYN_SENT && f->nonblock)
         return ret_err(r, ev, TS_EAGAIN, 0);
     int err = n ? sock_send(f->tcb, (uint64_t)n) : 0;
     return ret_err(r, ev, err, n);
@@ -374,7 +373,7 @@ static int sys_read(struct pkt_run *r, const struct pk_event *ev, struct pk_fd *
         return ret_err(r, ev, TS_ENOTCONN, 0);
     if (n == 0)
         return check(r, ev, 0, 0);
-    if (f->tcb->state == TCP_SYN_SENT)
+    if (sock_state(f->tcb) == TCP_SYN_SENT)
         return f->nonblock ? ret_err(r, ev, TS_EAGAIN, 0) : PK_WAIT;
     uint64_t got;
     bool eof;
@@ -505,28 +504,29 @@ static int sys_getsockopt(struct pkt_run *r, const struct pk_event *ev, struct p
     const struct pk_expr *name = arg(ev, 2), *val = arg(ev, 3);
     const char *opt = name && name->kind == PE_WORD ? name->word : "?";
     struct tcb *t = f->tcb;
+    struct sock_tcp_info ti = {0};
+    if (t)
+        sock_get_tcp_info(t, &ti);
     int64_t got;
     const char *got_name = NULL;
     if (strcmp(opt, "SO_ERROR") == 0) {
-        int e = t ? t->so_error : 0;
-        if (t)
-            t->so_error = 0;
+        int e = t ? sock_take_error(t) : 0;
         got = e;
         got_name = e ? ts_err_name(e) : NULL;
     } else if (strcmp(opt, "SO_RCVBUF") == 0) {
-        got = t ? t->rcvbuf : f->rcvbuf ? f->rcvbuf : r->host->params.rcvbuf;
+        got = t ? ti.rcvbuf : f->rcvbuf ? f->rcvbuf : r->host->params.rcvbuf;
     } else if (strcmp(opt, "SO_SNDBUF") == 0) {
-        got = t ? t->sndbuf : f->sndbuf ? f->sndbuf : r->host->params.sndbuf;
+        got = t ? ti.sndbuf : f->sndbuf ? f->sndbuf : r->host->params.sndbuf;
     } else if (strcmp(opt, "TCP_MAXSEG") == 0) {
-        got = t && tcp_state_synchronized(t->state) ? t->mss - (t->ts_ok ? 12 : 0) : 536;
+        got = t && tcp_state_synchronized(ti.state) ? ti.mss - (ti.ts_ok ? 12 : 0) : 536;
     } else if (strcmp(opt, "TCP_NODELAY") == 0) {
-        got = t ? t->nodelay : f->nodelay;
+        got = f->nodelay;
     } else if (strcmp(opt, "SO_KEEPALIVE") == 0) {
-        got = t ? t->keepalive_on : f->keepalive;
+        got = f->keepalive;
     } else if (strcmp(opt, "SO_REUSEADDR") == 0) {
         got = f->reuseaddr;
     } else if (strcmp(opt, "TCP_USER_TIMEOUT") == 0) {
-        got = t ? t->user_timeout / SIM_MS(1) : f->user_timeout_ms < 0 ? 0 : f->user_timeout_ms;
+        got = f->user_timeout_ms < 0 ? 0 : f->user_timeout_ms;
     } else {
         pk_note(r, "%s:%d: note: getsockopt %s is not modelled; value not checked", r->script->file,
                 ev->line, opt);
@@ -575,11 +575,137 @@ static int sys_ioctl(struct pkt_run *r, const struct pk_event *ev, struct pk_fd 
     return check(r, ev, 0, 0);
 }
 
+/* ----------------------------------------------------------------- poll */
+
+#define PK_POLLIN 0x1
+#define PK_POLLPRI 0x2
+#define PK_POLLOUT 0x4
+#define PK_POLLERR 0x8
+#define PK_POLLHUP 0x10
+#define PK_POLLNVAL 0x20
+#define PK_POLLRDNORM 0x40
+#define PK_POLLWRNORM 0x100
+#define PK_POLLRDHUP 0x2000
+
+static bool poll_value(const struct pk_expr *e, int64_t *v)
+{
+    static const struct {
+        const char *name;
+        int64_t bit;
+    } names[] = {
+        {"POLLIN", PK_POLLIN},         {"POLLPRI", PK_POLLPRI},       {"POLLOUT", PK_POLLOUT},
+        {"POLLERR", PK_POLLERR},       {"POLLHUP", PK_POLLHUP},       {"POLLNVAL", PK_POLLNVAL},
+        {"POLLRDNORM", PK_POLLRDNORM}, {"POLLWRNORM", PK_POLLWRNORM}, {"POLLRDHUP", PK_POLLRDHUP}};
+    if (!e)
+        return false;
+    if (e->kind == PE_INT) {
+        *v = e->ival;
+        return true;
+    }
+    if (e->kind == PE_OR) {
+        int64_t a, b;
+        if (!poll_value(e->items[0], &a) || !poll_value(e->items[1], &b))
+            return false;
+        *v = a | b;
+        return true;
+    }
+    if (e->kind == PE_WORD)
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+            if (strcmp(e->word, names[i].name) == 0) {
+                *v = names[i].bit;
+                return true;
+            }
+    return false;
+}
+
+static const struct pk_expr *field(const struct pk_expr *st, const char *name)
+{
+    for (size_t i = 0; st && i < st->count; i++)
+        if (st->items[i]->kind == PE_ASSIGN && strcmp(st->items[i]->word, name) == 0 &&
+            st->items[i]->count == 1)
+            return st->items[i]->items[0];
+    return NULL;
+}
+
+/* Linux tcp_poll's mask for a socket. */
+static int64_t poll_mask(struct pkt_run *r, const struct pk_fd *f)
+{
+    (void)r;
+    if (!f->tcb)
+        return PK_POLLHUP | PK_POLLIN | PK_POLLRDNORM | PK_POLLRDHUP | PK_POLLOUT | PK_POLLWRNORM;
+    struct sock_tcp_info t;
+    sock_get_tcp_info(f->tcb, &t);
+    if (t.state == TCP_LISTEN) {
+        struct sock_info info;
+        sock_get_info(f->tcb, &info); /* a listener's recv_q: connections awaiting accept */
+        return info.recv_q ? PK_POLLIN | PK_POLLRDNORM : 0;
+    }
+    int64_t mask = 0;
+    bool closed = t.state == TCP_CLOSED;
+    bool rcv_shut = t.fin_rcvd || t.rd_shut || closed;
+    bool snd_shut = t.wr_shut || closed;
+    if ((rcv_shut && snd_shut) || closed)
+        mask |= PK_POLLHUP;
+    if (rcv_shut)
+        mask |= PK_POLLIN | PK_POLLRDNORM | PK_POLLRDHUP;
+    if (t.state != TCP_SYN_SENT && t.state != TCP_SYN_RECV) {
+        if (sock_recv_queue(f->tcb) > 0)
+            mask |= PK_POLLIN | PK_POLLRDNORM;
+        /* sk_stream_is_writeable: free space at least a third of the buffer */
+        uint64_t queued = sock_send_queue(f->tcb);
+        if (snd_shut || queued * 3 < (uint64_t)t.sndbuf * 2)
+            mask |= PK_POLLOUT | PK_POLLWRNORM;
+    }
+    if (t.so_error)
+        mask |= PK_POLLERR;
+    return mask;
+}
+
+static int sys_poll(struct pkt_run *r, const struct pk_event *ev, bool resume)
+{
+    const struct pk_expr *list = arg(ev, 0);
+    int64_t timeout_ms = -1;
+    int_arg(arg(ev, 2), &timeout_ms);
+    if (!list || list->kind != PE_LIST)
+        return pk_fail(r, ev, "poll(): expected a list of {fd=..., events=...}");
+    int ready = 0;
+    int64_t got[16] = {0};
+    for (size_t i = 0; i < list->count && i < 16; i++) {
+        const struct pk_expr *pfd = list->items[i];
+        int64_t fd, events = 0;
+        if (!int_arg(field(pfd, "fd"), &fd) || !poll_value(field(pfd, "events"), &events))
+            return pk_fail(r, ev, "poll(): cannot read fd and events of entry %zu", i + 1);
+        const struct pk_fd *f =
+            fd >= 3 && fd < 3 + PK_MAX_FDS && r->fds[fd - 3].used ? &r->fds[fd - 3] : NULL;
+        got[i] = f ? poll_mask(r, f) & (events | PK_POLLERR | PK_POLLHUP) : PK_POLLNVAL;
+        ready += got[i] != 0;
+    }
+    if (!ready) {
+        if (!resume)
+            r->poll_deadline_us = timeout_ms < 0 ? -1 : pk_now_us(r) + timeout_ms * 1000;
+        if (timeout_ms != 0 && (r->poll_deadline_us < 0 || pk_now_us(r) < r->poll_deadline_us)) {
+            if (r->poll_deadline_us >= 0)
+                pk_wake_at(r, r->poll_deadline_us);
+            return PK_WAIT;
+        }
+    }
+    for (size_t i = 0; i < list->count && i < 16; i++) {
+        int64_t want;
+        const struct pk_expr *rev = field(list->items[i], "revents");
+        if (rev && poll_value(rev, &want) && want != got[i])
+            return pk_fail(r, ev, "poll(): entry %zu: expected revents 0x%llx but got 0x%llx",
+                           i + 1, (long long)want, (long long)got[i]);
+    }
+    return check(r, ev, ready, 0);
+}
+
 int pk_syscall(struct pkt_run *r, const struct pk_event *ev, bool resume)
 {
     const char *n = ev->call.name;
     if (strcmp(n, "socket") == 0)
         return sys_socket(r, ev);
+    if (strcmp(n, "poll") == 0)
+        return sys_poll(r, ev, resume);
     int fd = -1;
     struct pk_fd *f = fd_arg(r, ev, &fd);
     if (resume && !f && strcmp(n, "close") == 0) {

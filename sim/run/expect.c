@@ -66,14 +66,17 @@ static bool rexmit_match(const struct expectation *e, const struct tcp_segment *
 static void expect_emit(void *ctx, const struct trace_event *ev)
 {
     struct expect *x = ctx;
+    if (ev->kind != TRACE_SEG && ev->kind != TRACE_APP && ev->kind != TRACE_STATE)
+        return;
     int host = host_of(x, ev->host);
     if (host < 0)
         return;
+    const struct expectation *expects = x->scenario->expects;
     if (ev->kind == TRACE_SEG) {
-        const struct scenario *sc = x->scenario;
-        for (size_t i = 0; i < sc->expect_count; i++) {
-            const struct expectation *e = &sc->expects[i];
-            if (e->kind != EXPECT_SEG_COUNT || e->host != host || e->dir != ev->u.seg.dir)
+        for (size_t k = 0; k < x->seg_n; k++) {
+            uint32_t i = x->by_kind[k];
+            const struct expectation *e = &expects[i];
+            if (e->host != host || e->dir != ev->u.seg.dir)
                 continue;
             if (ev->t < e->from || (e->to != SIM_TIME_NEVER && ev->t >= e->to))
                 continue;
@@ -83,16 +86,15 @@ static void expect_emit(void *ctx, const struct trace_event *ev)
         return;
     }
     if (ev->kind == TRACE_APP) {
-        const struct scenario *sc = x->scenario;
-        for (size_t i = 0; i < sc->expect_count; i++) {
-            const struct expectation *e = &sc->expects[i];
-            if (e->kind == EXPECT_CALL_COUNT && e->host == host && e->ret == ev->u.app.ret &&
-                ev->t >= e->from && (e->to == SIM_TIME_NEVER || ev->t < e->to) &&
-                strcmp(e->call, ev->u.app.call) == 0)
+        for (size_t k = x->seg_n; k < x->seg_n + x->call_n; k++) {
+            uint32_t i = x->by_kind[k];
+            const struct expectation *e = &expects[i];
+            if (e->host == host && e->ret == ev->u.app.ret && ev->t >= e->from &&
+                (e->to == SIM_TIME_NEVER || ev->t < e->to) && strcmp(e->call, ev->u.app.call) == 0)
                 x->seg_counts[i]++;
         }
     }
-    if (x->record && (ev->kind == TRACE_STATE || ev->kind == TRACE_APP))
+    if (x->record)
         record(x, ev, host);
 }
 
@@ -118,8 +120,16 @@ int expect_setup(struct expect *x, const struct scenario *sc, struct net *net,
     size_t n = sc->expect_count ? sc->expect_count : 1;
     x->seg_counts = calloc(n, sizeof *x->seg_counts);
     x->probes = calloc(n, sizeof *x->probes);
-    if (!x->seg_counts || !x->probes)
+    x->by_kind = calloc(n, sizeof *x->by_kind);
+    if (!x->seg_counts || !x->probes || !x->by_kind)
         return TS_ENOMEM;
+    x->seg_n = x->call_n = 0;
+    for (size_t i = 0; i < sc->expect_count; i++)
+        if (sc->expects[i].kind == EXPECT_SEG_COUNT)
+            x->by_kind[x->seg_n++] = (uint32_t)i;
+    for (size_t i = 0; i < sc->expect_count; i++)
+        if (sc->expects[i].kind == EXPECT_CALL_COUNT)
+            x->by_kind[x->seg_n + x->call_n++] = (uint32_t)i;
     for (size_t i = 0; i < sc->expect_count; i++) {
         const struct expectation *e = &sc->expects[i];
         if (e->kind == EXPECT_SOCKETS_IN) {
@@ -133,6 +143,8 @@ int expect_setup(struct expect *x, const struct scenario *sc, struct net *net,
             x->record = true;
         }
     }
+    if (x->seg_n == 0 && x->call_n == 0 && !x->record)
+        return TS_OK; /* only probes (or nothing): no event is looked at */
     struct trace_sink sink = {expect_emit, NULL, x};
     return tracer_add(&x->net->tracer, sink) == 0 ? TS_OK : TS_ENOMEM;
 }
@@ -145,6 +157,7 @@ void expect_teardown(struct expect *x)
                 engine_timer_del(&x->net->engine, &x->probes[i].timer);
     free(x->probes);
     free(x->seg_counts);
+    free(x->by_kind);
     free(x->events);
 }
 

@@ -44,9 +44,15 @@ struct expect {
     struct rec_event *events;
     size_t event_count, event_cap;
     uint64_t *seg_counts; /* per expectation (EXPECT_SEG_COUNT, EXPECT_CALL_COUNT) */
+    /* The expectations each event kind can count, so an event visits only
+     * those: by_kind[0, seg_n) are the segment counts, by_kind[seg_n,
+     * seg_n + call_n) the call counts (indices into the scenario's list). */
+    uint32_t *by_kind;
+    size_t seg_n, call_n;
 };
 
-/* Arms the probes and adds the recording sink to net's tracer. */
+/* Arms the probes and adds the recording sink to net's tracer, if some
+ * expectation needs events (none does: no sink, nothing paid per event). */
 int expect_setup(struct expect *x, const struct scenario *sc, struct net *net,
                  const struct sock_names *names);
 void expect_teardown(struct expect *x);

@@ -311,9 +311,20 @@ static void inject(struct tcb *tcb, const struct scenario_step *st)
     seg.seq = w.snd_nxt + (uint32_t)st->seq_offset;
     seg.flags = st->inject_flags;
     if (seg.flags & TCP_ACK)
-        seg.ack = w.rcv_nxt;
+        seg.ack = w.rcv_nxt + (uint32_t)st->ack_offset;
     seg.len = (uint32_t)st->bytes;
-    seg.win = 1024;
+    seg.win = st->inject_win >= 0 ? (uint16_t)st->inject_win : 1024;
+    const struct tcp_segment *o = &st->inject_opts;
+    seg.opts = o->opts;
+    seg.mss = o->mss;
+    seg.wscale = o->wscale;
+    seg.tsval = o->tsval;
+    seg.tsecr = o->tsecr;
+    seg.nsack = o->nsack;
+    for (int i = 0; i < o->nsack; i++) {
+        seg.sack[i].start = seg.ack + o->sack[i].start;
+        seg.sack[i].end = seg.ack + o->sack[i].end;
+    }
     host_output(sock_host(tcb), &seg, 0);
 }
 
@@ -552,14 +563,28 @@ int runner_run(struct runner *r)
     sim_time_t stop = r->scenario->stop;
     if (stop == SIM_TIME_NEVER)
         stop = RUNNER_TIME_CAP; /* keep-alive, say, never idles */
-    r->net.engine.fire_limit =
-        r->net.engine.fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
-    engine_run(&r->net.engine, stop);
-    r->end = r->net.engine.now;
-    if (r->net.engine.fired >= r->net.engine.fire_limit)
-        r->cut = RUNNER_CUT_EVENT_LIMIT;
-    else if (r->scenario->stop == SIM_TIME_NEVER &&
-             engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
+    struct engine *e = &r->net.engine;
+    uint64_t end_limit = e->fired + (r->event_limit ? r->event_limit : RUNNER_EVENT_LIMIT);
+    /* In slices when someone asks between them whether to go on; the
+     * events and their order are the same either way. */
+    for (;;) {
+        uint64_t slice = r->keep_going ? RUNNER_WALL_SLICE : end_limit - e->fired;
+        e->fire_limit = end_limit - e->fired > slice ? e->fired + slice : end_limit;
+        engine_run(e, stop);
+        if (e->fired < e->fire_limit)
+            break; /* done: nothing left before `stop`, or stopped */
+        if (e->fired >= end_limit) {
+            r->cut = RUNNER_CUT_EVENT_LIMIT;
+            break;
+        }
+        if (!r->keep_going(r->keep_going_ctx)) {
+            r->cut = RUNNER_CUT_WALL_LIMIT;
+            break;
+        }
+    }
+    r->end = e->now;
+    if (r->cut == RUNNER_CUT_NONE && r->scenario->stop == SIM_TIME_NEVER &&
+        engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
         r->cut = RUNNER_CUT_TIME_CAP;
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
         r->end = r->net.engine.now;
@@ -588,6 +613,12 @@ const struct runner_conn *runner_conns(const struct runner *r, size_t *count)
 }
 
 void runner_set_event_limit(struct runner *r, uint64_t limit) { r->event_limit = limit; }
+
+void runner_set_keep_going(struct runner *r, bool (*keep_going)(void *ctx), void *ctx)
+{
+    r->keep_going = keep_going;
+    r->keep_going_ctx = ctx;
+}
 
 void runner_free(struct runner *r)
 {

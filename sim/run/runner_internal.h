@@ -46,7 +46,9 @@ struct runner {
     struct flood *floods; /* `flood` steps started so far */
     sim_time_t end;
     uint64_t stream_errors;
-    uint64_t event_limit;      /* 0 = RUNNER_EVENT_LIMIT */
+    uint64_t event_limit;          /* 0 = RUNNER_EVENT_LIMIT */
+    bool (*keep_going)(void *ctx); /* runner_set_keep_going; NULL: never asked */
+    void *keep_going_ctx;
     struct runner_conn *conns; /* runner_conns() */
     size_t conn_count, conn_cap;
     bool finished; /* runner_run returned: open sockets are recorded */

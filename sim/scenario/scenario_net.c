@@ -57,6 +57,7 @@ static const struct scn_tcp_field scn_tcp_fields[] = {
     SCN_BOOL(window_scaling),
     SCN_BOOL(timestamps),
     SCN_BOOL(sack),
+    SCN_BOOL(dsack),
     SCN_BOOL(nodelay),
     SCN_DUR_POSITIVE(rto_initial, "RFC 6298 (2.1) sets the RTO to 1 s before any RTT sample"),
     SCN_DUR_POSITIVE(rto_min, "RFC 6298 (2.4) rounds the RTO up to a minimum (1 s; Linux 200 ms)"),

@@ -9,7 +9,7 @@
 
 /* ---- steps: ---- */
 
-#define SCN_CALL_KEYS 5
+#define SCN_CALL_KEYS 7
 struct scn_call {
     const char *keys[SCN_CALL_KEYS]; /* keys of this call besides at, host, call */
     bool sockopts;                   /* also accepts socket option keys */
@@ -32,7 +32,10 @@ static const struct scn_call scn_calls[] = {
     [STEP_SETSOCKOPT] = {{"sock"}, true, "conn", "sock"},
     [STEP_CRASH] = {{NULL}, false, NULL, NULL},
     [STEP_REBOOT] = {{NULL}, false, NULL, NULL},
-    [STEP_INJECT] = {{"sock", "flags", "seq_offset", "bytes"}, false, "conn", "sock"},
+    [STEP_INJECT] = {{"sock", "flags", "seq_offset", "bytes", "ack_offset", "win", "options"},
+                     false,
+                     "conn",
+                     "sock"},
     [STEP_FLOOD] = {{"to", "port", "count", "interval", "spoof"}, false, NULL, NULL},
     [STEP_GETSOCKOPT] = {{"sock", "opt"}, false, "conn", "sock"},
     [STEP_DESTROY] = {{"sock"}, false, "conn", "sock"},
@@ -170,8 +173,82 @@ static int scn_flood_args(struct scn_ctx *ctx, const struct ynode *node, struct 
     return 0;
 }
 
+/* One option of an injected segment, in packetdrill's words: "mss 1460",
+ * "wscale 7", "sackOK", "TS val 100 ecr 0", "sack 0:1000 2000:3000" (SACK
+ * blocks as offsets from SEG.ACK), "nop". */
+static int scn_inject_option(struct scn_ctx *ctx, const struct ynode *v, struct tcp_segment *o)
+{
+    const char *t = v->kind == YNODE_SCALAR ? v->text : "";
+    unsigned a, b;
+    int n = 0;
+    if (sscanf(t, "mss %u%n", &a, &n) == 1 && t[n] == '\0' && a <= 65535) {
+        o->opts |= TCP_OPT_MSS;
+        o->mss = (uint16_t)a;
+    } else if (sscanf(t, "wscale %u%n", &a, &n) == 1 && t[n] == '\0' && a <= 255) {
+        o->opts |= TCP_OPT_WSCALE;
+        o->wscale = (uint8_t)a;
+    } else if (strcmp(t, "sackOK") == 0) {
+        o->opts |= TCP_OPT_SACK_PERM;
+    } else if (strcmp(t, "nop") == 0) {
+        /* layout is not modelled: options go out in Linux's order */
+    } else if (sscanf(t, "TS val %u ecr %u%n", &a, &b, &n) == 2 && t[n] == '\0') {
+        o->opts |= TCP_OPT_TS;
+        o->tsval = a;
+        o->tsecr = b;
+    } else if (strncmp(t, "sack ", 5) == 0) {
+        const char *p = t + 5;
+        o->nsack = 0;
+        while (*p) {
+            if (o->nsack >= TCP_MAX_SACK_BLOCKS || sscanf(p, " %u:%u%n", &a, &b, &n) != 2)
+                return scn_error(
+                    ctx, v, "expected up to 4 SACK blocks like 'sack 1000:2000', got '%.80s'", t);
+            o->sack[o->nsack].start = a;
+            o->sack[o->nsack++].end = b;
+            p += n;
+            while (*p == ' ')
+                p++;
+        }
+        if (!o->nsack)
+            return scn_error(ctx, v, "expected SACK blocks after 'sack', got '%.80s'", t);
+        o->opts |= TCP_OPT_SACK;
+    } else {
+        return scn_error(ctx, v,
+                         "expected an option like 'mss 1460', 'wscale 7', 'sackOK', 'TS val 1 "
+                         "ecr 0', 'sack 0:1000' or 'nop', got '%.80s'",
+                         t);
+    }
+    return 0;
+}
+
+/* options: a list, or one string with commas ("mss 1460, sackOK"). */
+static int scn_inject_options(struct scn_ctx *ctx, const struct ynode *v, struct tcp_segment *o)
+{
+    if (v->kind == YNODE_SEQ) {
+        for (size_t i = 0; i < v->count; i++)
+            if (scn_inject_option(ctx, v->kids[i], o))
+                return -1;
+        return 0;
+    }
+    if (v->kind != YNODE_SCALAR)
+        return scn_error(ctx, v, "expected a list of options for 'options'%s", "");
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", v->text);
+    for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+        while (*tok == ' ')
+            tok++;
+        size_t n = strlen(tok);
+        while (n && tok[n - 1] == ' ')
+            tok[--n] = '\0';
+        struct ynode item = *v;
+        item.text = tok;
+        if (scn_inject_option(ctx, &item, o))
+            return -1;
+    }
+    return 0;
+}
+
 /* inject: flags (letters, required), seq_offset (signed integer, default 0),
- * bytes (payload length, default 0). */
+ * bytes (payload length, default 0), ack_offset (from RCV.NXT), win, options. */
 static int scn_inject_args(struct scn_ctx *ctx, const struct ynode *node, struct scenario_step *st)
 {
     const struct ynode *v = ydoc_get(node, "flags");
@@ -190,6 +267,23 @@ static int scn_inject_args(struct scn_ctx *ctx, const struct ynode *node, struct
                              v->kind == YNODE_SCALAR ? v->text : "a collection");
         st->seq_offset = off;
     }
+    if ((v = ydoc_get(node, "ack_offset"))) {
+        char *end = NULL;
+        long long off = v->kind == YNODE_SCALAR ? strtoll(v->text, &end, 10) : 0;
+        if (!end || *end != '\0' || end == v->text || off < -2147483647LL || off > 2147483647LL)
+            return scn_error(ctx, v, "expected an integer for 'ack_offset', got '%.80s'",
+                             v->kind == YNODE_SCALAR ? v->text : "a collection");
+        st->ack_offset = off;
+    }
+    st->inject_win = -1;
+    if ((v = ydoc_get(node, "win"))) {
+        uint64_t w;
+        if (scn_get_uint(ctx, v, "win", 0, 65535, &w))
+            return -1;
+        st->inject_win = (int32_t)w;
+    }
+    if ((v = ydoc_get(node, "options")) && scn_inject_options(ctx, v, &st->inject_opts))
+        return -1;
     v = ydoc_get(node, "bytes");
     return v ? scn_get_uint(ctx, v, "bytes", 0, 65535, &st->bytes) : 0;
 }

@@ -148,6 +148,34 @@ void sock_get_wire(const struct tcb *tcb, struct sock_wire *out)
                               .rcv_nxt = tcb->rcv_nxt};
 }
 
+void sock_get_tcp_info(const struct tcb *tcb, struct sock_tcp_info *out)
+{
+    *out = (struct sock_tcp_info){.state = tcb->state,
+                                  .rcvbuf = tcb->rcvbuf,
+                                  .sndbuf = tcb->sndbuf,
+                                  .mss = tcb->mss,
+                                  .ts_ok = tcb->ts_ok,
+                                  .rd_shut = tcb->rd_shut,
+                                  .wr_shut = tcb->wr_shut,
+                                  .fin_rcvd = tcb->fin_rcvd,
+                                  .snd_wscale = tcb->snd_wscale,
+                                  .rcv_wscale = tcb->rcv_wscale,
+                                  .cwnd = tcb->cwnd,
+                                  .ssthresh = tcb->ssthresh,
+                                  .rto = tcb->rto,
+                                  .srtt = tcb->srtt,
+                                  .rttvar = tcb->rttvar,
+                                  .retransmits = tcb->retransmits,
+                                  .so_error = tcb->so_error};
+}
+
+int sock_take_error(struct tcb *tcb)
+{
+    int err = tcb->so_error;
+    tcb->so_error = 0;
+    return err;
+}
+
 uint64_t host_stream_errors(const struct host *host)
 {
     uint64_t n = 0;

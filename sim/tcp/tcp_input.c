@@ -389,12 +389,23 @@ static enum verdict step1_sequence(struct tcb *tcb, const struct tcp_segment *se
         (seg->flags & (TCP_SYN | TCP_ACK | TCP_RST)) == (TCP_SYN | TCP_ACK) &&
         seg->seq == tcb->irs && seg->ack == tcb->snd_max && seg->len == 0) {
         /* R-SYNRCVD-15 (Linux): the peer's SYN,ACK in a simultaneous open
-         * (RFC 9293 Figure 7) is ACKed and, in the fifth step, completes it. */
+         * (RFC 9293 Figure 7) is ACKed and, in the fifth step, completes it;
+         * its SYN is a duplicate: `sack 0:1` (tcp_send_dupack). */
+        tcp_sack_note_dsack(tcb, seg->seq, seg->seq + 1);
         tcp_send_ack(tcb);
         return GO_ON;
     }
-    if (!(seg->flags & TCP_RST))
+    if (!(seg->flags & TCP_RST)) {
+        /* RFC 2883 (Linux tcp_send_dupack): data or a FIN below RCV.NXT is a
+         * duplicate: reported with a D-SACK block, and ACKs go at once. A
+         * SYN draws a plain (challenge) ACK (tcp_validate_incoming). */
+        uint32_t len = segment_seq_len(seg);
+        if (len > 0 && !(seg->flags & TCP_SYN) && seq_lt(seg->seq, tcb->rcv_nxt)) {
+            tcp_sack_note_dsack(tcb, seg->seq, seq_min(seg->seq + len, tcb->rcv_nxt));
+            tcp_delack_enter_quickack(tcb);
+        }
         send_oow_ack(tcb, seg); /* R-SEQ-05: ACK-reply, then drop */
+    }
     return DONE;
 }
 
@@ -531,7 +542,13 @@ static uint32_t on_new_ack(struct tcb *tcb, const struct tcp_segment *seg)
 
 static bool is_dup_ack(const struct tcb *tcb, const struct tcp_segment *seg)
 {
-    /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding. */
+    /* RFC 5681 2: same ACK, no data, no SYN/FIN, same window, data outstanding.
+     * An ACK that only reports a duplicate (D-SACK) is not one (Linux
+     * FLAG_DSACKING_ACK in tcp_ack). */
+    tcp_seq ds, de;
+    if (tcb->sack_ok && tcb_params(tcb)->dsack && tcp_sack_dsack_of(seg, &ds, &de) &&
+        seg->nsack == 1)
+        return false;
     return seg->ack == tcb->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
            ((uint32_t)seg->win << tcb->snd_wscale) == tcb->snd_wnd &&
            tcb->snd_una != tcb->snd_max &&
@@ -684,6 +701,16 @@ static enum verdict step5_ack(struct tcb *tcb, const struct tcp_segment *seg, un
  * is one SACK block; its stamp says how recently it grew (RFC 2018 4). */
 static void hold_out_of_order(struct tcb *tcb, const struct tcp_segment *seg)
 {
+    /* RFC 2883 (Linux tcp_data_queue_ofo): what is already held is a
+     * duplicate; the first overlap is reported. */
+    for (uint8_t i = 0; i < tcb->ooo_count; i++) {
+        tcp_seq s = seq_max(seg->seq, tcb->ooo[i].start);
+        tcp_seq e = seq_min(seg->seq + seg->len, tcb->ooo[i].end);
+        if (seq_lt(s, e)) {
+            tcp_sack_note_dsack(tcb, s, e);
+            break;
+        }
+    }
     if (!tcb->ooo) {
         tcb->ooo = calloc(TCB_MAX_OOO, sizeof *tcb->ooo);
         if (!tcb->ooo)
@@ -785,6 +812,8 @@ static enum verdict step7_text_and_fin(struct tcb *tcb, const struct tcp_segment
             return DONE;
         }
         if (seq_le(seg->seq, tcb->rcv_nxt)) {
+            if (seq_lt(seg->seq, tcb->rcv_nxt)) /* partly old: RFC 2883 */
+                tcp_sack_note_dsack(tcb, seg->seq, tcb->rcv_nxt);
             if (seq_gt(seg->seq + seg->len, tcb->rcv_nxt)) {
                 uint32_t room = rcv_wnd(tcb);
                 uint32_t len = seg->len;

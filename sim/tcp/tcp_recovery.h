@@ -23,7 +23,14 @@ struct tcp_scoreboard {
     bool rack_set;         /* RACK (RFC 8985 6.2) marked data lost: ... */
     tcp_seq rack_lost_end; /* ... every unSACKed octet below this */
 };
-void tcp_sack_add_blocks(const struct tcb *tcb, struct tcp_segment *seg);
+/* SACK blocks for an outgoing ACK: a pending D-SACK first, then the
+ * out-of-order ranges, newest first (RFC 2018 4, RFC 2883 4). */
+void tcp_sack_add_blocks(struct tcb *tcb, struct tcp_segment *seg);
+/* The ACK's first SACK block is a D-SACK (RFC 2883 4.1: below the
+ * cumulative ACK, or inside the second block): *s, *e get it. */
+bool tcp_sack_dsack_of(const struct tcp_segment *seg, tcp_seq *s, tcp_seq *e);
+/* A duplicate [start, end) arrived: the next ACK reports it (RFC 2883). */
+void tcp_sack_note_dsack(struct tcb *tcb, tcp_seq start, tcp_seq end);
 void tcp_sack_on_ack(struct tcb *tcb, const struct tcp_segment *seg);
 void tcp_sack_free(struct tcb *tcb);
 bool tcp_sack_is_lost(const struct tcb *tcb, tcp_seq seq);

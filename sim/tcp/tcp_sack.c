@@ -16,13 +16,51 @@
  * the others repeat the most recently reported blocks. Each out-of-order
  * range carries the stamp of its newest arrival, so "most recent first" is
  * "highest stamp first". 3 blocks fit beside timestamps, else 4 (RFC 2018 3). */
-void tcp_sack_add_blocks(const struct tcb *tcb, struct tcp_segment *seg)
+/* RFC 2883 4 (Linux tcp_dsack_set, tcp_dsack_extend): a duplicate that
+ * arrived is reported once, as the first block of the next ACK; a second
+ * duplicate touching the first widens it. Only with SACK and `dsack`. */
+void tcp_sack_note_dsack(struct tcb *tcb, tcp_seq start, tcp_seq end)
 {
-    if (!tcb->sack_ok || tcb->ooo_count == 0)
+    if (!tcb->sack_ok || !tcb_params(tcb)->dsack || !seq_lt(start, end))
+        return;
+    if (tcb->dsack_pending && seq_le(start, tcb->dsack_end) && seq_ge(end, tcb->dsack_start)) {
+        tcb->dsack_start = seq_min(start, tcb->dsack_start);
+        tcb->dsack_end = seq_max(end, tcb->dsack_end);
+        return;
+    }
+    tcb->dsack_pending = true;
+    tcb->dsack_start = start;
+    tcb->dsack_end = end;
+}
+
+bool tcp_sack_dsack_of(const struct tcp_segment *seg, tcp_seq *s, tcp_seq *e)
+{
+    if (!(seg->opts & TCP_OPT_SACK) || seg->nsack == 0)
+        return false;
+    const struct tcp_sack_block *b = seg->sack;
+    bool below = seq_le(b[0].end, seg->ack);
+    bool inside = seg->nsack > 1 && seq_ge(b[0].start, b[1].start) && seq_le(b[0].end, b[1].end);
+    if (!below && !inside)
+        return false;
+    *s = b[0].start;
+    *e = b[0].end;
+    return true;
+}
+
+void tcp_sack_add_blocks(struct tcb *tcb, struct tcp_segment *seg)
+{
+    bool dsack = tcb->dsack_pending && tcb->sack_ok;
+    tcb->dsack_pending = false; /* reported once (RFC 2883 4) */
+    if (!tcb->sack_ok || (tcb->ooo_count == 0 && !dsack))
         return;
     unsigned max = (seg->opts & TCP_OPT_TS) ? 3 : TCP_MAX_SACK_BLOCKS;
     uint32_t below = UINT32_MAX;
     uint8_t n = 0;
+    if (dsack) {
+        seg->sack[n].start = tcb->dsack_start;
+        seg->sack[n].end = tcb->dsack_end;
+        n++;
+    }
     while (n < max) {
         int best = -1;
         for (int i = 0; i < tcb->ooo_count; i++) {

@@ -93,6 +93,7 @@ struct tcb {
         bool delack_started : 1;  /* data has been received (quick-ack initialised) */
         bool synflood_warned : 1; /* "Possible SYN flooding" logged once */
         bool cookie_sent : 1;     /* a SYN cookie went out, at last_cookie_at */
+        bool dsack_pending : 1;   /* the next ACK reports [dsack_start, dsack_end) (RFC 2883) */
     };
     uint8_t snd_wscale; /* shift applied to windows we receive */
     uint8_t rcv_wscale; /* shift applied to windows we send */
@@ -131,6 +132,8 @@ struct tcb {
     uint64_t rcv_bad;          /* octets whose offset did not match (must stay 0) */
     sim_time_t last_data_rcvd; /* Linux icsk_ack.lrcvtime */
     sim_time_t ato;            /* Linux icsk_ack.ato: the delayed-ACK timeout (delack_ato) */
+    tcp_seq dsack_start;       /* RFC 2883 duplicate range to report (dsack_pending) */
+    tcp_seq dsack_end;
     uint32_t rcvbuf;
     uint32_t ts_recent;
     /* Linux receive window (tcp_rcvwnd.c, rcv_window: linux only) */

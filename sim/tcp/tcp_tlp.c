@@ -13,9 +13,9 @@
  * losses it reveals are repaired by fast recovery, not the RTO. RACK's
  * per-segment timestamps and reordering window are not kept: the rule is
  * applied only to the probe, which went at least a PTO (2*SRTT) after
- * everything before it, far more than RACK's reo_wnd (min_RTT/4). Not
- * modelled: DSACK, so "both the original and the probe arrived" is only
- * seen as a pure duplicate ACK. */
+ * everything before it, far more than RACK's reo_wnd (min_RTT/4). "Both
+ * the original and the probe arrived" is seen from a D-SACK (`dsack`) or
+ * a pure duplicate ACK. */
 #include "tcp_internal.h"
 
 #define TLP_TIMEOUT_MIN SIM_MS(2) /* Linux TCP_TIMEOUT_MIN_US: timer slack */
@@ -204,13 +204,23 @@ static void tlp_loss_repaired(struct tcb *tcb)
  * TLP.end_seq means the probe filled a hole (a loss); a pure duplicate ACK
  * at it means the original and the probe both arrived (no loss). An ACK of
  * exactly TLP.end_seq that moves SND.UNA cannot tell which copy arrived, so
- * the episode goes on. Linux's DSACK test is skipped: no DSACKs here. */
+ * the episode goes on. A D-SACK of the probe (`dsack`) says the original
+ * arrived: no loss (Linux FLAG_DSACK_TLP). */
 void tcp_tlp_on_ack(struct tcb *tcb, const struct tcp_segment *seg)
 {
     if (seq_lt(seg->ack, tcb->tlp_high_seq))
         return;
     if (!tcb->tlp_retrans) {
         tcb->tlp_active = false;
+        return;
+    }
+    tcp_seq ds, de;
+    if (tcb_params(tcb)->dsack && tcp_sack_dsack_of(seg, &ds, &de) &&
+        seq_ge(de, tcb->tlp_high_seq) && seq_lt(ds, tcb->tlp_high_seq)) {
+        /* Linux FLAG_DSACK_TLP: the probe's copy was a duplicate, so the
+         * original arrived: no loss, no cwnd reduction. */
+        tcb->tlp_active = false;
+        tcp_trace_note(tcb, "tail loss probe was a duplicate (D-SACK): no loss");
         return;
     }
     if (seq_gt(seg->ack, tcb->tlp_high_seq)) {

@@ -144,9 +144,11 @@ static void bench_short(uint64_t n)
     engine_run(&net.engine, SIM_TIME_MAX);
     double dt = wall_seconds() - t0;
     printf("(A) short connections %7llu: %.3f s wall, %.2f M events/s, %.0f conn/s, "
-           "%llu segments, %llu completed, %llu connect failures, peak RSS +%ld KB\n",
+           "%llu segments, %.1f events/conn, %.2f events/segment, %llu completed, "
+           "%llu connect failures, peak RSS +%ld KB\n",
            (unsigned long long)n, dt, (double)net.engine.fired / dt / 1e6, (double)n / dt,
-           (unsigned long long)c.segments, (unsigned long long)app.done,
+           (unsigned long long)c.segments, (double)net.engine.fired / (double)n,
+           c.segments ? (double)net.engine.fired / (double)c.segments : 0.0, (unsigned long long)app.done,
            (unsigned long long)o.failed, peak_rss_kb() - rss0);
     net_free(&net);
 }
@@ -180,10 +182,11 @@ static void bench_bulk(uint64_t bytes)
         bad += t->rcv_bad;
     }
     printf("(B) bulk %llu MB, 10 Mbit/s, 20 ms, 1%% loss: %.3f s wall, %llu segments "
-           "(%llu retransmissions), %.2f M segments/s, %.2f M events/s, virtual %.1f s, delivered %llu bytes in "
+           "(%llu retransmissions), %.2f events/segment, %.2f M segments/s, %.2f M events/s, virtual %.1f s, delivered %llu bytes in "
            "order (%llu out of order)\n",
            (unsigned long long)(bytes >> 20), dt, (unsigned long long)c.segments,
-           (unsigned long long)c.retransmissions, (double)c.segments / dt / 1e6, (double)net.engine.fired / dt / 1e6,
+           (unsigned long long)c.retransmissions,
+           c.segments ? (double)net.engine.fired / (double)c.segments : 0.0, (double)c.segments / dt / 1e6, (double)net.engine.fired / dt / 1e6,
            (double)net.engine.now / 1e9, (unsigned long long)delivered,
            (unsigned long long)bad);
     net_free(&net);
@@ -229,8 +232,9 @@ static void bench_idle(uint64_t n)
                    net.hosts[1]->state_count[TCP_ESTABLISHED];
     long rss = peak_rss_kb() - rss0;
     printf("(C) %llu idle connections, keepalive on, 60 s virtual: %.3f s wall, %u endpoints "
-           "ESTABLISHED, peak RSS +%ld KB = %.0f bytes per endpoint (sizeof struct tcb = %zu)\n",
-           (unsigned long long)n, dt, est, rss, est ? (double)rss * 1024 / est : 0.0,
+           "ESTABLISHED, %.1f events/conn, peak RSS +%ld KB = %.0f bytes per endpoint "
+           "(sizeof struct tcb = %zu)\n",
+           (unsigned long long)n, dt, est, n ? (double)net.engine.fired / (double)n : 0.0, rss, est ? (double)rss * 1024 / est : 0.0,
            sizeof(struct tcb));
     net_free(&net);
 }
