@@ -147,12 +147,12 @@ static void run_path(struct cov_run *c, const char *path, int depth, bool named)
     } else if (S_ISDIR(st.st_mode)) {
         if (depth < MAX_DEPTH)
             run_dir(c, path, depth);
+    } else if (pkt_file_is_script(path)) { /* .pkt, or YAML with defaults: packetdrill */
+        c->files++;
+        run_pkt(c, path);
     } else if (ends_with(path, ".yaml") || ends_with(path, ".yml")) {
         c->files++;
         run_yaml(c, path);
-    } else if (ends_with(path, ".pkt")) {
-        c->files++;
-        run_pkt(c, path);
     } else if (named) {
         fprintf(stderr, "tcpsim coverage: %s is neither a scenario (.yaml) nor a script (.pkt)\n",
                 path);
