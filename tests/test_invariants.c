@@ -227,7 +227,10 @@ static void test_generator_is_deterministic_and_always_loads(void **state)
 {
     (void)state;
     struct checked_run_options o = {.event_limit = 200000};
-    for (uint64_t seed = 1; seed <= 40; seed++) {
+    /* Seeds 1..40, then 500617: a connect carrying every socket option. */
+    for (uint64_t seed = 1; seed <= 41; seed++) {
+        if (seed == 41)
+            seed = 500617;
         struct gen_scenario a, b;
         assert_int_equal(gen_scenario_make(seed, &a), 0);
         assert_int_equal(gen_scenario_make(seed, &b), 0);
