@@ -30,7 +30,9 @@ grep -q './usr/share/tcpsim/plots/ladder.gp$' <<< "$contents" || bad "no plots i
 r=$work/root
 mkdir -p "$r/var/lib/dpkg/info" "$r/var/lib/dpkg/updates" "$r/var/lib/dpkg/triggers"
 touch "$r/var/lib/dpkg/status" "$r/var/lib/dpkg/available"
-dp() { dpkg --root="$r" --force-depends --force-not-root --force-script-chrootless \
+# dpkg wants ldconfig and start-stop-daemon on PATH (in /sbin, /usr/sbin),
+# which a minimal environment (env -i PATH=/usr/bin:/bin) leaves out.
+dp() { PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" dpkg --root="$r" --force-depends --force-not-root --force-script-chrootless \
             --log=/dev/null "$@"; }
 if ! dp -i "$deb" > "$work/install.log" 2>&1; then
     bad "dpkg -i into a throw-away root failed:"; tail -5 "$work/install.log" | sed 's/^/    /'
