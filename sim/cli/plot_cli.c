@@ -225,29 +225,63 @@ static FILE *plot_open(const char *dir, const char *stem, const char *ext)
     return f;
 }
 
+/* The files of one plot: five .dat files, meta.gp and the JSONL timeline
+ * (named after the scenario, made a safe file name). */
+struct plot_files {
+    FILE *f[6];
+    FILE *jsonl;
+};
+
+/* Opens them all in a->out_dir; 0, or -1 (said why) with the opened ones
+ * left for plot_files_close. */
+static int plot_files_open(const struct plot_args *a, const char *name, struct plot_files *pf)
+{
+    static const char *const ext[6] = {".dat", ".dat", ".dat", ".dat", ".dat", ".gp"};
+    static const char *const base[6] = {"ladder", "states", "seq", "cc", "counts", "meta"};
+    memset(pf, 0, sizeof *pf);
+    for (int i = 0; i < 6; i++)
+        if (!(pf->f[i] = plot_open(a->out_dir, base[i], ext[i])))
+            return -1;
+    char stem[OUT_NAME_MAX + 1];
+    if (out_safe_name(name, stem, sizeof stem)) {
+        fputs("tcpsim plot: note: the scenario name '", stderr);
+        out_quote(stderr, name ? name : "");
+        fprintf(stderr, "' is not a safe file name; the timeline is %s.jsonl\n", stem);
+    }
+    return (pf->jsonl = plot_open(a->out_dir, stem, ".jsonl")) ? 0 : -1;
+}
+
+/* Closes them; a write that failed on the way turns rc into
+ * PLOT_EXIT_BAD_INPUT, as `run` does for an output it cannot write. */
+static int plot_files_close(const struct plot_args *a, struct plot_files *pf, int rc)
+{
+    bool write_error = false;
+    for (int i = 0; i < 6; i++)
+        if (pf->f[i] && (ferror(pf->f[i]) | fclose(pf->f[i])) != 0)
+            write_error = true;
+    if (pf->jsonl && (ferror(pf->jsonl) | fclose(pf->jsonl)) != 0)
+        write_error = true;
+    if (!write_error)
+        return rc;
+    fprintf(stderr, "tcpsim plot: error writing the data files in %s: %s\n", a->out_dir,
+            strerror(errno));
+    return PLOT_EXIT_BAD_INPUT;
+}
+
 /* Runs the scenario with the plot-data and JSONL sinks; 0 when the files
  * were written. */
 static int plot_run(const struct plot_args *a, const struct scenario *sc)
 {
-    FILE *f[6] = {0}, *jsonl_file = NULL;
-    static const char *const ext[6] = {".dat", ".dat", ".dat", ".dat", ".dat", ".gp"};
-    static const char *const base[6] = {"ladder", "states", "seq", "cc", "counts", "meta"};
+    struct plot_files pf;
     int rc = PLOT_EXIT_BAD_INPUT;
     struct runner *runner = NULL;
     struct trace_plotdata *pd = NULL;
     struct trace_jsonl *jsonl = NULL;
-    for (int i = 0; i < 6; i++)
-        if (!(f[i] = plot_open(a->out_dir, base[i], ext[i])))
-            goto out;
-    char stem[OUT_NAME_MAX + 1];
-    if (out_safe_name(sc->name, stem, sizeof stem)) {
-        fputs("tcpsim plot: note: the scenario name '", stderr);
-        out_quote(stderr, sc->name ? sc->name : "");
-        fprintf(stderr, "' is not a safe file name; the timeline is %s.jsonl\n", stem);
-    }
-    if (!(jsonl_file = plot_open(a->out_dir, stem, ".jsonl")))
+    if (plot_files_open(a, sc->name, &pf) != 0)
         goto out;
     rc = PLOT_EXIT_FAILED;
+    FILE *const *f = pf.f;
+    FILE *jsonl_file = pf.jsonl;
     struct trace_plotdata_files files = {f[0], f[1], f[2], f[3], f[4], f[5]};
     struct trace_plotdata_options opt = {
         .scenario = sc->name,
@@ -268,8 +302,7 @@ static int plot_run(const struct plot_args *a, const struct scenario *sc)
     tracer_add(&runner_net(runner)->tracer, trace_jsonl_sink(jsonl));
     runner_run(runner);
     if (runner_cut(runner) == RUNNER_CUT_EVENT_LIMIT)
-        fprintf(stderr, "tcpsim plot: the run was cut after %u events (the limit)\n",
-                (unsigned)RUNNER_EVENT_LIMIT);
+        fprintf(stderr, "tcpsim plot: the run was cut by the event limit\n");
     if (trace_plotdata_write(pd, runner_end_time(runner)) != TS_OK)
         fprintf(stderr, "tcpsim plot: out of memory writing the data files\n");
     else
@@ -278,18 +311,7 @@ out:
     runner_free(runner);
     trace_plotdata_free(pd);
     trace_jsonl_free(jsonl);
-    bool write_error = false;
-    for (int i = 0; i < 6; i++)
-        if (f[i] && (ferror(f[i]) | fclose(f[i])) != 0)
-            write_error = true;
-    if (jsonl_file && (ferror(jsonl_file) | fclose(jsonl_file)) != 0)
-        write_error = true;
-    if (write_error) {
-        fprintf(stderr, "tcpsim plot: error writing the data files in %s: %s\n", a->out_dir,
-                strerror(errno));
-        rc = PLOT_EXIT_BAD_INPUT; /* as `run` does for an output it cannot write */
-    }
-    return rc;
+    return plot_files_close(a, &pf, rc);
 }
 
 /* The same data for a packetdrill script (or a YAML peer: scenario): the
@@ -298,21 +320,16 @@ out:
 static int plot_run_pkt(const struct plot_args *a, const struct pkt_script *script,
                         const char *name)
 {
-    FILE *f[6] = {0}, *jsonl_file = NULL;
-    static const char *const ext[6] = {".dat", ".dat", ".dat", ".dat", ".dat", ".gp"};
-    static const char *const base[6] = {"ladder", "states", "seq", "cc", "counts", "meta"};
+    struct plot_files pf;
     int rc = PLOT_EXIT_BAD_INPUT;
     struct pkt_run *run = NULL;
     struct trace_plotdata *pd = NULL;
     struct trace_jsonl *jsonl = NULL;
-    char stem[OUT_NAME_MAX + 1];
-    out_safe_name(name, stem, sizeof stem);
-    for (int i = 0; i < 6; i++)
-        if (!(f[i] = plot_open(a->out_dir, base[i], ext[i])))
-            goto out;
-    if (!(jsonl_file = plot_open(a->out_dir, stem, ".jsonl")))
+    if (plot_files_open(a, name, &pf) != 0)
         goto out;
     rc = PLOT_EXIT_FAILED;
+    FILE *const *f = pf.f;
+    FILE *jsonl_file = pf.jsonl;
     struct trace_plotdata_files files = {f[0], f[1], f[2], f[3], f[4], f[5]};
     struct trace_plotdata_options opt = {
         .scenario = name,
@@ -342,18 +359,7 @@ out:
     pkt_run_free(run);
     trace_plotdata_free(pd);
     trace_jsonl_free(jsonl);
-    bool write_error = false;
-    for (int i = 0; i < 6; i++)
-        if (f[i] && (ferror(f[i]) | fclose(f[i])) != 0)
-            write_error = true;
-    if (jsonl_file && (ferror(jsonl_file) | fclose(jsonl_file)) != 0)
-        write_error = true;
-    if (write_error) {
-        fprintf(stderr, "tcpsim plot: error writing the data files in %s: %s\n", a->out_dir,
-                strerror(errno));
-        rc = PLOT_EXIT_BAD_INPUT;
-    }
-    return rc;
+    return plot_files_close(a, &pf, rc);
 }
 
 static int plot_pictures(const struct plot_args *a, const char *argv0)
