@@ -30,6 +30,17 @@ rc=$?
 check "check exits 1 when an expectation fails" '[ $rc -eq 1 ]'
 check "the failure names the line and expected vs actual" \
     'grep -q "wrong.yaml:[0-9]*:[0-9]*: expectation failed: client in TIME_WAIT for == 59s" "$tmp/wrong.out" && grep -q "expected time in TIME_WAIT == 59s, got 60s" "$tmp/wrong.out"'
+# `send returns N` states the count the timeline prints as `send() = N`.
+sed 's/server send returns 1000/server send returns 999/' scenarios/half-close.yaml > "$tmp/count.yaml"
+"$tcpsim" check "$tmp/count.yaml" > "$tmp/count.out" 2>&1
+rc=$?
+check "send returns N fails on another count, naming both" \
+    '[ $rc -eq 1 ] && grep -q "expected send() = 999, got 1000" "$tmp/count.out"'
+sed 's/server send returns 1000/server send returns 10x/' scenarios/half-close.yaml > "$tmp/count2.yaml"
+"$tcpsim" check "$tmp/count2.yaml" > "$tmp/count2.out" 2>&1
+rc=$?
+check "send returns with a malformed count exits 2 at its column" \
+    '[ $rc -eq 2 ] && grep -q "count2.yaml:[0-9]*:[0-9]*:.*0, a count or an errno name" "$tmp/count2.out"'
 "$tcpsim" check tests/bad/unknown-key.yaml > /dev/null 2>&1
 check "check exits 2 on bad input" '[ $? -eq 2 ]'
 "$tcpsim" run scenarios/handshake-and-close.yaml --set link.loss=200% > /dev/null 2> "$tmp/set.err"

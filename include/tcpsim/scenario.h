@@ -186,6 +186,7 @@ struct expectation {
     sim_time_t at;          /* STATE_AT, SOCKETS_IN */
     char *call;             /* RETURNS, CALL_COUNT: "connect", "send", "recv", "close", ... */
     int ret;                /* RETURNS, CALL_COUNT: enum ts_err */
+    int64_t ret_value;      /* RETURNS, CALL_COUNT: the count a successful call returned; -1: any */
     enum trace_seg_dir dir; /* SEG_COUNT */
     uint8_t flags_set;      /* SEG_COUNT: flags that must be set */
     uint8_t flags_mask;     /* SEG_COUNT: flags that are compared (exact: all six) */

@@ -2,6 +2,7 @@
  * counts always; per-connection state and call history only when a line asks
  * for it), timers sample per-state socket counts at their instants, and
  * runner_check compares each line with what happened. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ static void record(struct expect *x, const struct trace_event *ev, int host)
     } else {
         rec->call = ev->u.app.call;
         rec->ret = (int16_t)ev->u.app.ret;
+        rec->value = ev->u.app.value;
     }
 }
 
@@ -89,7 +91,8 @@ static void expect_emit(void *ctx, const struct trace_event *ev)
         for (size_t k = x->seg_n; k < x->seg_n + x->call_n; k++) {
             uint32_t i = x->by_kind[k];
             const struct expectation *e = &expects[i];
-            if (e->host == host && e->ret == ev->u.app.ret && ev->t >= e->from &&
+            if (e->host == host && e->ret == ev->u.app.ret &&
+                (e->ret_value < 0 || e->ret_value == ev->u.app.value) && ev->t >= e->from &&
                 (e->to == SIM_TIME_NEVER || ev->t < e->to) && strcmp(e->call, ev->u.app.call) == 0)
                 x->seg_counts[i]++;
         }
@@ -180,6 +183,15 @@ static const char *op_text(enum expect_op op)
 {
     static const char *const names[] = {"==", "!=", "<", "<=", ">", ">="};
     return names[op];
+}
+
+/* A call's result as the timeline prints it: the count, or the errno name. */
+static void ret_text(int ret, int64_t value, char *out, size_t size)
+{
+    if (ret == 0 && value >= 0)
+        snprintf(out, size, "%" PRId64, value);
+    else
+        snprintf(out, size, "%s", ts_err_name(ret));
 }
 
 static void format_time(sim_time_t t, char *out, size_t size)
@@ -341,13 +353,14 @@ static bool check_one(const struct expect *x, sim_time_t end, size_t index, char
         for (size_t i = 0; i < x->event_count; i++) {
             const struct rec_event *ev = &x->events[i];
             if (is_mine(ev, e->host, conn, TRACE_APP) && strcmp(ev->call, e->call) == 0) {
-                snprintf(detail, size, "expected %s() = %s, got %s", e->call, ts_err_name(e->ret),
-                         ts_err_name(ev->ret));
-                return ev->ret == e->ret;
+                ret_text(e->ret, e->ret_value, a, sizeof a);
+                ret_text(ev->ret, ev->ret == 0 ? ev->value : -1, b, sizeof b);
+                snprintf(detail, size, "expected %s() = %s, got %s", e->call, a, b);
+                return ev->ret == e->ret && (e->ret_value < 0 || ev->value == e->ret_value);
             }
         }
-        snprintf(detail, size, "expected %s() = %s, but %s() never returned", e->call,
-                 ts_err_name(e->ret), e->call);
+        ret_text(e->ret, e->ret_value, a, sizeof a);
+        snprintf(detail, size, "expected %s() = %s, but %s() never returned", e->call, a, e->call);
         return false;
     default: return false;
     }

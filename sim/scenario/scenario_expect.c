@@ -3,7 +3,9 @@
  *   SUBJ states S1 S2 ...              every state the socket passed through
  *   SUBJ state at TIME is S            its state at an instant
  *   SUBJ final state is S
- *   SUBJ CALL returns RET              RET: 0 or an errno name (ETIMEDOUT);
+ *   SUBJ CALL returns RET              RET: 0 (succeeded), a count N > 0 (succeeded
+ *                                      returning N, as the timeline's `send() = N`)
+ *                                      or an errno name (ETIMEDOUT);
  *                                      for getsockopt (SO_ERROR), the error read
  *   SUBJ in S for OP DURATION          total time spent in S
  *   HOST sockets in S at TIME OP N     sockets of a host in S at an instant
@@ -270,7 +272,19 @@ static int scn_returns(struct scn_line *l, struct expectation *e)
     l->i += 2; /* CALL returns */
     const char *ret = scn_peek(l);
     if (!ret)
-        return scn_expected(l, "0 or an errno name", "'returns'");
+        return scn_expected(l, "0, a count or an errno name", "'returns'");
+    e->ret_value = -1;
+    if (ret[0] >= '1' && ret[0] <= '9') {
+        /* A count, as the timeline prints `send() = 1000`. */
+        char *end;
+        long long n = strtoll(ret, &end, 10);
+        if (*end != '\0' || n <= 0 || n > INT64_MAX / 2)
+            return scn_expected(l, "0, a count or an errno name", "'returns'");
+        e->ret = 0;
+        e->ret_value = n;
+        l->i++;
+        return 0;
+    }
     e->ret = ts_err_from_name(ret);
     if (e->ret < 0) {
         for (int i = 0; i < TS_ERR_COUNT; i++)
