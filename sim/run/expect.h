@@ -24,7 +24,7 @@ struct rec_event {
     uint8_t kind; /* TRACE_STATE or TRACE_APP */
     uint8_t from, to;
     int16_t ret;
-    int64_t value; /* the count a successful app call returned */
+    int64_t value;    /* the count a successful app call returned */
     const char *call; /* static string from the model */
 };
 

@@ -548,6 +548,8 @@ int runner_create(const struct scenario *sc, struct runner **out)
     err = workloads_create(&r->net, sc, &r->workloads);
     if (!err)
         err = expect_setup(&r->expect, sc, &r->net, &r->names);
+    if (!err)
+        err = steady_stop_setup(&r->steady, r);
     if (err) {
         runner_free(r);
         return err;
@@ -583,7 +585,7 @@ int runner_run(struct runner *r)
         }
     }
     r->end = e->now;
-    if (r->cut == RUNNER_CUT_NONE && r->scenario->stop == SIM_TIME_NEVER &&
+    if (r->cut == RUNNER_CUT_NONE && r->scenario->stop == SIM_TIME_NEVER && !r->steady.stopped &&
         engine_next_time(&r->net.engine) != SIM_TIME_NEVER)
         r->cut = RUNNER_CUT_TIME_CAP;
     if (r->scenario->stop == SIM_TIME_NEVER && engine_next_time(&r->net.engine) == SIM_TIME_NEVER)
@@ -630,6 +632,7 @@ void runner_free(struct runner *r)
         engine_release(&r->net.engine, (uint32_t)r->scenario->step_count);
     }
     expect_teardown(&r->expect);
+    steady_stop_teardown(&r->steady);
     flood_free_all(r->floods);
     for (struct app_sock *a = r->app_socks; a; a = a->next)
         engine_timer_del(&r->net.engine, &a->timer);

@@ -6,6 +6,7 @@
 #include "app_tag.h"
 #include "expect.h"
 #include "sock_names.h"
+#include "steady_stop.h"
 #include "tcpsim/runner.h"
 
 struct tcb;
@@ -41,6 +42,7 @@ struct runner {
     struct step_timer *steps;
     struct workloads *workloads; /* NULL when the scenario has none */
     struct expect expect;
+    struct steady_stop steady; /* ends a no-stop: run that would only repeat */
     struct app_sock *app_socks;
     uint32_t accepted_count[2];
     struct flood *floods; /* `flood` steps started so far */
