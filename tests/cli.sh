@@ -51,6 +51,14 @@ check "no stop: with only answered keep-alive probes left ends after one round, 
 "$tcpsim" run "$tmp/ka.yaml" --set link.loss=1% --max-events 100000 > "$tmp/kl.out" 2> "$tmp/kl.err"
 check "no stop: with random loss does not stop at the first quiet round" \
     '! grep -q "run ends: no stop" "$tmp/kl.out"'
+# A middlebox that answers with an RST kills the idle connection at the first
+# keep-alive probe after its idle timeout: ECONNRESET, not ETIMEDOUT.
+"$tcpsim" run scenarios/nat-idle-timeout.yaml --set middlebox.expired=rst --format jsonl > "$tmp/nat.jsonl" 2> /dev/null
+check "a rejecting middlebox resets the forgotten connection at the first probe" \
+    'grep -q "\"call\":\"recv\",\"ret\":\"ECONNRESET\"" "$tmp/nat.jsonl" && [ "$(grep -c "\"why\":\"middlebox\"" "$tmp/nat.jsonl")" -eq 1 ]'
+"$tcpsim" run scenarios/nat-idle-timeout.yaml --set middlebox.expired=bounce > /dev/null 2> "$tmp/nat.err"
+check "a bad middlebox action exits 2 naming the choices" \
+    '[ $? -eq 2 ] && grep -q "valid actions are: drop, rst" "$tmp/nat.err"'
 "$tcpsim" check tests/bad/unknown-key.yaml > /dev/null 2>&1
 check "check exits 2 on bad input" '[ $? -eq 2 ]'
 "$tcpsim" run scenarios/handshake-and-close.yaml --set link.loss=200% > /dev/null 2> "$tmp/set.err"

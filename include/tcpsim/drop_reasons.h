@@ -14,6 +14,10 @@
     X(QUEUE, "queue", "the link's queue was full, so this segment was dropped (tail drop)")        \
     X(PARTITION, "partition",                                                                      \
       "the network is partitioned: this segment cannot reach the other host")                      \
+    /* A middlebox on the link (sim/net/middlebox.c). */                                           \
+    X(MIDDLEBOX, "middlebox",                                                                      \
+      "a middlebox (NAT, firewall, load balancer) forgot this idle connection, so it discards "    \
+      "the segment")                                                                               \
     /* The host (sim/net/host.c). */                                                               \
     X(CRASHED, "crashed", "the receiving host is down, so nobody takes this segment")              \
     X(NO_SUCH_HOST, "no such host",                                                                \

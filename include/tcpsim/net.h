@@ -9,6 +9,7 @@
 
 #include "tcpsim/engine.h"
 #include "tcpsim/link.h"
+#include "tcpsim/middlebox.h"
 #include "tcpsim/payload.h"
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/trace.h"
@@ -58,7 +59,8 @@ struct net {
     struct engine engine;
     struct tracer tracer;
     struct host *hosts[2];
-    struct link links[2]; /* links[i] carries segments sent by hosts[i] */
+    struct link links[2];       /* links[i] carries segments sent by hosts[i] */
+    struct middlebox middlebox; /* on the link; inactive unless net_set_middlebox */
     uint64_t seed;
     struct payload_store payload; /* literal bytes scenarios sent as text */
     const struct net_proto_ops *proto;
@@ -72,6 +74,8 @@ int net_add_host(struct net *net, int index, const char *name, uint32_t addr,
 /* Sets up links[0] (hosts[0] -> hosts[1]) and links[1]; call after both hosts. */
 void net_connect_hosts(struct net *net, const struct link_params *a_to_b,
                        const struct link_params *b_to_a);
+/* Puts a stateful middlebox on the link (before any segment is sent). */
+void net_set_middlebox(struct net *net, const struct middlebox_params *params);
 void net_free(struct net *net);
 
 struct host *net_host_by_addr(struct net *net, uint32_t addr);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "tcpsim/link.h"
+#include "tcpsim/middlebox.h"
 #include "tcpsim/segment.h"
 #include "tcpsim/tcp_params.h"
 #include "tcpsim/trace.h"
@@ -203,7 +204,8 @@ struct scenario {
     uint64_t seed;
     sim_time_t stop; /* SIM_TIME_NEVER: run until nothing is pending */
     enum tcp_profile profile;
-    struct link_params link[2]; /* [0]: hosts[0] -> hosts[1]; [1]: reverse */
+    struct link_params link[2];        /* [0]: hosts[0] -> hosts[1]; [1]: reverse */
+    struct middlebox_params middlebox; /* idle_timeout 0: none */
     struct scenario_host *hosts;
     size_t host_count;           /* exactly 2 for now */
     struct scenario_step *steps; /* sorted by time, stable */

@@ -70,19 +70,38 @@ static void link_dropped(void *ctx, const struct tcp_segment *seg, enum drop_rea
     tracer_emit(tracer, &ev);
 }
 
+/* A segment reaching hosts[to] passes the middlebox first, if there is one;
+ * a rejecting middlebox sends its RST back over the other direction. */
+static void deliver_through(struct net *net, int to, const struct tcp_segment *seg)
+{
+    if (middlebox_active(&net->middlebox) && seg->src_conn != MIDDLEBOX_SRC_CONN) {
+        enum middlebox_verdict v = middlebox_pass(&net->middlebox, seg, net->engine.now);
+        if (v != MIDDLEBOX_PASS) {
+            link_dropped(net->hosts[1 - to], seg, DROP_MIDDLEBOX);
+            if (v == MIDDLEBOX_REJECT) {
+                struct tcp_segment rst;
+                middlebox_reset_for(seg, &rst);
+                rst.src_conn = MIDDLEBOX_SRC_CONN;
+                if (tracer_active(&net->tracer)) {
+                    struct trace_event ev = {
+                        .t = net->engine.now, .kind = TRACE_NOTE, .host = net->hosts[to]->name};
+                    ev.u.note.text = "the middlebox answers the forgotten connection's segment "
+                                     "with an RST in this host's name";
+                    tracer_emit(&net->tracer, &ev);
+                }
+                link_send(&net->links[to], &rst);
+            }
+            return;
+        }
+    }
+    deliver_to(net->hosts[to], seg);
+}
+
 /* Each link's drop context is its sender; its delivery context the receiver.
  * link_init takes one ctx, so the drop callback finds the sender through
  * the receiver's peer. */
-static void deliver_a(void *ctx, const struct tcp_segment *seg)
-{
-    struct net *net = ctx;
-    deliver_to(net->hosts[1], seg);
-}
-static void deliver_b(void *ctx, const struct tcp_segment *seg)
-{
-    struct net *net = ctx;
-    deliver_to(net->hosts[0], seg);
-}
+static void deliver_a(void *ctx, const struct tcp_segment *seg) { deliver_through(ctx, 1, seg); }
+static void deliver_b(void *ctx, const struct tcp_segment *seg) { deliver_through(ctx, 0, seg); }
 static void drop_a(void *ctx, const struct tcp_segment *seg, enum drop_reason why)
 {
     struct net *net = ctx;
@@ -99,6 +118,12 @@ void net_connect_hosts(struct net *net, const struct link_params *a_to_b,
 {
     link_init(&net->links[0], &net->engine, a_to_b, net->seed, 0, deliver_a, drop_a, net);
     link_init(&net->links[1], &net->engine, b_to_a, net->seed, 1, deliver_b, drop_b, net);
+}
+
+void net_set_middlebox(struct net *net, const struct middlebox_params *params)
+{
+    middlebox_free(&net->middlebox);
+    middlebox_init(&net->middlebox, params);
 }
 
 struct host *net_host_by_addr(struct net *net, uint32_t addr)
@@ -124,5 +149,6 @@ void net_free(struct net *net)
         net->hosts[i] = NULL;
     }
     engine_free(&net->engine);
+    middlebox_free(&net->middlebox);
     payload_store_free(&net->payload);
 }

@@ -521,6 +521,7 @@ int runner_create(const struct scenario *sc, struct runner **out)
         return err;
     }
     net_connect_hosts(&r->net, &sc->link[0], &sc->link[1]);
+    net_set_middlebox(&r->net, &sc->middlebox);
     struct app_ops ops = {
         app_connected, app_accepted, app_readable, app_failed, app_close_done, app_released, r};
     for (int i = 0; i < 2; i++)

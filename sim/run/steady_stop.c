@@ -68,10 +68,11 @@ static void watch_keepalive(void *ctx, const struct trace_event *ev)
         engine_arm(&s->runner->net.engine, &s->probe, ev->t);
 }
 
-/* Random loss or duplication, or a drop rule, may still change the future. */
+/* Random loss or duplication, a drop rule or a middlebox that forgets idle
+ * connections may still change the future. */
 static bool run_may_repeat(const struct scenario *sc)
 {
-    if (sc->stop != SIM_TIME_NEVER || sc->fault_count > 0)
+    if (sc->stop != SIM_TIME_NEVER || sc->fault_count > 0 || sc->middlebox.idle_timeout > 0)
         return false;
     for (int d = 0; d < 2; d++)
         if (sc->link[d].loss_ppm || sc->link[d].dup_ppm)

@@ -95,6 +95,7 @@ int scn_load_tcp(struct scn_ctx *ctx, const struct ynode *map, const char *where
                  struct tcp_params *params);
 int scn_load_hosts(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_link(struct scn_ctx *ctx, const struct ynode *root);
+int scn_load_middlebox(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_faults(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_steps(struct scn_ctx *ctx, const struct ynode *root);
 int scn_load_workloads(struct scn_ctx *ctx, const struct ynode *root);

@@ -98,9 +98,9 @@
 
 #define SCN_FILE_MAX (16u << 20) /* a scenario is text; refuse anything huge */
 
-static const char *const scn_root_keys[] = {"name",    "description", "seed",   "stop",
-                                            "profile", "tcp",         "link",   "hosts",
-                                            "faults",  "steps",       "expect", "workloads"};
+static const char *const scn_root_keys[] = {
+    "name",  "description", "seed",  "stop",   "profile",   "tcp",      "link",
+    "hosts", "faults",      "steps", "expect", "workloads", "middlebox"};
 #define SCN_ROOT_KEYS (sizeof scn_root_keys / sizeof scn_root_keys[0])
 
 static const char *scn_file_kind(mode_t mode)
@@ -239,9 +239,9 @@ static int scn_load_tree(struct scn_ctx *ctx, struct ynode *root, const char *co
         scn_check_keys(ctx, root, scn_root_keys, SCN_ROOT_KEYS, "scenario") < 0)
         return -1;
     if (scn_load_top(ctx, root) < 0 || scn_load_hosts(ctx, root) < 0 ||
-        scn_load_link(ctx, root) < 0 || scn_load_faults(ctx, root) < 0 ||
-        scn_load_steps(ctx, root) < 0 || scn_load_workloads(ctx, root) < 0 ||
-        scn_load_expects(ctx, root) < 0)
+        scn_load_link(ctx, root) < 0 || scn_load_middlebox(ctx, root) < 0 ||
+        scn_load_faults(ctx, root) < 0 || scn_load_steps(ctx, root) < 0 ||
+        scn_load_workloads(ctx, root) < 0 || scn_load_expects(ctx, root) < 0)
         return -1;
     return 0;
 }

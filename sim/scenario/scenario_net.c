@@ -421,3 +421,40 @@ int scn_load_link(struct scn_ctx *ctx, const struct ynode *root)
     }
     return 0;
 }
+
+/* ---- middlebox: ---- */
+
+static const char *const scn_middlebox_keys[] = {"idle_timeout", "expired"};
+
+int scn_load_middlebox(struct scn_ctx *ctx, const struct ynode *root)
+{
+    struct middlebox_params *p = &ctx->sc->middlebox;
+    const struct ynode *mb = ydoc_get(root, "middlebox");
+    p->idle_timeout = 0;
+    p->expired = MIDDLEBOX_EXPIRED_DROP;
+    if (!mb || ydoc_is_null(mb))
+        return 0;
+    if (scn_want_map(ctx, mb, "middlebox") < 0 ||
+        scn_check_keys(ctx, mb, scn_middlebox_keys, 2, "middlebox") < 0)
+        return -1;
+    const struct ynode *v = ydoc_get(mb, "idle_timeout");
+    if (!v)
+        return scn_error(ctx, mb,
+                         "middlebox needs idle_timeout: (how long it remembers an idle "
+                         "connection, e.g. 5min)");
+    if (scn_get_duration(ctx, v, "idle_timeout", &p->idle_timeout) < 0)
+        return -1;
+    if (p->idle_timeout <= 0)
+        return scn_error(ctx, v, "idle_timeout must be longer than 0");
+    if ((v = ydoc_get(mb, "expired"))) {
+        static const char *const actions[] = {"drop", "rst"};
+        if (v->kind == YNODE_SCALAR && !strcmp(v->text, "drop"))
+            p->expired = MIDDLEBOX_EXPIRED_DROP;
+        else if (v->kind == YNODE_SCALAR && !strcmp(v->text, "rst"))
+            p->expired = MIDDLEBOX_EXPIRED_RST;
+        else
+            return scn_unknown(ctx, v, SCN_WHOLE, "action", "middlebox.expired", v->text, actions,
+                               2);
+    }
+    return 0;
+}
